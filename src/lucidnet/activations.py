@@ -1,0 +1,205 @@
+"""Activation functions and their derivatives, in a name -> object registry.
+
+Every derivative here is written in terms of the activation's *output*
+``a = f(z)``, which is what the :class:`~lucidnet.layers.Activation` layer keeps
+from its forward pass. (The classic post took the derivative of ``tanh`` at
+values that were already ``tanh``-ed; keeping the output and writing the
+derivative in terms of it makes that mistake impossible.)
+
+=========== ======================== ==============================
+name        f(z)                     f'(z) written with a = f(z)
+=========== ======================== ==============================
+identity    z                        1
+logistic    1 / (1 + exp(-z))        a (1 - a)
+tanh        tanh(z)                  1 - a**2
+relu        max(z, 0)                1 where a > 0, else 0
+leaky_relu  z if z > 0 else s z      1 where a > 0, else s
+exp         exp(z)                   a
+softmax     exp(z_j) / sum_k exp(z_k)  Jacobian diag(a) - a a^T
+=========== ======================== ==============================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+__all__ = ["ActivationFunction", "ACTIVATIONS", "get_activation"]
+
+
+class ActivationFunction:
+    """An element-wise activation: its value and its derivative.
+
+    Subclasses implement :meth:`value` and :meth:`derivative`; softmax, whose
+    Jacobian is not diagonal, overrides :meth:`backward` instead.
+    """
+
+    name: str = ""
+
+    def value(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Return ``f(z)``; with ``out`` (which may be ``z`` itself) write into it."""
+        raise NotImplementedError
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        """Return ``f'(z)`` element-wise, computed from the output ``a = f(z)``."""
+        raise NotImplementedError
+
+    def backward(self, a: np.ndarray, grad_a: np.ndarray, out: np.ndarray | None = None):
+        """Return ``dL/dz`` given the output ``a`` and ``dL/da`` (shape of ``a``).
+
+        For an element-wise activation this is ``grad_a * f'(z)``. With ``out``
+        (which may be ``grad_a`` itself) the result is written into it.
+        """
+        return np.multiply(grad_a, self.derivative(a), out=out)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Identity(ActivationFunction):
+    name = "identity"
+
+    def value(self, z, out=None):
+        if out is None:
+            return z.copy()
+        if out is not z:
+            out[...] = z
+        return out
+
+    def derivative(self, a):
+        return np.ones_like(a)
+
+    def backward(self, a, grad_a, out=None):
+        if out is None:
+            return grad_a.copy()
+        if out is not grad_a:
+            out[...] = grad_a
+        return out
+
+
+class Logistic(ActivationFunction):
+    """The logistic sigmoid. ``scipy.special.expit`` never overflows, so
+    ``f(+-1000)`` is exactly 1 or 0, without a warning."""
+
+    name = "logistic"
+
+    def value(self, z, out=None):
+        return expit(z, out=out) if out is not None else expit(z)
+
+    def derivative(self, a):
+        return a * (1 - a)
+
+    def backward(self, a, grad_a, out=None):
+        d = self.derivative(a)
+        return np.multiply(grad_a, d, out=out)
+
+
+class Tanh(ActivationFunction):
+    name = "tanh"
+
+    def value(self, z, out=None):
+        return np.tanh(z, out=out)
+
+    def derivative(self, a):
+        return 1 - a * a
+
+    def backward(self, a, grad_a, out=None):
+        # grad_a * (1 - a^2), without a temporary for 1 - a^2 when writing in place.
+        squared = a * a
+        result = np.subtract(grad_a, np.multiply(grad_a, squared, out=squared), out=out)
+        return result
+
+
+class ReLU(ActivationFunction):
+    name = "relu"
+
+    def value(self, z, out=None):
+        return np.maximum(z, 0, out=out)
+
+    def derivative(self, a):
+        return (a > 0).astype(a.dtype)
+
+    def backward(self, a, grad_a, out=None):
+        if out is None:
+            out = grad_a.copy()
+        elif out is not grad_a:
+            out[...] = grad_a
+        out[a <= 0] = 0
+        return out
+
+
+class LeakyReLU(ActivationFunction):
+    """``z`` for positive ``z``, ``slope * z`` otherwise (slope 0.01 by default)."""
+
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = 0.01):
+        if not 0 < slope < 1:
+            raise ValueError(f"leaky_relu slope must be in (0, 1), got {slope!r}")
+        self.slope = slope
+
+    def value(self, z, out=None):
+        # max(z, slope * z) is z for z > 0 and slope * z otherwise, as 0 < slope < 1.
+        return np.maximum(z, self.slope * z, out=out)
+
+    def derivative(self, a):
+        return np.where(a > 0, 1, self.slope).astype(a.dtype)
+
+    def __repr__(self):
+        return f"LeakyReLU(slope={self.slope})"
+
+
+class Exp(ActivationFunction):
+    """``exp``: the inverse link of the Poisson loss (positive outputs)."""
+
+    name = "exp"
+
+    def value(self, z, out=None):
+        return np.exp(z, out=out)
+
+    def derivative(self, a):
+        return a.copy()
+
+
+class Softmax(ActivationFunction):
+    """Softmax over the last axis, shifted by the row maximum so it never overflows.
+
+    Its Jacobian is ``diag(a) - a a^T``, so :meth:`backward` returns
+    ``a * (grad_a - sum(grad_a * a, axis=-1))``. When softmax feeds a
+    cross-entropy loss, use :class:`lucidnet.losses.SoftmaxCrossEntropy`, which
+    fuses the two into ``(a - y) / n``.
+    """
+
+    name = "softmax"
+
+    def value(self, z, out=None):
+        shifted = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+        np.exp(shifted, out=shifted)
+        shifted /= shifted.sum(axis=-1, keepdims=True)
+        return shifted
+
+    def derivative(self, a):
+        raise NotImplementedError(
+            "softmax has no element-wise derivative; use backward(a, grad_a) for its Jacobian"
+        )
+
+    def backward(self, a, grad_a, out=None):
+        inner = np.sum(grad_a * a, axis=-1, keepdims=True)
+        result = np.subtract(grad_a, inner, out=out)
+        result *= a
+        return result
+
+
+ACTIVATIONS: dict[str, ActivationFunction] = {
+    f.name: f for f in (Identity(), Logistic(), Tanh(), ReLU(), LeakyReLU(), Exp(), Softmax())
+}
+
+
+def get_activation(name: str | ActivationFunction) -> ActivationFunction:
+    """Look an activation up by name; an :class:`ActivationFunction` passes through."""
+    if isinstance(name, ActivationFunction):
+        return name
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        valid = ", ".join(repr(n) for n in ACTIVATIONS)
+        raise ValueError(f"Unknown activation {name!r}; expected one of {valid}.")
+    return ACTIVATIONS[name]

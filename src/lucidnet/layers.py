@@ -1,0 +1,236 @@
+"""Layers: ``Parameter``, ``Layer``, ``Dense``, ``Activation``, ``Dropout``.
+
+A layer's ``forward(X, training)`` keeps exactly what its ``backward`` needs;
+``backward(dY)`` returns ``dX`` and sets each parameter's ``grad``. A layer
+knows nothing of losses, optimizers or batch sizes.
+
+In training mode a layer writes its outputs into buffers that it reuses from
+one step to the next (allocating a fresh array for every matrix product costs
+more than the product itself at small sizes). Those outputs are therefore only
+valid until the next training step; ``training=False`` always returns fresh
+arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from .activations import ActivationFunction, get_activation
+from .initializers import get_initializer
+
+__all__ = ["Parameter", "Layer", "Dense", "Activation", "Dropout"]
+
+
+class Parameter:
+    """A trainable array and its gradient, of the same shape and dtype.
+
+    ``regularize`` says whether an L2 penalty applies (weights yes, biases no).
+    """
+
+    __slots__ = ("value", "grad", "name", "regularize")
+
+    def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
+        self.value = value
+        self.grad = np.zeros_like(value)
+        self.name = name
+        self.regularize = regularize
+
+    def __repr__(self):
+        return f"Parameter({self.name!r}, shape={self.value.shape}, dtype={self.value.dtype})"
+
+
+class Layer:
+    """Base class. Subclasses implement ``forward`` and ``backward``."""
+
+    def __init__(self):
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Return ``dL/dX`` from ``dL/dY`` (``None`` when ``need_input_grad`` is False)."""
+        raise NotImplementedError
+
+    def parameters(self) -> list[Parameter]:
+        return []
+
+    def output_dim(self, input_dim: int) -> int:
+        """Number of output features for ``input_dim`` input features."""
+        return input_dim
+
+    def _buffer(self, key: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+        """A reusable array of ``shape``: the leading rows of one kept buffer.
+
+        Rows are contiguous in C order, so a smaller last batch is a view of
+        the same memory rather than a new allocation.
+        """
+        buf = self._buffers.get(key)
+        if buf is not None and buf.shape == shape and buf.dtype == dtype:
+            return buf
+        fits = buf is not None and buf.dtype == dtype and buf.shape[1:] == shape[1:]
+        if not fits or buf.shape[0] < shape[0]:
+            buf = np.empty(shape, dtype=dtype)
+            self._buffers[key] = buf
+        return buf[: shape[0]]
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_buffers"] = {}  # scratch space, not state: never pickled nor copied
+        for key in ("_input", "_output", "_mask"):
+            state.pop(key, None)
+        return state
+
+
+class Dense(Layer):
+    """A fully connected linear layer: ``Y = X @ W + b``.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output features; ``W`` has shape (n_in, n_out), ``b`` (n_out,).
+    init : str or callable
+        An initializer from :mod:`lucidnet.initializers`.
+    rng : numpy.random.Generator
+    dtype : float32 or float64
+
+    Backward, with ``X`` kept from forward::
+
+        dW = X.T @ dY        (n_in, n_out)
+        db = dY.sum(axis=0)  (n_out,)
+        dX = dY @ W.T        (n_samples, n_in)
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        *,
+        init="glorot_uniform",
+        rng=None,
+        dtype=np.float64,
+        **init_kwargs,
+    ):
+        super().__init__()
+        rng = np.random.default_rng(rng)
+        w, b = get_initializer(init)(n_in, n_out, rng, dtype=dtype, **init_kwargs)
+        self.W = Parameter(np.ascontiguousarray(w, dtype=dtype), "W")
+        self.b = Parameter(np.ascontiguousarray(b, dtype=dtype), "b", regularize=False)
+
+    @property
+    def n_in(self) -> int:
+        return self.W.value.shape[0]
+
+    @property
+    def n_out(self) -> int:
+        return self.W.value.shape[1]
+
+    def forward(self, X, training=False):
+        W, b = self.W.value, self.b.value
+        if not training:
+            out = X @ W
+            out += b
+            return np.asarray(out)
+        self._input = X
+        if sp.issparse(X):
+            out = self._buffer("out", (X.shape[0], W.shape[1]), W.dtype)
+            out[...] = X @ W
+        else:
+            out = np.matmul(X, W, out=self._buffer("out", (X.shape[0], W.shape[1]), W.dtype))
+        out += b
+        return out
+
+    def backward(self, dY, need_input_grad=True):
+        X = self._input
+        if sp.issparse(X):
+            self.W.grad[...] = X.T @ dY
+        else:
+            np.matmul(X.T, dY, out=self.W.grad)
+        np.add.reduce(dY, axis=0, out=self.b.grad)
+        if not need_input_grad:
+            return None
+        W = self.W.value
+        return np.matmul(dY, W.T, out=self._buffer("dX", (dY.shape[0], W.shape[0]), W.dtype))
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def output_dim(self, input_dim):
+        if input_dim != self.n_in:
+            raise ValueError(f"Dense layer expects {self.n_in} input features, got {input_dim}")
+        return self.n_out
+
+    def __repr__(self):
+        return f"Dense({self.n_in}, {self.n_out}, dtype={self.W.value.dtype})"
+
+
+class Activation(Layer):
+    """Applies an activation function element-wise (softmax: row-wise).
+
+    Keeps its output ``a = f(z)`` for backward, where ``dZ = f'(z) * dA`` is
+    computed from ``a`` (see :mod:`lucidnet.activations`).
+    """
+
+    def __init__(self, activation: str | ActivationFunction):
+        super().__init__()
+        self.function = get_activation(activation)
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    def forward(self, X, training=False):
+        if not training:
+            return self.function.value(X)
+        a = self.function.value(X, out=self._buffer("out", X.shape, X.dtype))
+        self._output = a
+        return a
+
+    def backward(self, dY, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        a = self._output
+        return self.function.backward(a, dY, out=self._buffer("dX", a.shape, a.dtype))
+
+    def __repr__(self):
+        return f"Activation({self.function.name!r})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each unit with probability ``rate``
+    and scale the survivors by ``1 / (1 - rate)``, so that nothing changes at
+    prediction time, where the layer is the identity.
+
+    The randomness comes from ``self.rng``, an ``np.random.Generator``.
+    """
+
+    def __init__(self, rate: float, rng=None):
+        super().__init__()
+        if not 0 <= rate < 1:
+            raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+        self.rng = np.random.default_rng(rng)
+
+    def forward(self, X, training=False):
+        if not training or self.rate == 0:
+            self._mask = None
+            return X
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        mask = self._buffer("mask", X.shape, dtype)
+        self.rng.random(out=mask, dtype=dtype)
+        # keep = (u >= rate), scaled by 1 / (1 - rate); computed in place.
+        np.greater_equal(mask, self.rate, out=mask, casting="unsafe")
+        mask *= 1.0 / (1.0 - self.rate)
+        self._mask = mask
+        return np.multiply(X, mask, out=self._buffer("out", X.shape, dtype))
+
+    def backward(self, dY, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        if self._mask is None:
+            return dY
+        return np.multiply(dY, self._mask, out=self._buffer("dX", dY.shape, dY.dtype))
+
+    def __repr__(self):
+        return f"Dropout({self.rate})"

@@ -1,0 +1,172 @@
+"""Optimizers over a list of :class:`~lucidnet.layers.Parameter`.
+
+An optimizer is built once on the parameters; its state lives in lists
+aligned with them. ``step()`` applies one update from the gradients that
+``backward`` left in each ``Parameter.grad``. Updates are in place, so the
+arrays a layer holds are the arrays that change.
+
+An L2 penalty ``l2 / 2 * ||W||^2`` on every parameter with
+``regularize=True`` (weights, not biases) is added as ``l2 * W`` to the
+gradient before the update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .layers import Parameter
+
+__all__ = ["Optimizer", "SGD", "Adam", "lbfgs"]
+
+
+class Optimizer:
+    def __init__(self, parameters: Sequence[Parameter], learning_rate: float, l2: float = 0.0):
+        self.parameters = list(parameters)
+        if not learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
+        if not l2 >= 0:
+            raise ValueError(f"l2 must be non-negative, got {l2!r}")
+        self.learning_rate = float(learning_rate)
+        self.l2 = float(l2)
+
+    def _add_penalty(self) -> None:
+        if self.l2:
+            for p in self.parameters:
+                if p.regularize:
+                    p.grad += self.l2 * p.value
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    With velocity ``v`` (zero at the start), gradient ``g``, rate ``lr`` and
+    momentum ``mu``::
+
+        v <- mu * v - lr * g
+        w <- w + v                     (classical momentum)
+        w <- w + mu * v - lr * g       (Nesterov, in the form of Sutskever et al. 2013)
+
+    With ``momentum=0`` this is plain ``w <- w - lr * g``.
+    """
+
+    def __init__(self, parameters, learning_rate=0.01, momentum=0.0, nesterov=False, l2=0.0):
+        super().__init__(parameters, learning_rate, l2)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.velocities = [np.zeros_like(p.value) for p in self.parameters] if momentum else []
+
+    def step(self):
+        self._add_penalty()
+        lr, mu = self.learning_rate, self.momentum
+        if not mu:
+            for p in self.parameters:
+                p.grad *= -lr
+                p.value += p.grad
+            return
+        for p, v in zip(self.parameters, self.velocities):
+            v *= mu
+            p.grad *= -lr  # the grad is spent after this step, so scale it in place
+            v += p.grad
+            if self.nesterov:
+                p.value += p.grad
+                p.value += mu * v
+            else:
+                p.value += v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), with the bias correction folded into the rate::
+
+        t <- t + 1
+        m <- beta_1 * m + (1 - beta_1) * g
+        v <- beta_2 * v + (1 - beta_2) * g^2
+        lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+        w <- w - lr_t * m / (sqrt(v) + epsilon)
+
+    (the form scikit-learn uses, so both take the same steps).
+    """
+
+    def __init__(
+        self, parameters, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, l2=0.0
+    ):
+        super().__init__(parameters, learning_rate, l2)
+        for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0 <= beta < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
+        if not epsilon > 0:
+            raise ValueError(f"epsilon must be positive, got {epsilon!r}")
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.t = 0
+        self.first_moments = [np.zeros_like(p.value) for p in self.parameters]
+        self.second_moments = [np.zeros_like(p.value) for p in self.parameters]
+
+    def step(self):
+        self._add_penalty()
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        lr_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        for p, m, v in zip(self.parameters, self.first_moments, self.second_moments):
+            g = p.grad
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            g *= g  # g is spent after this step: reuse it for g^2, then for the update
+            g *= 1 - b2
+            v += g
+            np.sqrt(v, out=g)
+            g += self.epsilon
+            np.divide(m, g, out=g)
+            g *= -lr_t
+            p.value += g
+
+
+def lbfgs(
+    parameters: Sequence[Parameter],
+    loss_and_gradients: Callable[[], float],
+    max_iter: int = 200,
+    max_fun: int = 15000,
+    tol: float = 1e-4,
+    callback: Callable[[float], None] | None = None,
+):
+    """Minimize with scipy's L-BFGS-B over all ``parameters`` at once.
+
+    ``loss_and_gradients()`` must compute the loss for the parameters' current
+    values and leave the gradients in ``Parameter.grad``. The parameters are
+    packed into one float64 vector for scipy and unpacked (in their own dtype)
+    before every evaluation; at the end they hold the solution.
+    Returns scipy's ``OptimizeResult``.
+    """
+    parameters = list(parameters)
+    sizes = [p.value.size for p in parameters]
+    bounds = np.cumsum([0, *sizes])
+
+    def unpack(x):
+        for p, lo, hi in zip(parameters, bounds[:-1], bounds[1:]):
+            p.value[...] = x[lo:hi].reshape(p.value.shape)
+
+    def fun(x):
+        unpack(x)
+        loss = loss_and_gradients()
+        grad = np.concatenate([p.grad.ravel() for p in parameters]).astype(np.float64)
+        if callback is not None:
+            callback(loss)
+        return float(loss), grad
+
+    x0 = np.concatenate([p.value.ravel() for p in parameters]).astype(np.float64)
+    result = minimize(
+        fun,
+        x0,
+        method="L-BFGS-B",
+        jac=True,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    unpack(result.x)
+    return result

@@ -1,0 +1,106 @@
+"""Numerical gradient checks, for tests and for anyone writing a new layer.
+
+>>> import numpy as np
+>>> from lucidnet import Dense
+>>> from lucidnet.testing import check_gradients
+>>> rng = np.random.default_rng(0)
+>>> errors = check_gradients(Dense(3, 2, rng=rng), rng.standard_normal((4, 3)))
+>>> sorted(errors)
+['W', 'X', 'b']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["check_gradients", "check_loss_gradient", "numerical_gradient", "relative_error"]
+
+
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    """``||a - n|| / max(||a|| + ||n||, 1e-12)``: 0 when equal, near 1 when unrelated."""
+    diff = np.linalg.norm(np.ravel(analytic) - np.ravel(numeric))
+    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    return float(diff / max(scale, 1e-12))
+
+
+def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of the scalar ``f()`` with respect to the array ``x``,
+    perturbed in place one element at a time (and restored)."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat_x.size):
+        original = flat_x[i]
+        flat_x[i] = original + eps
+        plus = f()
+        flat_x[i] = original - eps
+        minus = f()
+        flat_x[i] = original
+        flat_g[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def check_gradients(
+    layer, X, *, training: bool = True, rtol: float = 1e-6, eps: float = 1e-6, seed: int = 0
+) -> dict[str, float]:
+    """Compare a layer's backward with central differences, in float64.
+
+    The scalar checked is ``sum(forward(X) * R)`` for a fixed random ``R``, so
+    ``dL/dY = R``. Checks the input gradient and every parameter's gradient;
+    raises ``AssertionError`` naming the worst one when a relative error
+    exceeds ``rtol``. A layer that draws random numbers must draw them from
+    ``self.rng``: its state is restored before every forward pass, so each
+    pass sees the same randomness (the same dropout mask).
+
+    Returns a dict of relative errors keyed by ``'X'`` and parameter names
+    (``'W'``, ``'b'``, or ``'<index>'`` when a name repeats).
+    """
+    X = np.array(X, dtype=np.float64)
+    for p in layer.parameters():
+        if p.value.dtype != np.float64:
+            raise TypeError(f"check_gradients needs a float64 layer; {p!r} is {p.value.dtype}")
+    rng_state = getattr(getattr(layer, "rng", None), "bit_generator", None)
+    saved_state = rng_state.state if rng_state is not None else None
+
+    def forward():
+        if saved_state is not None:
+            layer.rng.bit_generator.state = saved_state
+        return np.array(layer.forward(X, training=training), dtype=np.float64)
+
+    out = forward()
+    R = np.random.default_rng(seed).standard_normal(out.shape)
+    dX = np.array(layer.backward(R.copy(), need_input_grad=True), dtype=np.float64)
+    analytic = {"X": dX}
+    for i, p in enumerate(layer.parameters()):
+        key = p.name if p.name and p.name not in analytic else str(i)
+        analytic[key] = p.grad.copy()
+
+    def scalar():
+        return float(np.sum(forward() * R))
+
+    numeric = {"X": numerical_gradient(scalar, X, eps)}
+    for key, p in zip(list(analytic)[1:], layer.parameters()):
+        numeric[key] = numerical_gradient(scalar, p.value, eps)
+    errors = {k: relative_error(analytic[k], numeric[k]) for k in analytic}
+    _assert_below(errors, rtol, type(layer).__name__)
+    return errors
+
+
+def check_loss_gradient(loss, y, out, sample_weight=None, *, rtol=1e-6, eps=1e-6) -> float:
+    """Compare ``loss.gradient`` with central differences of ``loss.value``."""
+    out = np.array(out, dtype=np.float64)
+    analytic = loss.gradient(y, out.copy(), sample_weight)
+    numeric = numerical_gradient(lambda: loss.value(y, out, sample_weight), out, eps)
+    error = relative_error(analytic, numeric)
+    _, fused = loss.value_and_gradient(y, out.copy(), sample_weight)
+    errors = {"gradient": error, "value_and_gradient": relative_error(fused, numeric)}
+    _assert_below(errors, rtol, type(loss).__name__)
+    return max(errors.values())
+
+
+def _assert_below(errors, rtol, what):
+    worst = max(errors, key=errors.get)
+    if errors[worst] > rtol:
+        raise AssertionError(
+            f"{what}: gradient of {worst!r} differs from central differences "
+            f"(relative error {errors[worst]:.3g} > {rtol:g}); all errors: {errors}"
+        )

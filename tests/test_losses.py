@@ -1,0 +1,62 @@
+import warnings
+
+import numpy as np
+import pytest
+
+from lucidnet.losses import (
+    PoissonLoss,
+    SigmoidBinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+    SquaredError,
+    get_loss,
+)
+
+
+def test_cross_entropies_never_take_log_of_zero():
+    out = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])  # confidently wrong
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(divide="raise", over="raise", invalid="raise"):
+            softmax = SoftmaxCrossEntropy().value(y, out)
+            binary = SigmoidBinaryCrossEntropy().value(y, out)
+    assert softmax == pytest.approx(2000.0)
+    assert binary == pytest.approx(2000.0)
+
+
+def test_values_against_definitions():
+    rng = np.random.default_rng(0)
+    out = rng.standard_normal((5, 3))
+    y = np.eye(3)[[0, 2, 1, 1, 0]]
+    p = np.exp(out) / np.exp(out).sum(1, keepdims=True)
+    assert SoftmaxCrossEntropy().value(y, out) == pytest.approx(-np.mean(np.log(p[y == 1])))
+    s = 1 / (1 + np.exp(-out))
+    bce = -np.mean(np.sum(y * np.log(s) + (1 - y) * np.log(1 - s), axis=1))
+    assert SigmoidBinaryCrossEntropy().value(y, out) == pytest.approx(bce)
+    assert SquaredError().value(y, out) == pytest.approx(0.5 * np.mean(np.sum((out - y) ** 2, 1)))
+    counts = np.array([[0.0, 1.0, 3.0]] * 5)
+    mu = np.exp(out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = np.where(counts > 0, counts * np.log(counts / mu), 0) - counts + mu
+    assert PoissonLoss().value(counts, out) == pytest.approx(np.mean(dev.sum(1)))
+
+
+def test_sample_weight_is_a_weighted_mean():
+    out = np.array([[0.0], [2.0]])
+    y = np.zeros((2, 1))
+    loss = SquaredError()
+    assert loss.value(y, out, np.array([1.0, 3.0])) == pytest.approx((0 + 3 * 2.0) / 4)
+    np.testing.assert_allclose(loss.gradient(y, out, np.array([1.0, 3.0])), [[0.0], [1.5]])
+
+
+def test_float32_stays_float32():
+    out = np.ones((4, 3), dtype=np.float32)
+    y = np.eye(3)[[0, 1, 2, 0]]  # float64 targets must not upcast the gradient
+    for loss in (SquaredError(), SoftmaxCrossEntropy(), SigmoidBinaryCrossEntropy()):
+        assert loss.gradient(y, out).dtype == np.float32
+        assert loss.value_and_gradient(y, out)[1].dtype == np.float32
+
+
+def test_unknown_loss_lists_names():
+    with pytest.raises(ValueError, match="'squared_error'"):
+        get_loss("hinge")

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+from lucidnet import (
+    SGD,
+    Activation,
+    Adam,
+    Dense,
+    Dropout,
+    Sequential,
+    SoftmaxCrossEntropy,
+)
+
+
+def make_net(dtype, seed=0, dropout=0.0):
+    rng = np.random.default_rng(seed)
+    layers = [Dense(4, 8, rng=rng, dtype=dtype), Activation("relu")]
+    if dropout:
+        layers.append(Dropout(dropout, rng=rng))
+    layers += [Dense(8, 3, rng=rng, dtype=dtype)]
+    return Sequential(layers)
+
+
+def blobs(n=60, seed=1):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(3, size=n)
+    X = rng.standard_normal((n, 4)) + 2.0 * np.eye(4)[y]
+    return X, np.eye(3)[y]
+
+
+def test_batch_forward_is_the_per_sample_forward():
+    net = make_net(np.float64)
+    X, _ = blobs()
+    batch = net.forward(X)
+    rows = np.vstack([net.forward(X[i : i + 1]) for i in range(len(X))])
+    np.testing.assert_allclose(batch, rows, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_training_lowers_the_loss_and_keeps_the_dtype(dtype):
+    net = make_net(dtype, dropout=0.1)
+    X, Y = blobs()
+    X, Y = X.astype(dtype), Y.astype(dtype)
+    loss, opt = SoftmaxCrossEntropy(), Adam(net.parameters(), learning_rate=0.01)
+    first = net.train_step(X, Y, loss, opt)
+    for _ in range(200):
+        last = net.train_step(X, Y, loss, opt)
+    assert last < 0.5 * first
+    for p in net.parameters():
+        assert p.value.dtype == dtype and p.grad.dtype == dtype
+    assert net.forward(X, training=True).dtype == dtype
+    assert net.forward(X).dtype == dtype
+
+
+def test_float32_and_float64_networks_agree():
+    X, Y = blobs()
+    nets = {dt: make_net(dt, seed=5) for dt in (np.float32, np.float64)}
+    for dt, net in nets.items():
+        opt = SGD(net.parameters(), learning_rate=0.1, momentum=0.9)
+        for _ in range(50):
+            net.train_step(X.astype(dt), Y.astype(dt), SoftmaxCrossEntropy(), opt)
+    out32 = nets[np.float32].forward(X.astype(np.float32))
+    out64 = nets[np.float64].forward(X)
+    np.testing.assert_allclose(out32, out64, rtol=1e-3, atol=1e-3)
+
+
+def test_same_seed_same_weights_different_seed_different_weights():
+    a, b, c = make_net(np.float64, 7), make_net(np.float64, 7), make_net(np.float64, 8)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(pa.value, pb.value)
+    assert not np.array_equal(a.parameters()[0].value, c.parameters()[0].value)
+
+
+def test_dropout_is_identity_at_prediction_and_scaled_in_training():
+    layer = Dropout(0.5, rng=0)
+    X = np.ones((1000, 10))
+    np.testing.assert_array_equal(layer.forward(X), X)
+    out = layer.forward(X, training=True)
+    assert set(np.unique(out)) == {0.0, 2.0}
+    assert abs(out.mean() - 1.0) < 0.05
+
+
+def test_a_short_last_batch_reuses_the_buffers_correctly():
+    net = make_net(np.float64)
+    X, _ = blobs(10)
+    full = net.forward(X, training=True).copy()
+    part = net.forward(X[:3], training=True)
+    np.testing.assert_allclose(part, full[:3])
+    np.testing.assert_allclose(net.forward(X[:3]), full[:3])
+
+
+def test_sequential_refuses_non_layers():
+    with pytest.raises(TypeError, match="Layer objects"):
+        Sequential([Dense(2, 2), "relu"])
