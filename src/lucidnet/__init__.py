@@ -4,6 +4,7 @@ __version__ = "0.1.0"
 
 from .activations import ACTIVATIONS, ActivationFunction, get_activation
 from .classic import NeuralNetwork
+from .estimators import MLPClassifier, MLPRegressor
 from .exceptions import TrainingDivergedError
 from .layers import Activation, Dense, Dropout, Layer, Parameter
 from .losses import (
@@ -24,6 +25,8 @@ __all__ = [
     "Dense",
     "Dropout",
     "Layer",
+    "MLPClassifier",
+    "MLPRegressor",
     "NeuralNetwork",
     "Parameter",
     "PoissonLoss",

@@ -1,0 +1,289 @@
+import inspect
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn.neural_network as sk
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_iris, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from lucidnet import MLPClassifier, MLPRegressor, TrainingDivergedError
+
+EXTRAS = {"MLPClassifier": {"dropout", "class_weight"}, "MLPRegressor": {"dropout"}}
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.mark.parametrize(
+    "ours, theirs", [(MLPClassifier, sk.MLPClassifier), (MLPRegressor, sk.MLPRegressor)]
+)
+def test_same_parameters_and_defaults_as_scikit_learn(ours, theirs):
+    mine = inspect.signature(ours.__init__).parameters
+    other = inspect.signature(theirs.__init__).parameters
+    assert set(mine) - set(other) == EXTRAS[ours.__name__]
+    for name, param in other.items():
+        assert mine[name].default == param.default, name
+        assert mine[name].kind == param.kind, name
+    assert ours().get_params().keys() - theirs().get_params().keys() == EXTRAS[ours.__name__]
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "sgd", "adam"])
+def test_fitted_attributes_match_scikit_learn(iris, solver):
+    X, y = iris
+    kwargs = dict(hidden_layer_sizes=(7, 5), solver=solver, max_iter=30, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPClassifier(**kwargs).fit(X, y)
+        theirs = sk.MLPClassifier(**kwargs).fit(X, y)
+    for name in ("n_features_in_", "n_layers_", "n_outputs_", "out_activation_", "t_", "n_iter_"):
+        if name == "n_iter_" and solver == "lbfgs":
+            continue  # lbfgs may stop early, when it does depends on the starting point
+        assert getattr(ours, name) == getattr(theirs, name), name
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    assert [c.shape for c in ours.coefs_] == [c.shape for c in theirs.coefs_]
+    assert [b.shape for b in ours.intercepts_] == [b.shape for b in theirs.intercepts_]
+    assert isinstance(ours.loss_, float) and np.isfinite(ours.loss_)
+    if solver != "lbfgs":
+        assert len(ours.loss_curve_) == len(theirs.loss_curve_) == ours.n_iter_
+        assert ours.best_loss_ == min(ours.loss_curve_)
+        assert ours.validation_scores_ is None and ours.best_validation_score_ is None
+    assert ours.predict_proba(X).shape == theirs.predict_proba(X).shape
+
+
+def test_binary_multiclass_multilabel(iris):
+    X, y = iris
+    binary = MLPClassifier(max_iter=300, random_state=0).fit(X, y == 2)
+    assert binary.out_activation_ == "logistic" and binary.n_outputs_ == 1
+    assert binary.predict(X).dtype == bool and binary.score(X, y == 2) > 0.9
+    np.testing.assert_allclose(binary.predict_proba(X).sum(axis=1), 1)
+
+    multi = MLPClassifier(max_iter=300, random_state=0).fit(X, y)
+    assert multi.out_activation_ == "softmax" and multi.score(X, y) > 0.9
+    np.testing.assert_allclose(multi.predict_proba(X).sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_allclose(np.exp(multi.predict_log_proba(X)), multi.predict_proba(X))
+
+    Xm, Ym = make_multilabel_classification(n_samples=150, n_classes=4, random_state=0)
+    ml = MLPClassifier(max_iter=400, random_state=0).fit(Xm, Ym)
+    assert ml.out_activation_ == "logistic" and ml.predict(Xm).shape == Ym.shape
+    assert ml.score(Xm, Ym) > 0.5
+
+
+def test_string_labels_and_sparse_input(iris):
+    X, y = iris
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    dense = MLPClassifier(max_iter=300, random_state=0).fit(X, names)
+    sparse = MLPClassifier(max_iter=300, random_state=0).fit(sp.csr_matrix(X), names)
+    assert set(dense.predict(X)) <= set(names)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X), rtol=1e-8)
+
+
+def test_multi_output_regression_and_poisson():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(300, 3))
+    Y = np.column_stack([X[:, 0] + X[:, 1], X[:, 2] ** 2])
+    reg = MLPRegressor(hidden_layer_sizes=(20,), solver="lbfgs", random_state=0).fit(X, Y)
+    assert reg.predict(X).shape == (300, 2) and reg.score(X, Y) > 0.9
+    counts = rng.poisson(np.exp(X[:, 0]))
+    pois = MLPRegressor(loss="poisson", solver="lbfgs", random_state=0).fit(X, counts)
+    assert pois.out_activation_ == "exp" and np.all(pois.predict(X) > 0)
+    with pytest.raises(ValueError, match="non-negative"):
+        MLPRegressor(loss="poisson").fit(X, -counts - 1)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "sgd", "adam"])
+def test_float32_trains_and_predicts_in_float32(iris, solver):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(solver=solver, max_iter=20, random_state=0).fit(X.astype(np.float32), y)
+    assert all(c.dtype == np.float32 for c in clf.coefs_ + clf.intercepts_)
+    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
+    assert clf.predict_proba(X).dtype == np.float32
+
+
+def test_convergence_warning_at_max_iter(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        MLPClassifier(max_iter=3).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        MLPClassifier(solver="lbfgs", max_iter=3).fit(X, y)
+
+
+def test_early_stopping_restores_the_best_weights():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+    clf = MLPClassifier(
+        early_stopping=True,
+        max_iter=200,
+        random_state=0,
+        n_iter_no_change=5,
+        learning_rate_init=0.01,
+    )
+    clf.fit(X_train, y_train, X_val=X_val, y_val=y_val)
+    assert clf.n_iter_ < 200
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.score(X_val, y_val) == clf.best_validation_score_
+    assert len(clf.validation_loss_curve_) == len(clf.loss_curve_)
+    # without X_val, a stratified validation_fraction split is held out
+    split = MLPClassifier(early_stopping=True, max_iter=200, random_state=0).fit(X, y)
+    assert len(split.validation_scores_) == split.n_iter_
+
+
+def test_validation_data_recorded_without_early_stopping(iris):
+    X, y = iris
+    clf = MLPClassifier(max_iter=15, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X[::2], y[::2], X_val=X[1::2], y_val=y[1::2])
+    assert len(clf.validation_scores_) == len(clf.validation_loss_curve_) == 15
+    assert clf.validation_loss_curve_[-1] < clf.validation_loss_curve_[0]
+    with pytest.raises(ValueError, match="both X_val and y_val"):
+        clf.fit(X, y, X_val=X)
+
+
+def test_warm_start_and_partial_fit_continue(iris):
+    X, y = iris
+    clf = MLPClassifier(max_iter=5, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+        first = [c.copy() for c in clf.coefs_]
+        clf.fit(X, y)
+    assert len(clf.loss_curve_) == 10 and clf.t_ == 10 * len(X)
+    assert not np.allclose(first[0], clf.coefs_[0])
+
+    online = MLPClassifier(random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed"):
+        online.partial_fit(X[:10], y[:10])
+    for start in range(0, 150, 30):
+        online.partial_fit(X[start : start + 30], y[start : start + 30], classes=[0, 1, 2])
+    assert online.t_ == 150 and len(online.loss_curve_) == 5
+    with pytest.raises(ValueError, match="classes not in"):
+        online.partial_fit(X[:3], [0, 1, 7])
+    assert not hasattr(MLPClassifier(solver="lbfgs"), "partial_fit")
+    assert hasattr(MLPRegressor(solver="sgd"), "partial_fit")
+
+
+def test_dropout_and_per_layer_activations(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(20, 10),
+        activation=["tanh", "leaky_relu"],
+        dropout=[0.2, 0.0],
+        max_iter=300,
+        random_state=0,
+    ).fit(X, y)
+    names = [type(layer).__name__ for layer in clf._network.layers]
+    assert names == ["Dense", "Activation", "Dropout", "Dense", "Activation", "Dense"]
+    assert clf.score(X, y) > 0.9
+    with pytest.raises(ValueError, match="activation has 1 entries but there are 2"):
+        MLPClassifier(hidden_layer_sizes=(5, 5), activation=["relu"]).fit(X, y)
+    with pytest.raises(ValueError, match="dropout"):
+        MLPClassifier(dropout=1.5).fit(X, y)
+    with pytest.raises(ValueError, match="stochastic solver"):
+        MLPClassifier(solver="lbfgs", dropout=0.2).fit(X, y)
+
+
+def test_class_weight_balanced_raises_minority_recall():
+    from sklearn.metrics import recall_score
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((600, 2))
+    y = (X[:, 0] + 0.5 * rng.standard_normal(600) > 1.6).astype(int)  # about 7% positives
+    kwargs = dict(hidden_layer_sizes=(8,), max_iter=300, random_state=0)
+    plain = MLPClassifier(**kwargs).fit(X, y)
+    balanced = MLPClassifier(class_weight="balanced", **kwargs).fit(X, y)
+    as_dict = MLPClassifier(class_weight={0: 1.0, 1: 10.0}, **kwargs).fit(X, y)
+    assert recall_score(y, balanced.predict(X)) > recall_score(y, plain.predict(X)) + 0.1
+    assert recall_score(y, as_dict.predict(X)) > recall_score(y, plain.predict(X)) + 0.1
+
+
+def test_verbose_shows_a_progress_bar(iris, capsys):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        MLPClassifier(
+            max_iter=4, verbose=True, early_stopping=True, n_iter_no_change=50, random_state=0
+        ).fit(X, y)
+    err = capsys.readouterr().err
+    assert "4/4" in err and "loss=" in err and "val_score=" in err
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_divergence_names_the_epoch_and_keeps_no_nan_model(solver):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 5)) * 100
+    y = X @ rng.standard_normal(5)
+    reg = MLPRegressor(solver=solver, learning_rate_init=1e6, max_iter=20, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=r"epoch \d+.*smaller learning_rate_init"):
+        reg.fit(X, y)
+    assert all(np.all(np.isfinite(c)) for c in reg.coefs_ + reg.intercepts_)
+
+
+def test_in_the_scikit_learn_ecosystem(iris):
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=300, random_state=0))
+    assert cross_val_score(pipe, X, y, cv=3).mean() > 0.85
+    grid = GridSearchCV(
+        MLPClassifier(max_iter=200, random_state=0),
+        {"hidden_layer_sizes": [(5,), (20,)]},
+        cv=2,
+        n_jobs=2,
+    ).fit(X, y)
+    assert grid.best_params_["hidden_layer_sizes"] in [(5,), (20,)]
+    fitted = MLPClassifier(max_iter=300, random_state=0).fit(X, y)
+    copy = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(copy.predict_proba(X), fitted.predict_proba(X))
+    assert copy.coefs_[0] is copy._network.layers[0].W.value  # still the network's arrays
+    assert clone(fitted).get_params() == fitted.get_params()
+    assert not hasattr(clone(fitted), "coefs_")
+
+
+def test_same_random_state_same_model(iris):
+    X, y = iris
+    a = MLPClassifier(max_iter=20, random_state=3, dropout=0.1)
+    b = clone(a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a.fit(X, y)
+        b.fit(X, y)
+    for ca, cb in zip(a.coefs_, b.coefs_):
+        np.testing.assert_array_equal(ca, cb)
+
+
+def test_sample_weight_zero_is_like_dropping_the_sample(iris):
+    X, y = iris
+    w = np.ones(len(y))
+    w[::3] = 0
+    kwargs = dict(solver="lbfgs", max_iter=50, random_state=0, hidden_layer_sizes=(5,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = MLPClassifier(**kwargs).fit(X, y, sample_weight=w)
+        dropped = MLPClassifier(**kwargs).fit(X[w > 0], y[w > 0])
+    np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "estimator, check_params",
+    [
+        (MLPClassifier, dict(solver="lbfgs")),
+        (MLPRegressor, dict(solver="sgd", tol=1e-2, random_state=42)),
+    ],
+)
+def test_sample_weight_equivalence_with_scikit_learns_settings(estimator, check_params):
+    from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+
+    check_sample_weight_equivalence_on_dense_data(
+        estimator.__name__, estimator(max_iter=100, **check_params)
+    )
