@@ -287,3 +287,19 @@ def test_sample_weight_equivalence_with_scikit_learns_settings(estimator, check_
     check_sample_weight_equivalence_on_dense_data(
         estimator.__name__, estimator(max_iter=100, **check_params)
     )
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "sgd", "adam"])
+def test_same_random_state_gives_scikit_learns_model(iris, solver):
+    """Initial weights and shuffling follow scikit-learn's random stream, so one
+    changed import line gives the same model, up to rounding."""
+    X, y = iris
+    kwargs = dict(hidden_layer_sizes=(10,), solver=solver, max_iter=50, random_state=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPClassifier(**kwargs).fit(X, y)
+        theirs = sk.MLPClassifier(**kwargs).fit(X, y)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-8)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-6)

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -33,13 +34,6 @@ from .optimizers import SGD, Adam, lbfgs
 HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in ("softmax", "exp"))
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 DIVERGED_GROWTH = 1e6  # an epoch loss this many times the untrained one means divergence
-
-
-def as_generator(random_state) -> np.random.Generator:
-    """A ``np.random.Generator`` from anything scikit-learn accepts as random_state."""
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    return np.random.default_rng(random_state)
 
 
 class BaseMLP(BaseEstimator):
@@ -108,7 +102,7 @@ class BaseMLP(BaseEstimator):
             lambda r: isinstance(r, Real) and not isinstance(r, bool) and 0 <= r < 1,
         )
 
-    def _build_network(self, n_features, n_outputs, dtype, rng) -> Sequential:
+    def _build_network(self, n_features, n_outputs, dtype, rng: np.random.RandomState):
         """Dense -> Activation [-> Dropout] per hidden layer, then a linear output.
 
         Weights and biases are drawn as scikit-learn draws them: uniform in
@@ -137,7 +131,8 @@ class BaseMLP(BaseEstimator):
             if i < len(hidden):
                 layers.append(Activation(activations[i]))
                 if rates[i]:
-                    layers.append(Dropout(rates[i], rng=rng))
+                    seed = rng.randint(np.iinfo(np.int32).max)
+                    layers.append(Dropout(rates[i], rng=np.random.default_rng(seed)))
         return Sequential(layers)
 
     def _dense_layers(self) -> list[Dense]:
@@ -194,11 +189,13 @@ class BaseMLP(BaseEstimator):
         validation = None
         if X_val is not None or y_val is not None:
             validation = self._validation_data(X_val, y_val)
+        # A RandomState drawn as scikit-learn draws it, at every call: the initial
+        # weights and the shuffling then follow the very same random stream, so
+        # the same random_state starts both libraries from the same model.
+        random_state = self._random_state = check_random_state(self.random_state)
 
         if first_pass:
-            self._rng = as_generator(self.random_state)
-            dtype = X.dtype
-            self._network = self._build_network(X.shape[1], Y.shape[1], dtype, self._rng)
+            self._network = self._build_network(X.shape[1], Y.shape[1], X.dtype, random_state)
             self._expose_weights()
             self.n_outputs_ = Y.shape[1]
             self.out_activation_ = self._loss.output_activation
@@ -213,8 +210,6 @@ class BaseMLP(BaseEstimator):
             self.best_validation_score_ = None
             self._best_weights = None
             self._initial_loss = None
-        if not hasattr(self, "_rng"):
-            self._rng = as_generator(self.random_state)
         dtype = self.coefs_[0].dtype
         X = X.astype(dtype, copy=False)
         Y = Y.astype(dtype, copy=False)
@@ -323,7 +318,6 @@ class BaseMLP(BaseEstimator):
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _fit_stochastic(self, X, Y, sample_weight, incremental, validation):
-        rng = self._rng
         if self.early_stopping and validation is None:
             validation, X, Y, sample_weight = self._split_validation(X, Y, sample_weight)
         if validation is not None:
@@ -337,7 +331,7 @@ class BaseMLP(BaseEstimator):
         self.n_iter_ = 0  # epochs of this call, as in scikit-learn (t_ keeps counting)
         n_samples = X.shape[0]
         batch_size = self._batch_size(n_samples)
-        batches = _BatchSampler(X, Y, sample_weight, batch_size, self.shuffle, rng)
+        batches = _BatchSampler(X, Y, sample_weight, batch_size, self.shuffle, self._random_state)
         optimizer, network, loss = self._optimizer, self._network, self._loss
         weight_total = n_samples if sample_weight is None else float(np.sum(sample_weight))
         n_batches = math.ceil(n_samples / batch_size)
@@ -419,7 +413,7 @@ class BaseMLP(BaseEstimator):
             *arrays,
             test_size=self.validation_fraction,
             stratify=stratify,
-            random_state=int(self._rng.integers(np.iinfo(np.int32).max)),
+            random_state=self._random_state,
         )
         X_train, X_val, Y_train, Y_val = parts[:4]
         w_train, w_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)

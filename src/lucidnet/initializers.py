@@ -1,7 +1,9 @@
 """Weight initializers: ``init(fan_in, fan_out, rng, dtype) -> (weights, bias)``.
 
-Each draws from an ``np.random.Generator``, so the same seed gives the same
-network. ``weights`` has shape (fan_in, fan_out), ``bias`` shape (fan_out,).
+Each draws from an ``np.random.Generator`` (or a legacy ``RandomState``, as
+the scikit-learn estimators pass to draw exactly what scikit-learn draws), so
+the same seed gives the same network. ``weights`` has shape (fan_in, fan_out),
+``bias`` shape (fan_out,).
 """
 
 from __future__ import annotations
@@ -9,6 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["classic_uniform", "glorot_uniform", "he_normal", "INITIALIZERS", "get_initializer"]
+
+
+def as_rng(rng):
+    """A Generator (or a RandomState, which draws uniform numbers alike) from a seed."""
+    if isinstance(rng, (np.random.Generator, np.random.RandomState)):
+        return rng
+    return np.random.default_rng(rng)
 
 
 def classic_uniform(fan_in, fan_out, rng, dtype=np.float64, scale=0.25):

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .activations import ActivationFunction, get_activation
-from .initializers import get_initializer
+from .initializers import as_rng, get_initializer
 
 __all__ = ["Parameter", "Layer", "Dense", "Activation", "Dropout"]
 
@@ -113,7 +113,7 @@ class Dense(Layer):
         **init_kwargs,
     ):
         super().__init__()
-        rng = np.random.default_rng(rng)
+        rng = as_rng(rng)
         w, b = get_initializer(init)(n_in, n_out, rng, dtype=dtype, **init_kwargs)
         self.W = Parameter(np.ascontiguousarray(w, dtype=dtype), "W")
         self.b = Parameter(np.ascontiguousarray(b, dtype=dtype), "b", regularize=False)
