@@ -303,3 +303,20 @@ def test_same_random_state_gives_scikit_learns_model(iris, solver):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-8)
     assert ours.n_iter_ == theirs.n_iter_
     assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-6)
+
+
+@pytest.mark.parametrize("labels", [["setosa", "versicolor", "virginica"], [3, 7]])
+def test_partial_fit_encodes_labels_as_scikit_learn_does(iris, labels):
+    """partial_fit's fast label encoding gives scikit-learn's model, epoch by epoch."""
+    X, y = iris
+    y = np.asarray(labels, dtype=object if isinstance(labels[0], str) else None)[y % len(labels)]
+    classes = np.unique(y)
+    ours = MLPClassifier(hidden_layer_sizes=(6,), random_state=0)
+    theirs = sk.MLPClassifier(hidden_layer_sizes=(6,), random_state=0)
+    for start in (0, 50, 100):
+        ours.partial_fit(X[start : start + 50], y[start : start + 50], classes=classes)
+        theirs.partial_fit(X[start : start + 50], y[start : start + 50], classes=classes)
+    for a, b in zip(ours.coefs_, theirs.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-10)
+    with pytest.raises(ValueError, match="not in `self.classes_`"):
+        ours.partial_fit(X[:2], np.array([labels[0], "unknown" if len(labels) == 3 else 99]))

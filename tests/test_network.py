@@ -92,3 +92,24 @@ def test_a_short_last_batch_reuses_the_buffers_correctly():
 def test_sequential_refuses_non_layers():
     with pytest.raises(TypeError, match="Layer objects"):
         Sequential([Dense(2, 2), "relu"])
+
+
+def test_prediction_in_chunks_is_prediction_in_one_piece(monkeypatch):
+    import lucidnet.network
+
+    net = make_net(np.float64)
+    X, _ = blobs(n=50)
+    whole = net.forward(X, training=True).copy()  # training mode never chunks
+    monkeypatch.setattr(lucidnet.network, "PREDICT_CHUNK", 7)
+    chunked = net.forward(X)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12)
+    assert chunked.shape == (50, 3)
+
+
+def test_sequential_packs_its_parameters_into_one_buffer():
+    net = make_net(np.float32)
+    (buffer,) = net.buffers
+    assert buffer.value.size == sum(p.value.size for p in net.parameters())
+    first = net.layers[0].W
+    first.value[0, 0] = 123.0
+    assert buffer.value[0] == 123.0

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lucidnet import SGD, Adam, Parameter, lbfgs
+from lucidnet.parameters import blocks, pack
 
 W0 = np.array([1.0, -2.0])
 G1 = np.array([0.5, 0.25])
@@ -101,3 +102,48 @@ def test_lbfgs_minimizes_a_quadratic():
     result = lbfgs([p], loss_and_gradients, max_iter=50, tol=1e-10)
     assert result.success
     np.testing.assert_allclose(p.value, target, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, learning_rate=0.1, l2=0.01),
+        lambda ps: SGD(ps, learning_rate=0.1, momentum=0.9, l2=0.01),
+        lambda ps: SGD(ps, learning_rate=0.1, momentum=0.9, nesterov=True, l2=0.01),
+        lambda ps: Adam(ps, learning_rate=0.1, l2=0.01),
+    ],
+)
+def test_a_packed_buffer_takes_the_same_steps_as_separate_parameters(make):
+    """Optimizers update a network's one contiguous buffer in a few passes; the
+    result must be the per-parameter formulas, biases left unpenalized."""
+    rng = np.random.default_rng(0)
+    values = [rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((4, 2))]
+    flags = [True, False, True]
+
+    def run(packed):
+        params = [Parameter(v.copy(), regularize=r) for v, r in zip(values, flags)]
+        if packed:
+            (buffer,) = pack(params)
+            assert all(np.shares_memory(p.value, buffer.value) for p in params)
+        opt = make(params)
+        step_rng = np.random.default_rng(1)
+        for _ in range(3):
+            for p in params:
+                p.grad[...] = step_rng.standard_normal(p.grad.shape)
+            opt.step()
+        return [p.value.copy() for p in params]
+
+    for a, b in zip(run(packed=False), run(packed=True)):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_pack_keeps_values_and_makes_views():
+    params = [Parameter(np.arange(6.0).reshape(2, 3)), Parameter(np.ones(3), regularize=False)]
+    (buffer,) = pack(params)
+    np.testing.assert_array_equal(buffer.value, [0, 1, 2, 3, 4, 5, 1, 1, 1])
+    params[0].value[1, 2] = -7
+    params[1].grad[0] = 3
+    assert buffer.value[5] == -7 and buffer.grad[6] == 3
+    assert [w.shape for w, _ in buffer.regularized()] == [(6,)]
+    assert blocks(params) == [buffer]
+    assert len(blocks(params[:1])) == 1 and blocks(params[:1])[0] is not buffer

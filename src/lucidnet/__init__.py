@@ -6,7 +6,7 @@ from .activations import ACTIVATIONS, ActivationFunction, get_activation
 from .classic import NeuralNetwork
 from .estimators import MLPClassifier, MLPRegressor
 from .exceptions import TrainingDivergedError
-from .layers import Activation, Dense, Dropout, Layer, Parameter
+from .layers import Activation, Dense, Dropout, Layer
 from .losses import (
     PoissonLoss,
     SigmoidBinaryCrossEntropy,
@@ -16,6 +16,7 @@ from .losses import (
 )
 from .network import Sequential
 from .optimizers import SGD, Adam, lbfgs
+from .parameters import Parameter
 
 __all__ = [
     "ACTIVATIONS",

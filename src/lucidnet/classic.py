@@ -136,12 +136,15 @@ class NeuralNetwork:
         params = self.network.parameters()
         before = [p.value.copy() for p in params]
         optimizer = SGD(params, learning_rate=learning_rate)
-        order = self.rng.integers(X.shape[0], size=epochs)
+        order = self.rng.integers(X.shape[0], size=epochs).tolist()  # ints slice faster
         # Overflow is caught below and reported as a TrainingDivergedError.
         with np.errstate(over="ignore", invalid="ignore"):
             for update, i in enumerate(order, start=1):
                 loss = self.network.train_step(X[i : i + 1], Y[i : i + 1], self.loss, optimizer)
-                problem = self._divergence(loss, params, update, epochs)
+                due = update % WEIGHT_CHECK_EVERY == 0 or update == epochs
+                problem = (due or not math.isfinite(loss)) and self._divergence(
+                    loss, params, update, epochs
+                )
                 if problem:
                     for p, value in zip(params, before):
                         p.value[...] = value

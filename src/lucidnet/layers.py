@@ -1,8 +1,10 @@
 """Layers: ``Parameter``, ``Layer``, ``Dense``, ``Activation``, ``Dropout``.
 
 A layer's ``forward(X, training)`` keeps exactly what its ``backward`` needs;
-``backward(dY)`` returns ``dX`` and sets each parameter's ``grad``. A layer
-knows nothing of losses, optimizers or batch sizes.
+``backward(dY)`` returns ``dX`` and writes each parameter's gradient into
+its ``grad`` array, in place (``out=p.grad`` or ``p.grad[...] = ...``; the
+array may be a view of a buffer that the optimizer reads). A layer knows
+nothing of losses, optimizers or batch sizes.
 
 In training mode a layer writes its outputs into buffers that it reuses from
 one step to the next (allocating a fresh array for every matrix product costs
@@ -14,30 +16,12 @@ arrays.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from .activations import ActivationFunction, get_activation
 from .initializers import as_rng, get_initializer
+from .parameters import Parameter
 
 __all__ = ["Parameter", "Layer", "Dense", "Activation", "Dropout"]
-
-
-class Parameter:
-    """A trainable array and its gradient, of the same shape and dtype.
-
-    ``regularize`` says whether an L2 penalty applies (weights yes, biases no).
-    """
-
-    __slots__ = ("value", "grad", "name", "regularize")
-
-    def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
-        self.value = value
-        self.grad = np.zeros_like(value)
-        self.name = name
-        self.regularize = regularize
-
-    def __repr__(self):
-        return f"Parameter({self.name!r}, shape={self.value.shape}, dtype={self.value.dtype})"
 
 
 class Layer:
@@ -67,7 +51,7 @@ class Layer:
         the same memory rather than a new allocation.
         """
         buf = self._buffers.get(key)
-        if buf is not None and buf.shape == shape and buf.dtype == dtype:
+        if buf is not None and buf.shape == shape and (buf.dtype is dtype or buf.dtype == dtype):
             return buf
         fits = buf is not None and buf.dtype == dtype and buf.shape[1:] == shape[1:]
         if not fits or buf.shape[0] < shape[0]:
@@ -133,20 +117,24 @@ class Dense(Layer):
             out += b
             return np.asarray(out)
         self._input = X
-        if sp.issparse(X):
-            out = self._buffer("out", (X.shape[0], W.shape[1]), W.dtype)
-            out[...] = X @ W
+        out = self._buffer("out", (X.shape[0], W.shape[1]), W.dtype)
+        if isinstance(X, np.ndarray):  # a cheaper test than sp.issparse, per step
+            np.matmul(X, W, out=out)
         else:
-            out = np.matmul(X, W, out=self._buffer("out", (X.shape[0], W.shape[1]), W.dtype))
+            out[...] = X @ W
         out += b
         return out
 
     def backward(self, dY, need_input_grad=True):
         X = self._input
-        if sp.issparse(X):
-            self.W.grad[...] = X.T @ dY
-        else:
+        if isinstance(X, np.ndarray) and X.shape[0] == 1:
+            # One sample (the classic per-sample SGD): an outer product, which
+            # broadcasting computes in half the time BLAS takes for a k=1 product.
+            np.multiply(X.T, dY, out=self.W.grad)
+        elif isinstance(X, np.ndarray):
             np.matmul(X.T, dY, out=self.W.grad)
+        else:
+            self.W.grad[...] = X.T @ dY
         np.add.reduce(dY, axis=0, out=self.b.grad)
         if not need_input_grad:
             return None

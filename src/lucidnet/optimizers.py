@@ -17,12 +17,21 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy.optimize import minimize
 
-from .layers import Parameter
+from .parameters import Parameter, ParameterBuffer, blocks
 
 __all__ = ["Optimizer", "SGD", "Adam", "lbfgs"]
 
 
 class Optimizer:
+    """Base class: holds the parameters, the rate and the L2 coefficient.
+
+    Updates run over :func:`~lucidnet.parameters.blocks` of the parameters
+    (one contiguous buffer for a network's parameters): each step is a few
+    in-place passes over whole buffers, with no temporary arrays. (SciPy's
+    BLAS ``axpy`` would fuse some of those passes, but its thread pool then
+    fights NumPy's over the cores and the matrix products slow down threefold.)
+    """
+
     def __init__(self, parameters: Sequence[Parameter], learning_rate: float, l2: float = 0.0):
         self.parameters = list(parameters)
         if not learning_rate > 0:
@@ -31,12 +40,21 @@ class Optimizer:
             raise ValueError(f"l2 must be non-negative, got {l2!r}")
         self.learning_rate = float(learning_rate)
         self.l2 = float(l2)
+        self._blocks: list[ParameterBuffer] = blocks(self.parameters)
+        self._regularized = [b.regularized() for b in self._blocks]
+        self._scratch = self._state()
 
-    def _add_penalty(self) -> None:
+    def _state(self) -> list[np.ndarray]:
+        """A zero array per block, for per-parameter state (moments, velocity)."""
+        return [np.zeros_like(b.value) for b in self._blocks]
+
+    def _add_penalty(self, i) -> None:
+        """``g <- g + l2 * w`` for the weights (the gradient of ``l2 / 2 * ||w||^2``)."""
         if self.l2:
-            for p in self.parameters:
-                if p.regularize:
-                    p.grad += self.l2 * p.value
+            scratch = self._scratch[i]
+            for w, g in self._regularized[i]:
+                l2_w = np.multiply(w, self.l2, out=scratch[: w.size])
+                g += l2_w
 
     def step(self) -> None:
         raise NotImplementedError
@@ -61,25 +79,24 @@ class SGD(Optimizer):
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
-        self.velocities = [np.zeros_like(p.value) for p in self.parameters] if momentum else []
+        self.velocities = self._state() if momentum else []
 
     def step(self):
-        self._add_penalty()
         lr, mu = self.learning_rate, self.momentum
-        if not mu:
-            for p in self.parameters:
-                p.grad *= -lr
-                p.value += p.grad
-            return
-        for p, v in zip(self.parameters, self.velocities):
+        for i, block in enumerate(self._blocks):
+            self._add_penalty(i)
+            w, g = block.value, block.grad
+            g *= -lr  # the gradient is spent after this step: scale it in place
+            if not mu:
+                w += g
+                continue
+            v = self.velocities[i]
             v *= mu
-            p.grad *= -lr  # the grad is spent after this step, so scale it in place
-            v += p.grad
+            v += g
             if self.nesterov:
-                p.value += p.grad
-                p.value += mu * v
-            else:
-                p.value += v
+                w += g
+                g = np.multiply(v, mu, out=self._scratch[i])
+            w += v if not self.nesterov else g
 
 
 class Adam(Optimizer):
@@ -91,7 +108,8 @@ class Adam(Optimizer):
         lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
         w <- w - lr_t * m / (sqrt(v) + epsilon)
 
-    (the form scikit-learn uses, so both take the same steps).
+    (the form scikit-learn uses, so both take the same steps). The gradient
+    buffer is spent by a step: it holds ``g^2``, then the update direction.
     """
 
     def __init__(
@@ -105,27 +123,28 @@ class Adam(Optimizer):
             raise ValueError(f"epsilon must be positive, got {epsilon!r}")
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.t = 0
-        self.first_moments = [np.zeros_like(p.value) for p in self.parameters]
-        self.second_moments = [np.zeros_like(p.value) for p in self.parameters]
+        self.first_moments = self._state()
+        self.second_moments = self._state()
 
     def step(self):
-        self._add_penalty()
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         lr_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        for p, m, v in zip(self.parameters, self.first_moments, self.second_moments):
-            g = p.grad
+        for i, block in enumerate(self._blocks):
+            self._add_penalty(i)
+            m, v, g = self.first_moments[i], self.second_moments[i], block.grad
+            m -= g  # m <- b1 * (m - g) + g, which is b1 * m + (1 - b1) * g
             m *= b1
-            m += (1 - b1) * g
+            m += g
+            np.square(g, out=g)
+            v -= g  # likewise for v, with g^2
             v *= b2
-            g *= g  # g is spent after this step: reuse it for g^2, then for the update
-            g *= 1 - b2
             v += g
             np.sqrt(v, out=g)
             g += self.epsilon
             np.divide(m, g, out=g)
-            g *= -lr_t
-            p.value += g
+            g *= lr_t
+            block.value -= g
 
 
 def lbfgs(

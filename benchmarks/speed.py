@@ -1,0 +1,301 @@
+"""How fast lucidnet trains and predicts, side by side with its peers.
+
+    make bench                      # or: .venv/bin/python benchmarks/speed.py
+    python benchmarks/speed.py --rounds 5 --cases throughput,digits,classic,memory
+
+Cases (each a table; every figure is a median over rounds that run the
+libraries one after another, so a slow moment of this shared machine hits all
+of them; ratios are medians of the per-round ratios):
+
+- throughput: one epoch of Adam, batch 128, 784-256-128-10 relu, on synthetic
+  60,000 x 784 data with 10 classes, float32 and float64: lucidnet's and
+  scikit-learn's MLPClassifier, PyTorch (if installed), and the same 8 matrix
+  products alone (the limit); then predict on the same data.
+- digits: time to 97% test accuracy on the 8x8 digits with each library's
+  defaults, checked after every epoch (partial_fit).
+- classic: the post's per-sample path, 30,000 updates on digits:
+  ``NeuralNetwork`` against a faithful port of the post's loop.
+- memory: peak resident memory of a fit of the throughput case, each library
+  in a fresh process, against the size of the data.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import warnings
+
+from _common import unset_openblas_overrides
+
+unset_openblas_overrides()
+
+import numpy as np  # noqa: E402
+import sklearn.neural_network as sk  # noqa: E402
+from _common import describe_machine, markdown_table  # noqa: E402
+from _peers import raw_matmul_epoch, torch_available, torch_epoch  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+
+import lucidnet  # noqa: E402
+
+N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
+HIDDEN, BATCH = (256, 128), 128
+CASES = ("throughput", "digits", "classic", "memory")
+
+
+def synthetic_data(n=N_SAMPLES, d=N_FEATURES, classes=N_CLASSES, seed=0):
+    """float32 Gaussian blobs, built in chunks so no float64 copy of X ever exists."""
+    rng = np.random.default_rng(seed)
+    centers = rng.standard_normal((classes, d), dtype=np.float32) * 0.5
+    y = rng.integers(classes, size=n)
+    X = np.empty((n, d), dtype=np.float32)
+    for start in range(0, n, 4096):
+        rows = slice(start, start + 4096)
+        rng.standard_normal(out=X[rows], dtype=np.float32)
+        X[rows] += centers[y[rows]]
+    return X, y
+
+
+def mlp_params(seed):
+    return dict(
+        hidden_layer_sizes=HIDDEN, batch_size=BATCH, max_iter=1, solver="adam", random_state=seed
+    )
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def median(values):
+    return float(np.median(values))
+
+
+def throughput(rounds):
+    X32, y = synthetic_data()
+    data = {"float32": X32, "float64": X32.astype(np.float64)}
+    libraries = ["lucidnet", "scikit-learn"] + (["PyTorch"] if torch_available() else [])
+    fit = {(dt, lib): [] for dt in data for lib in [*libraries, "matmul only"]}
+    predict = {(dt, lib): [] for dt in data for lib in libraries[:2]}
+    warm_up(X32, y)
+    for r in range(rounds):
+        for dt, X in data.items():
+            models = {}
+            for lib, cls in (
+                ("lucidnet", lucidnet.MLPClassifier),
+                ("scikit-learn", sk.MLPClassifier),
+            ):
+                seconds, models[lib] = timed(cls(**mlp_params(r)).fit, X, y)
+                fit[dt, lib].append(N_SAMPLES / seconds)
+            if "PyTorch" in libraries:
+                seconds = torch_epoch(X, y, HIDDEN, BATCH, r, X.dtype)
+                fit[dt, "PyTorch"].append(N_SAMPLES / seconds)
+            sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
+            fit[dt, "matmul only"].append(N_SAMPLES / raw_matmul_epoch(X, sizes, BATCH, X.dtype))
+            for lib, model in models.items():
+                seconds, _ = timed(model.predict, X)
+                predict[dt, lib].append(N_SAMPLES / seconds)
+        print(f"  throughput round {r + 1}/{rounds} done", flush=True)
+
+    rows, limit_rows, predict_rows = [], [], []
+    for dt in data:
+        ours = np.array(fit[dt, "lucidnet"])
+        raw = np.array(fit[dt, "matmul only"])
+        for lib in libraries:
+            rate = np.array(fit[dt, lib])
+            rows.append([dt, lib, f"{median(rate):,.0f}", f"{median(ours / rate):.2f}x"])
+            limit_rows.append([dt, lib, f"{median(rate):,.0f}", f"{100 * median(rate / raw):.0f}%"])
+        limit_rows.append([dt, "8 matrix products alone", f"{median(raw):,.0f}", "100%"])
+        ours_p = np.array(predict[dt, "lucidnet"])
+        for lib in libraries[:2]:
+            rate = np.array(predict[dt, lib])
+            predict_rows.append([dt, lib, f"{median(rate):,.0f}", f"{median(ours_p / rate):.2f}x"])
+    print(
+        f"\n(a) Training throughput: one epoch of Adam, {N_SAMPLES:,} x {N_FEATURES}, "
+        f"784-256-128-10 relu, batch {BATCH}; median of {rounds} rounds"
+    )
+    print(markdown_table(["dtype", "library", "samples/s", "lucidnet speed-up"], rows))
+    print("\n(b) The limit: the same 8 matrix products per batch timed alone in NumPy")
+    print(markdown_table(["dtype", "loop", "samples/s", "share of the limit"], limit_rows))
+    print(f"\nPredict throughput on the same {N_SAMPLES:,} x {N_FEATURES} data")
+    print(markdown_table(["dtype", "library", "samples/s", "lucidnet speed-up"], predict_rows))
+
+
+def digits_split(seed):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=seed, stratify=y
+    )
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def warm_up(X, y):
+    """One small untimed fit per library: the first fit in a process pays for
+    lazy imports and caches, and the first library timed would pay it alone."""
+    for cls in (lucidnet.MLPClassifier, sk.MLPClassifier):
+        cls(hidden_layer_sizes=(8,), max_iter=2).fit(X[:200], y[:200])
+        cls(hidden_layer_sizes=(8,)).partial_fit(X[:200], y[:200], classes=np.unique(y))
+
+
+def time_to_target(make_model, split, target=0.97, max_epochs=200):
+    """Training seconds (partial_fit calls only) until test accuracy >= target."""
+    X_train, X_test, y_train, y_test = split
+    classes = np.unique(y_train)
+    model, seconds = make_model(), 0.0
+    for epoch in range(1, max_epochs + 1):
+        start = time.perf_counter()
+        model.partial_fit(X_train, y_train, classes=classes)
+        seconds += time.perf_counter() - start
+        accuracy = model.score(X_test, y_test)
+        if accuracy >= target:
+            return seconds, epoch, accuracy
+    return float("inf"), max_epochs, accuracy
+
+
+def digits(rounds):
+    results = {"lucidnet": [], "scikit-learn": []}
+    warm_up(*digits_split(0)[::2])
+    for r in range(rounds):
+        split = digits_split(r)
+        for lib, cls in (("lucidnet", lucidnet.MLPClassifier), ("scikit-learn", sk.MLPClassifier)):
+            results[lib].append(time_to_target(lambda cls=cls, r=r: cls(random_state=r), split))
+    ours = np.array([s for s, _, _ in results["lucidnet"]])
+    rows = []
+    for lib, res in results.items():
+        seconds = np.array([s for s, _, _ in res])
+        rows.append(
+            [
+                lib,
+                f"{1000 * median(seconds):.0f}",
+                f"{median([e for _, e, _ in res]):.0f}",
+                f"{100 * median([a for _, _, a in res]):.2f}",
+                f"{median(ours / seconds):.2f}",
+            ]
+        )
+    print(
+        f"\n(c) Time to 97% test accuracy on digits (defaults, standardized, 75/25 split), "
+        f"median of {rounds} seeds"
+    )
+    header = ["library", "ms to 97%", "epochs", "accuracy %", "lucidnet time / this"]
+    print(markdown_table(header, rows))
+
+
+def classic(rounds):
+    from classic_post import PostNeuralNetwork
+    from sklearn.model_selection import train_test_split
+
+    from lucidnet.demos import DIGITS_LEARNING_RATE, load_scaled_digits
+
+    X, y = load_scaled_digits()
+    results = {"lucidnet NeuralNetwork": [], "the post's loop (port)": []}
+    for r in range(rounds):
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=r)
+        Y_train = np.eye(10)[y_train]
+        for name, net in (
+            ("lucidnet NeuralNetwork", lucidnet.NeuralNetwork([64, 100, 10], random_state=r)),
+            ("the post's loop (port)", PostNeuralNetwork([64, 100, 10], seed=r)),
+        ):
+            seconds, _ = timed(net.fit, X_train, Y_train, DIGITS_LEARNING_RATE, 30_000)
+            outputs = np.array([net.predict(x) for x in X_test])  # the post predicts one by one
+            accuracy = np.mean(np.argmax(outputs, axis=1) == y_test)
+            results[name].append((seconds, accuracy))
+    ours = np.array([s for s, _ in results["lucidnet NeuralNetwork"]])
+    rows = []
+    for name, res in results.items():
+        seconds = np.array([s for s, _ in res])
+        rows.append(
+            [
+                name,
+                f"{median(seconds):.2f}",
+                f"{1e6 * median(seconds) / 30_000:.1f}",
+                f"{100 * median([a for _, a in res]):.2f}",
+                f"{median(seconds / ours):.2f}x",
+            ]
+        )
+    print(
+        f"\n(d) The post's per-sample path: [64, 100, 10] tanh, 30,000 updates at learning "
+        f"rate {DIGITS_LEARNING_RATE} on digits, median of {rounds} seeds"
+    )
+    header = ["implementation", "seconds", "us per update", "accuracy %", "lucidnet speed-up"]
+    print(markdown_table(header, rows))
+
+
+def resident_kb(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def memory_child(library):
+    """Run in a fresh process: fit once, print JSON with the memory figures."""
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    before_data = resident_kb("VmRSS")
+    X, y = synthetic_data()
+    cls = lucidnet.MLPClassifier if library == "lucidnet" else sk.MLPClassifier
+    cls(**mlp_params(0)).fit(X, y)
+    figures = {
+        "before_data_kb": before_data,
+        "data_bytes": X.nbytes,
+        "peak_kb": resident_kb("VmHWM"),
+    }
+    print(json.dumps(figures))
+
+
+def memory(rounds):
+    rows = []
+    for library in ("lucidnet", "scikit-learn"):
+        runs = []
+        for _ in range(max(1, rounds // 2)):
+            out = subprocess.run(
+                [sys.executable, __file__, "--memory-child", library],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        peak = median([r["peak_kb"] for r in runs]) / 1024
+        base = median([r["before_data_kb"] for r in runs]) / 1024
+        data = runs[0]["data_bytes"] / 2**20
+        rows.append(
+            [library, f"{data:.0f}", f"{base:.0f}", f"{peak:.0f}", f"{peak - base - data:+.0f}"]
+        )
+    print("\n(e) Peak resident memory of the float32 throughput fit (fresh process each)")
+    header = ["library", "data MB", "process before data MB", "peak MB", "peak - process - data MB"]
+    print(markdown_table(header, rows))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cases", default=",".join(CASES), help=f"any of {', '.join(CASES)}")
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        return memory_child(args.memory_child)
+    cases = args.cases.split(",")
+    unknown = set(cases) - set(CASES)
+    if unknown:
+        parser.error(f"unknown case(s) {', '.join(sorted(unknown))}; expected {', '.join(CASES)}")
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    print(describe_machine())
+    print(f"command: python benchmarks/speed.py --rounds {args.rounds} --cases {args.cases}")
+    if torch_available():
+        import torch
+
+        print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+    else:
+        print("PyTorch not installed: pip install -e '.[bench]' to compare with it")
+    for case in cases:
+        globals()[case](args.rounds)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
