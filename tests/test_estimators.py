@@ -320,3 +320,13 @@ def test_partial_fit_encodes_labels_as_scikit_learn_does(iris, labels):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-10)
     with pytest.raises(ValueError, match="not in `self.classes_`"):
         ours.partial_fit(X[:2], np.array([labels[0], "unknown" if len(labels) == 3 else 99]))
+
+
+def test_partial_fit_checks_parameters_changed_between_calls(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    clf.partial_fit(X, y)
+    clf.set_params(learning_rate_init=-1.0)
+    with pytest.raises(ValueError, match="learning_rate_init"):
+        clf.partial_fit(X, y)

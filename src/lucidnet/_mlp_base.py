@@ -75,6 +75,20 @@ class BaseMLP(BaseEstimator):
             cls._param_names = super()._get_param_names()
         return cls._param_names
 
+    def _validate_params_once(self, incremental):
+        """Validate the parameters; in partial_fit, only when they are not the very
+        objects validated last time (on small batches, re-checking them would
+        take a tenth of the call)."""
+        params = self.get_params(deep=False)
+        last = getattr(self, "_validated_params", None) if incremental else None
+        if (
+            last is None
+            or last.keys() != params.keys()
+            or any(params[k] is not v for k, v in last.items())
+        ):
+            self._validate_params()
+            self._validated_params = params
+
     # ------------------------------------------------------------------ shape
     def _hidden_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
@@ -183,7 +197,7 @@ class BaseMLP(BaseEstimator):
 
     # ---------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, X_val=None, y_val=None):
-        self._validate_params()
+        self._validate_params_once(incremental)
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")

@@ -156,10 +156,12 @@ class SoftmaxCrossEntropy(Loss):
         shifted = out - out.max(axis=1, keepdims=True)
         p = np.exp(shifted)
         norm = p.sum(axis=1, keepdims=True)
-        losses = np.log(norm[:, 0]) - np.einsum("ij,ij->i", y, shifted)
         if sample_weight is None:
-            value = float(np.mean(losses))
+            # The mean of log(norm_i) - y_i . shifted_i, in three calls (this runs
+            # every step, and for a small batch the calls are the cost).
+            value = (float(np.log(norm).sum()) - float(np.vdot(y, shifted))) / out.shape[0]
         else:
+            losses = np.log(norm[:, 0]) - np.einsum("ij,ij->i", y, shifted)
             w = np.asarray(sample_weight, dtype=np.float64)
             value = float(np.dot(losses, w) / w.sum())
         p /= norm
