@@ -15,6 +15,8 @@ of them; ratios are medians of the per-round ratios):
   defaults, checked after every epoch (partial_fit).
 - classic: the post's per-sample path, 30,000 updates on digits:
   ``NeuralNetwork`` against a faithful port of the post's loop.
+- profile: where a float32 training step of the throughput case spends
+  its time, phase by phase, against its 8 matrix products alone.
 - memory: peak resident memory of a fit of the throughput case, each library
   in a fresh process, against the size of the data.
 """
@@ -40,7 +42,7 @@ import lucidnet  # noqa: E402
 
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 HIDDEN, BATCH = (256, 128), 128
-CASES = ("throughput", "digits", "classic", "memory")
+CASES = ("throughput", "profile", "digits", "classic", "memory")
 
 
 def synthetic_data(n=N_SAMPLES, d=N_FEATURES, classes=N_CLASSES, seed=0):
@@ -224,6 +226,56 @@ def classic(rounds):
     )
     header = ["implementation", "seconds", "us per update", "accuracy %", "lucidnet speed-up"]
     print(markdown_table(header, rows))
+
+
+def profile(rounds):
+    """Where one float32 training step of the throughput case spends its time."""
+    X, y = synthetic_data(n=128 * 200)
+    model = lucidnet.MLPClassifier(**mlp_params(0)).fit(X[:1000], y[:1000])
+    network, optimizer, loss = model._network, model._optimizer, model._loss
+    Y = np.eye(N_CLASSES, dtype=X.dtype)[y]
+    batch_X = np.empty((BATCH, N_FEATURES), X.dtype)
+    batch_Y = np.empty((BATCH, N_CLASSES), X.dtype)
+    phases = {}
+    clock = time.perf_counter
+
+    def lap(name, since):
+        now = clock()
+        phases[name] = phases.get(name, 0.0) + now - since
+        return now
+
+    n_steps = 0
+    for _ in range(rounds):
+        order = np.random.default_rng(n_steps).permutation(X.shape[0])
+        for start in range(0, X.shape[0], BATCH):
+            t = clock()
+            idx = order[start : start + BATCH]
+            np.take(X, idx, axis=0, out=batch_X, mode="clip")
+            np.take(Y, idx, axis=0, out=batch_Y, mode="clip")
+            t = lap("gather the batch", t)
+            out = batch_X
+            for layer in network.layers:
+                out = layer.forward(out, training=True)
+                t = lap(f"forward {type(layer).__name__}", t)
+            _, grad = loss.value_and_gradient(batch_Y, out)
+            t = lap("loss and its gradient", t)
+            for i in range(len(network.layers) - 1, -1, -1):
+                grad = network.layers[i].backward(grad, need_input_grad=i > 0)
+                t = lap(f"backward {type(network.layers[i]).__name__}", t)
+            optimizer.step()
+            lap("Adam step (with L2)", t)
+            n_steps += 1
+    sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
+    raw = raw_matmul_epoch(X, sizes, BATCH, X.dtype) / (X.shape[0] / BATCH)
+    total = sum(phases.values()) / n_steps
+    rows = [
+        [name, f"{1e6 * s / n_steps:.0f}", f"{100 * s / n_steps / total:.0f}%"]
+        for name, s in phases.items()
+    ]
+    rows.append(["total", f"{1e6 * total:.0f}", "100%"])
+    rows.append(["(the 8 matrix products alone)", f"{1e6 * raw:.0f}", f"{100 * raw / total:.0f}%"])
+    print(f"\nProfile of one float32 training step (batch {BATCH}), {n_steps} steps")
+    print(markdown_table(["phase", "us per step", "share"], rows))
 
 
 def resident_kb(field):

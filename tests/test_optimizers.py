@@ -147,3 +147,9 @@ def test_pack_keeps_values_and_makes_views():
     assert [w.shape for w, _ in buffer.regularized()] == [(6,)]
     assert blocks(params) == [buffer]
     assert len(blocks(params[:1])) == 1 and blocks(params[:1])[0] is not buffer
+
+
+def test_a_parameter_that_cannot_be_updated_in_place_is_refused():
+    transposed = Parameter(np.ones((3, 4)).T)  # not C-contiguous: flattening would copy
+    with pytest.raises(ValueError, match="C-contiguous"):
+        Adam([transposed])
