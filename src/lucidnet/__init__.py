@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 from .activations import ACTIVATIONS, ActivationFunction, get_activation
 from .classic import NeuralNetwork
 from .estimators import MLPClassifier, MLPRegressor
-from .exceptions import TrainingDivergedError
+from .exceptions import ModelFileError, TrainingDivergedError
 from .layers import Activation, Dense, Dropout, Layer, Parameter
 from .losses import (
     PoissonLoss,
@@ -16,6 +16,7 @@ from .losses import (
 )
 from .network import Sequential
 from .optimizers import SGD, Adam, lbfgs
+from .persistence import load, save
 
 __all__ = [
     "ACTIVATIONS",
@@ -27,6 +28,7 @@ __all__ = [
     "Layer",
     "MLPClassifier",
     "MLPRegressor",
+    "ModelFileError",
     "NeuralNetwork",
     "Parameter",
     "PoissonLoss",
@@ -39,4 +41,6 @@ __all__ = [
     "get_activation",
     "get_loss",
     "lbfgs",
+    "load",
+    "save",
 ]
