@@ -10,10 +10,11 @@ from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode: str = "wb") -> Iterator[IO]:
+def atomic_write(path, mode: str = "wb", **open_options) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success, flush it to disk and
     rename it over ``path``. On any error the temporary file is removed and an
-    existing ``path`` is left as it was.
+    existing ``path`` is left as it was. ``open_options`` go to ``open``
+    (``newline=""`` for CSV, say).
 
     The temporary file is in the target's folder because a rename is only
     atomic within one file system.
@@ -26,7 +27,7 @@ def atomic_write(path, mode: str = "wb") -> Iterator[IO]:
         dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
     )
     try:
-        with os.fdopen(fd, mode) as file:
+        with os.fdopen(fd, mode, **open_options) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
