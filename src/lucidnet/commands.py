@@ -212,6 +212,16 @@ def _steps_for(frame, steps, model, n_inputs, data, target=None):
     return identity_preprocessing(columns)
 
 
+def _named_like_training(model, X):
+    """A model fitted on a DataFrame (from Python) is given its column names back."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return X
+    import pandas
+
+    return pandas.DataFrame(X, columns=names)
+
+
 def predict(args) -> int:
     if args.out:
         _require_folder(args.out, "--out")
@@ -224,7 +234,7 @@ def predict(args) -> int:
     frame = read_table(args.data)
     target = steps.get("target") if steps else None
     steps = _steps_for(frame, steps, model, n_inputs, args.data)
-    X = transform(steps, frame, args.data)
+    X = _named_like_training(model, transform(steps, frame, args.data))
     unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
     if unused:
         print(
@@ -274,7 +284,7 @@ def evaluate(args) -> int:
     require_columns(frame, [args.target], args.data, what="target column")
     require_no_missing(frame, [args.target], args.data)
     steps = _steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
-    X = transform(steps, frame, args.data)
+    X = _named_like_training(model, transform(steps, frame, args.data))
     if isinstance(model, MLPClassifier):
         task = "classification"
         y_true = labels_like(frame[args.target], model.classes_, args.data, args.target)
