@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 from .activations import ACTIVATIONS, ActivationFunction, get_activation
 from .classic import NeuralNetwork
 from .estimators import MLPClassifier, MLPRegressor
-from .exceptions import TrainingDivergedError
+from .exceptions import ModelFileError, TrainingDivergedError
 from .layers import Activation, Dense, Dropout, Layer
 from .losses import (
     PoissonLoss,
@@ -17,6 +17,7 @@ from .losses import (
 from .network import Sequential
 from .optimizers import SGD, Adam, lbfgs
 from .parameters import Parameter
+from .persistence import load, save
 
 __all__ = [
     "ACTIVATIONS",
@@ -28,6 +29,7 @@ __all__ = [
     "Layer",
     "MLPClassifier",
     "MLPRegressor",
+    "ModelFileError",
     "NeuralNetwork",
     "Parameter",
     "PoissonLoss",
@@ -40,4 +42,6 @@ __all__ = [
     "get_activation",
     "get_loss",
     "lbfgs",
+    "load",
+    "save",
 ]

@@ -1,11 +1,23 @@
-"""The ``lucidnet`` command."""
+"""The ``lucidnet`` command: parsing, dispatch, and exit statuses.
+
+Exit status 0 on success; 2 for bad usage or bad input, with a one-line
+message naming the file, column or value at fault; 1 for an unexpected error
+(with its traceback, as it is a bug).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 
 from . import __version__
+from ._mlp_base import HIDDEN_ACTIVATIONS
+from .cli_data import DataError
+from .exceptions import ModelFileError, TrainingDivergedError
+
+USER_ERRORS = (DataError, ModelFileError, TrainingDivergedError)
 
 
 def _positive_int(text):
@@ -20,6 +32,68 @@ def _positive_float(text):
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
     return value
+
+
+def _fraction(text):
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
+    return value
+
+
+def _layer_sizes(text):
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected positive layer sizes separated by commas (like 100,50), got {text!r}"
+        )
+    return sizes
+
+
+def _add_data_commands(commands) -> None:
+    train = commands.add_parser(
+        "train", help="train a network on a CSV or .npz file and save it to a model file"
+    )
+    train.add_argument("data", metavar="DATA", help="CSV with a header row, or .npz with X and y")
+    train.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
+    train.add_argument("--out", required=True, metavar="MODEL", help="model file to write")
+    train.add_argument(
+        "--task",
+        choices=["classification", "regression"],
+        help="default: inferred (text or a few distinct integers mean classification)",
+    )
+    train.add_argument(
+        "--hidden", type=_layer_sizes, default=[100], help="default 100; e.g. 100,50"
+    )
+    train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu")
+    train.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")
+    train.add_argument("--max-iter", type=_positive_int, default=200, help="epochs (default 200)")
+    train.add_argument("--dropout", type=_fraction, default=0.0, help="rate after hidden layers")
+    train.add_argument("--early-stopping", action="store_true")
+    train.add_argument(
+        "--test-size", type=_fraction, default=0.2, help="held-out fraction (default 0.2)"
+    )
+    train.add_argument("--random-state", type=int, default=0, help="default 0")
+    train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    predict = commands.add_parser("predict", help="predict with a model file, as CSV")
+    predict.add_argument("model", metavar="MODEL")
+    predict.add_argument("data", metavar="DATA", help="the target column may be present or not")
+    predict.add_argument("--proba", action="store_true", help="class probabilities too")
+    predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
+
+    evaluate = commands.add_parser("evaluate", help="score a model file on labelled data")
+    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("data", metavar="DATA")
+    evaluate.add_argument("--target", required=True, metavar="COLUMN")
+    evaluate.add_argument("--plot", metavar="PNG")
+
+    info = commands.add_parser("info", help="describe a model file")
+    info.add_argument("model", metavar="MODEL")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,11 +121,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--learning-rate", type=_positive_float, default=None, help="default 0.02 (see the README)"
     )
     digits.add_argument("--hidden", type=_positive_int, default=100, help="hidden units")
+    _add_data_commands(commands)
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except USER_ERRORS as exc:
+        message = " ".join(str(exc).split())  # one line, whatever the exception said
+        print(f"lucidnet {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (``lucidnet predict ... | head``): not an error of
+        # ours. Point stdout at devnull so that Python's exit flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print(f"lucidnet {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(
+            f"lucidnet {args.command}: unexpected error (a bug: please report it with the "
+            "traceback above)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(args) -> int:
     if args.command == "demo":
         from . import demos
 
@@ -61,7 +161,9 @@ def main(argv=None) -> int:
         learning_rate = args.learning_rate or demos.DIGITS_LEARNING_RATE
         demos.digits_demo(args.random_state, args.epochs, learning_rate, args.hidden)
         return 0
-    return 2
+    from . import commands
+
+    return getattr(commands, args.command)(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,59 @@
+"""Writing a file so that readers see either the old file or the whole new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode: str = "wb", **open_options) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success, flush it to disk and
+    rename it over ``path``. On any error the temporary file is removed and an
+    existing ``path`` is left as it was. ``open_options`` go to ``open``
+    (``newline=""`` for CSV, say).
+
+    The temporary file is in the target's folder because a rename is only
+    atomic within one file system.
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, "Is a directory", path)
+    fd, temporary = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(fd, mode, **open_options) as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        # mkstemp makes the file private (0600); give it the mode the old file
+        # had, or the usual one for a new file.
+        os.chmod(temporary, _mode_of(path))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(folder)
+
+
+def _mode_of(path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        return 0o644
+
+
+def _sync_folder(folder) -> None:
+    """Make the rename itself durable (POSIX); harmless where unsupported."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

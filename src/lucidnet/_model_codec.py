@@ -1,0 +1,389 @@
+"""A model to plain data (JSON-safe metadata + float arrays) and back.
+
+Decoding trusts nothing: every field is checked against what the class and
+its parameters imply (layer sizes, activations, number of outputs, classes)
+before the model is built, and every problem is a ``ModelFileError``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.preprocessing import LabelBinarizer
+
+from ._json_values import from_json, to_json
+from .classic import NeuralNetwork
+from .estimators import MLPClassifier, MLPRegressor
+from .exceptions import ModelFileError
+from .layers import Dense
+
+MODEL_CLASSES = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
+MODEL_CLASSES["NeuralNetwork"] = NeuralNetwork
+FLOAT_DTYPES = ("float32", "float64")
+CLASS_DTYPE_KINDS = "iubfUO"  # integers, booleans, floats, strings (numpy or Python)
+LABEL_TYPES = ("binary", "multiclass", "multilabel-indicator")
+# The training record of an estimator: attribute -> what a valid value is.
+TRAINING_FIELDS = {
+    "n_iter_": "count",
+    "t_": "count",
+    "_no_improvement_count": "count",
+    "loss_": "finite or absent",
+    "best_loss_": "number",
+    "_initial_loss": "finite or null",
+    "best_validation_score_": "number or null",
+    "loss_curve_": "finite list",
+    "validation_scores_": "finite list or null",
+    "validation_loss_curve_": "finite list or null",
+}
+
+
+# ------------------------------------------------------------------- encoding
+def encode_model(model) -> tuple[dict, dict]:
+    """``(metadata, arrays)`` for a fitted model."""
+    if type(model) not in MODEL_CLASSES.values():
+        names = ", ".join(MODEL_CLASSES)
+        raise TypeError(f"save takes one of {names}, got {type(model).__name__}")
+    if isinstance(model, NeuralNetwork):
+        metadata, dense = _encode_classic(model), _dense_layers(model.network)
+    else:
+        if not hasattr(model, "coefs_"):
+            raise ValueError(f"this {type(model).__name__} is not fitted yet: call fit first")
+        metadata, dense = _encode_estimator(model), _dense_layers(model._network)
+    arrays = {}
+    for i, layer in enumerate(dense):
+        arrays[f"coef_{i}"] = layer.W.value
+        arrays[f"intercept_{i}"] = layer.b.value
+    metadata["architecture"]["dtype"] = str(dense[0].W.value.dtype)
+    return metadata, arrays
+
+
+def _dense_layers(network) -> list[Dense]:
+    return [layer for layer in network.layers if isinstance(layer, Dense)]
+
+
+def _encode_estimator(model) -> dict:
+    params = model.get_params()
+    if isinstance(params["random_state"], (np.random.RandomState, np.random.Generator)):
+        warnings.warn(
+            "random_state is a random generator object, which a model file cannot hold; "
+            "it is saved as None. Use an int random_state for reproducible further training.",
+            UserWarning,
+            stacklevel=3,
+        )
+        params["random_state"] = None
+    n_hidden = len(model._hidden_sizes())
+    names = getattr(model, "feature_names_in_", None)
+    metadata = {
+        "class": type(model).__name__,
+        "params": {name: to_json(value, name) for name, value in params.items()},
+        "architecture": {
+            "layer_sizes": [model.coefs_[0].shape[0], *(b.shape[0] for b in model.intercepts_)],
+            "activations": [*model._hidden_activations(n_hidden), model.out_activation_],
+            "dropout": [float(r) for r in model._dropout_rates(n_hidden)],
+        },
+        "feature_names": None if names is None else [str(n) for n in names],
+        "training": {
+            name: to_json(getattr(model, name), name)
+            for name in TRAINING_FIELDS
+            if hasattr(model, name)
+        },
+        "classes": None,
+    }
+    if isinstance(model, MLPClassifier):
+        metadata["classes"] = {
+            "label_type": model._label_binarizer.y_type_,
+            **_encode_classes(model.classes_),
+        }
+    return metadata
+
+
+def _encode_classes(classes) -> dict:
+    classes = np.asarray(classes)
+    kind = classes.dtype.kind
+    if kind not in CLASS_DTYPE_KINDS or (
+        kind == "O" and not all(isinstance(c, str) for c in classes)
+    ):
+        raise TypeError(
+            f"classes {classes!r} cannot be stored in a model file: expected integers, "
+            "booleans, floats or strings"
+        )
+    return {"dtype": classes.dtype.str, "values": [to_json(c, "classes") for c in classes]}
+
+
+def _encode_classic(model: NeuralNetwork) -> dict:
+    random_state = model.random_state
+    bit_generator = model.rng.bit_generator
+    return {
+        "class": "NeuralNetwork",
+        "params": {
+            "layers": list(model.layers),
+            "activation": model.activation,
+            "random_state": to_json(random_state, "random_state")
+            if random_state is None or isinstance(random_state, numbers.Integral)
+            else None,
+        },
+        "architecture": {
+            "layer_sizes": list(model.layers),
+            "activations": [model.activation] * (len(model.layers) - 1),
+            "dropout": [0.0] * (len(model.layers) - 2),
+        },
+        # The generator that draws fit's sample order, so that training goes on
+        # exactly where it stopped.
+        "rng_state": to_json(bit_generator.state, "rng_state")
+        if type(bit_generator).__name__ == "PCG64"
+        else None,
+        "feature_names": None,
+        "training": {},
+        "classes": None,
+    }
+
+
+# ------------------------------------------------------------------- decoding
+class _Checker:
+    """Raises ModelFileError(path, ...) when a condition does not hold."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def fail(self, problem: str):
+        raise ModelFileError(self.path, problem)
+
+    def require(self, condition, problem: str):
+        if not condition:
+            self.fail(problem)
+
+    def field(self, mapping, name, kind=dict, where="metadata"):
+        if not isinstance(mapping, dict) or name not in mapping:
+            self.fail(f"its {where} has no {name!r}")
+        value = mapping[name]
+        if kind is not None and not isinstance(value, kind):
+            self.fail(f"its {where} field {name!r} is {value!r}, expected a {kind.__name__}")
+        return value
+
+    def positive_ints(self, values, what):
+        valid = isinstance(values, list) and all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
+        )
+        self.require(valid, f"its {what} {values!r} is not a list of positive integers")
+        return values
+
+
+def array_names(path, metadata) -> list[str]:
+    """The arrays the metadata says the file holds (checking the layer sizes)."""
+    check = _Checker(path)
+    architecture = check.field(metadata, "architecture")
+    sizes = check.positive_ints(check.field(architecture, "layer_sizes", list), "layer sizes")
+    check.require(len(sizes) >= 2, f"its layer sizes {sizes} need at least two entries")
+    n_dense = len(sizes) - 1
+    return [f"{kind}_{i}" for i in range(n_dense) for kind in ("coef", "intercept")]
+
+
+def decode_model(path, metadata: dict, arrays: dict):
+    """Check everything, then build the model."""
+    check = _Checker(path)
+    architecture = metadata["architecture"]
+    coefs, intercepts = _checked_weights(check, architecture, arrays)
+    params = check.field(metadata, "params")
+    if metadata["class"] == "NeuralNetwork":
+        return _decode_classic(check, metadata, params, coefs, intercepts)
+    return _decode_estimator(check, metadata, params, coefs, intercepts)
+
+
+def _checked_weights(check, architecture, arrays):
+    sizes = architecture["layer_sizes"]
+    dtype = check.field(architecture, "dtype", str, "architecture")
+    check.require(dtype in FLOAT_DTYPES, f"its weight dtype {dtype!r} is not float32 or float64")
+    coefs, intercepts = [], []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for name, shape, into in (
+            (f"coef_{i}", (n_in, n_out), coefs),
+            (f"intercept_{i}", (n_out,), intercepts),
+        ):
+            array = arrays[name]
+            check.require(
+                array.dtype == np.dtype(dtype),
+                f"array {name} has dtype {array.dtype}, expected {dtype}",
+            )
+            check.require(
+                array.shape == shape,
+                f"array {name} has shape {array.shape}, but the layer sizes {sizes} need {shape}",
+            )
+            check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
+            into.append(array)
+    return coefs, intercepts
+
+
+def _check_architecture(check, architecture, expected: dict):
+    for name, value in expected.items():
+        stored = architecture.get(name)
+        check.require(
+            stored == value,
+            f"its architecture says {name} {stored!r}, but its parameters give {value!r}",
+        )
+
+
+def _decode_estimator(check, metadata, params, coefs, intercepts):
+    cls = MODEL_CLASSES[metadata["class"]]
+    known = cls().get_params()
+    unknown = sorted(set(params) - set(known))
+    check.require(not unknown, f"has unknown {cls.__name__} parameters {unknown}")
+    try:
+        decoded = {name: from_json(value) for name, value in params.items()}
+        if isinstance(decoded.get("hidden_layer_sizes"), list):
+            decoded["hidden_layer_sizes"] = tuple(decoded["hidden_layer_sizes"])
+        model = cls(**decoded)
+        model._validate_params()
+        n_hidden = len(model._hidden_sizes())
+        activations = model._hidden_activations(n_hidden)
+        rates = [float(r) for r in model._dropout_rates(n_hidden)]
+    except (TypeError, ValueError) as exc:
+        check.fail(f"has invalid {cls.__name__} parameters: {exc}")
+    architecture = metadata["architecture"]
+    sizes = architecture["layer_sizes"]
+    n_features, n_outputs = sizes[0], sizes[-1]
+    if isinstance(model, MLPClassifier):
+        model._label_binarizer = _label_binarizer(check, metadata.get("classes"), n_outputs)
+        model.classes_ = model._label_binarizer.classes_
+    else:
+        check.require(metadata.get("classes") is None, "a regressor's file lists classes")
+    _check_architecture(
+        check,
+        architecture,
+        {
+            "layer_sizes": [n_features, *model._hidden_sizes(), n_outputs],
+            "activations": [*activations, model._loss.output_activation],
+            "dropout": rates,
+        },
+    )
+    training = _checked_training(check, check.field(metadata, "training"))
+    feature_names = _checked_feature_names(check, metadata.get("feature_names"), n_features)
+
+    # Everything checked: build the network the way fit does, then put the weights in.
+    model._network = model._build_network(
+        n_features, n_outputs, np.dtype(architecture["dtype"]), np.random.RandomState(0)
+    )
+    model._expose_weights()
+    model._set_weights(coefs, intercepts)
+    model.n_features_in_ = n_features
+    if feature_names is not None:
+        model.feature_names_in_ = np.asarray(feature_names, dtype=object)
+    model.n_outputs_ = n_outputs
+    model.out_activation_ = model._loss.output_activation
+    model.best_loss_ = np.inf
+    model.validation_scores_ = model.validation_loss_curve_ = None
+    model.best_validation_score_ = model._initial_loss = None
+    for name, value in training.items():
+        setattr(model, name, value)
+    model.loss_curve_ = list(training.get("loss_curve_", []))
+    model.n_iter_ = training.get("n_iter_", 0)
+    model.t_ = training.get("t_", 0)
+    model._no_improvement_count = training.get("_no_improvement_count", 0)
+    # The optimizer's moments are not stored: partial_fit starts a fresh one.
+    model._optimizer = None
+    model._best_weights = None
+    return model
+
+
+def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
+    check.require(isinstance(classes, dict), "a classifier's file has no classes")
+    label_type = check.field(classes, "label_type", str, "classes")
+    check.require(label_type in LABEL_TYPES, f"has an unknown label type {label_type!r}")
+    values = check.field(classes, "values", list, "classes")
+    dtype_text = check.field(classes, "dtype", str, "classes")
+    try:
+        dtype = np.dtype(dtype_text)
+        check.require(dtype.kind in CLASS_DTYPE_KINDS, f"has classes of dtype {dtype_text!r}")
+        if dtype.kind == "O":
+            check.require(all(isinstance(v, str) for v in values), "has non-text object classes")
+        labels = np.array(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as exc:
+        check.fail(f"has classes {values!r} that are not of dtype {dtype_text!r} ({exc})")
+    check.require(labels.ndim == 1 and len(labels) >= 1, "has no classes")
+    check.require(labels.tolist() == values, f"has classes {values!r} that {dtype_text} distorts")
+    check.require(len(set(values)) == len(values), f"has repeated classes {values!r}")
+    expected_outputs = 1 if label_type == "binary" else len(labels)
+    check.require(
+        n_outputs == expected_outputs,
+        f"has {n_outputs} output unit(s), but {len(labels)} {label_type} classes need "
+        f"{expected_outputs}",
+    )
+    binarizer = LabelBinarizer()  # what LabelBinarizer.fit would have set
+    binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = labels, label_type, False
+    return binarizer
+
+
+def _checked_training(check, training: dict) -> dict:
+    unknown = sorted(set(training) - set(TRAINING_FIELDS))
+    check.require(not unknown, f"has unknown training fields {unknown}")
+    for name, value in training.items():
+        rule = TRAINING_FIELDS[name]
+        if value is None:
+            valid = rule.endswith("or null")
+        elif rule == "count":
+            valid = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        elif rule.startswith("finite list"):
+            valid = isinstance(value, list) and all(_is_number(v, finite=True) for v in value)
+        else:
+            valid = _is_number(value, finite=rule.startswith("finite"))
+        check.require(valid, f"its training field {name} is {value!r}, expected a {rule}")
+    return {name: list(v) if isinstance(v, list) else v for name, v in training.items()}
+
+
+def _is_number(value, finite: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= 2**53  # exactly a float; larger ones were never written
+    return math.isfinite(value) if finite else not math.isnan(value)
+
+
+def _checked_feature_names(check, names, n_features):
+    if names is None:
+        return None
+    check.require(
+        isinstance(names, list) and all(isinstance(n, str) for n in names),
+        "its feature names are not a list of strings",
+    )
+    check.require(
+        len(names) == n_features, f"has {len(names)} feature names for {n_features} inputs"
+    )
+    return names
+
+
+def _decode_classic(check, metadata, params, coefs, intercepts):
+    unknown = sorted(set(params) - {"layers", "activation", "random_state"})
+    check.require(not unknown, f"has unknown NeuralNetwork parameters {unknown}")
+    random_state = params.get("random_state")
+    check.require(
+        random_state is None
+        or (isinstance(random_state, int) and not isinstance(random_state, bool)),
+        f"has an invalid random_state {random_state!r}",
+    )
+    try:
+        model = NeuralNetwork(params.get("layers"), params.get("activation"), random_state)
+    except (TypeError, ValueError) as exc:
+        check.fail(f"has invalid NeuralNetwork parameters: {exc}")
+    layers = model.layers
+    _check_architecture(
+        check,
+        metadata["architecture"],
+        {
+            "layer_sizes": layers,
+            "activations": [model.activation] * (len(layers) - 1),
+            "dropout": [0.0] * (len(layers) - 2),
+        },
+    )
+    check.require(metadata["architecture"]["dtype"] == "float64", "a NeuralNetwork is float64")
+    rng_state = metadata.get("rng_state")
+    if rng_state is not None:
+        try:
+            model.rng.bit_generator.state = from_json(rng_state)
+        except (TypeError, ValueError, KeyError) as exc:
+            check.fail(f"has an invalid random generator state ({exc})")
+    for layer, w, b in zip(_dense_layers(model.network), coefs, intercepts):
+        layer.W.value[...] = w
+        layer.b.value[...] = b
+    return model

@@ -1,0 +1,314 @@
+"""The ``lucidnet`` commands on data files: train, predict, evaluate, info.
+
+Each takes the parsed arguments and returns the exit status. Problems the
+user can fix raise ``DataError`` or ``ModelFileError`` (status 2, one line).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from . import plotting, reports
+from ._atomic import atomic_write
+from .classic import NeuralNetwork
+from .cli_data import (
+    DataError,
+    infer_task,
+    labels_like,
+    read_table,
+    require_columns,
+    require_no_missing,
+    target_values,
+)
+from .estimators import MLPClassifier, MLPRegressor
+from .persistence import read_model_file, save
+from .tabular import check_preprocessing, fit_preprocessing, identity_preprocessing, transform
+
+
+# ------------------------------------------------------------------- train
+def train(args) -> int:
+    _require_folder(args.out, "--out")
+    if args.plot:
+        _require_folder(args.plot, "--plot")
+    if args.dropout and args.solver == "lbfgs":
+        raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
+    frame = read_table(args.data)
+    require_columns(frame, [args.target], args.data, what="target column")
+    features = [c for c in frame.columns if c != args.target]
+    if not features:
+        raise DataError(f"{args.data}: has only the target column {args.target!r}; no features")
+    require_no_missing(frame, [args.target, *features], args.data)
+    if args.task:
+        task, reason = args.task, "given with --task"
+    else:
+        task, reason = infer_task(frame[args.target], args.target)
+        reason += "; --task to choose"
+    y = target_values(frame[args.target], task, args.data, args.target)
+    steps = fit_preprocessing(frame, features, args.data, target=args.target, task=task)
+    X = transform(steps, frame, args.data)
+    n_text = len(steps["categorical"]["columns"])
+    print(
+        f"Read {args.data}: {len(frame)} rows, {len(features)} feature columns "
+        f"({len(features) - n_text} numeric, {n_text} text) -> {X.shape[1]} network inputs"
+    )
+    print(f"Task: {task} ({reason})")
+    X_train, X_test, y_train, y_test = _split(X, y, task, args)
+    model = _estimator(args, task, progress=not args.quiet and sys.stderr.isatty())
+    print(
+        f"Training {type(model).__name__}(hidden_layer_sizes={tuple(args.hidden)}, "
+        f"activation={args.activation!r}, solver={args.solver!r}) on {len(X_train)} rows"
+        + (f", holding out {len(X_test)}" if X_test is not None else "")
+    )
+    seconds = _fit(model, X_train, y_train, X_test, y_test, task, args)
+    model.verbose = False  # the progress bar was for this run, not for the saved model
+    unit = "L-BFGS iterations" if args.solver == "lbfgs" else "epochs"
+    print(f"Training time: {seconds:.2f} s ({model.n_iter_} {unit})")
+    if X_test is not None:
+        y_true, y_pred, where = y_test, model.predict(X_test), "held-out"
+        print(f"\nHeld-out evaluation ({len(y_test)} rows, --test-size {args.test_size:g}):")
+        print(reports.evaluation_report(task, y_true, y_pred))
+    else:
+        y_true, y_pred, where = y_train, model.predict(X_train), "training"
+        print("\nNo held-out rows (--test-size 0): no evaluation.")
+    _write_model(model, args.out, steps)
+    _plot(args.plot, model, task, y_true, y_pred, f"{args.data}: {where} rows")
+    return 0
+
+
+def _require_folder(path, option) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise DataError(f"{path}: the folder {folder} does not exist ({option})")
+
+
+def _split(X, y, task, args):
+    if args.test_size == 0:
+        return X, None, y, None
+    from sklearn.model_selection import train_test_split
+
+    n_test = math.ceil(args.test_size * len(y))
+    stratify = None
+    if task == "classification":
+        _, counts = np.unique(y, return_counts=True)
+        if counts.min() >= 2 and len(counts) <= min(n_test, len(y) - n_test):
+            stratify = y
+    try:
+        return train_test_split(
+            X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
+        )
+    except ValueError as exc:
+        raise DataError(
+            f"{args.data}: cannot hold out --test-size {args.test_size:g} of {len(y)} rows ({exc})"
+        ) from None
+
+
+def _estimator(args, task, progress):
+    cls = MLPClassifier if task == "classification" else MLPRegressor
+    return cls(
+        hidden_layer_sizes=tuple(args.hidden),
+        activation=args.activation,
+        solver=args.solver,
+        max_iter=args.max_iter,
+        dropout=args.dropout,
+        early_stopping=args.early_stopping,
+        random_state=args.random_state,
+        verbose=progress,
+    )
+
+
+def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
+    """Fit, watching the held-out rows each epoch (without early stopping they do
+    not steer training, so the report on them stays fair); returns seconds."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    watch = (
+        X_test is not None
+        and not args.early_stopping
+        and args.solver != "lbfgs"
+        and (task == "regression" or set(np.unique(y_test)) <= set(np.unique(y_train)))
+    )
+    # Regression learns a standardized target (a network starting near 0 outputs
+    # reaches values in the hundreds only slowly); the scaling is then folded
+    # into the output layer, so the saved model predicts in the data's units.
+    center, scale = 0.0, 1.0
+    if task == "regression":
+        center, scale = float(np.mean(y_train)), float(np.std(y_train)) or 1.0
+        y_train = (y_train - center) / scale
+        y_test = None if y_test is None else (y_test - center) / scale
+    validation = {"X_val": X_test, "y_val": y_test} if watch else {}
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.fit(X_train, y_train, **validation)
+        except ValueError as exc:
+            raise DataError(f"{args.data}: training failed: {exc}") from None
+    seconds = time.perf_counter() - start
+    if task == "regression":
+        coefs, intercepts = [c.copy() for c in model.coefs_], [b.copy() for b in model.intercepts_]
+        coefs[-1] *= scale
+        intercepts[-1] = intercepts[-1] * scale + center
+        model._set_weights(coefs, intercepts)
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            print(f"Note: not converged after --max-iter {args.max_iter}; a larger one may help.")
+        else:
+            print(f"warning: {warning.message}", file=sys.stderr)
+    return seconds
+
+
+def _write_model(model, path, steps) -> None:
+    try:
+        save(model, path, preprocessing=steps)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write the model ({exc.strerror or exc})") from None
+    print(f"\nSaved the model to {path} ({os.path.getsize(path):,} bytes)")
+
+
+def _plot(path, model, task, y_true, y_pred, title) -> None:
+    if not path:
+        return
+    if not plotting.matplotlib_available():
+        print(f"Note: {plotting.INSTALL_HINT}", file=sys.stderr)
+        return
+    try:
+        plotting.save_results_figure(path, model, task, y_true, y_pred, title)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write the plot ({exc.strerror or exc})") from None
+    print(f"Saved the plot to {path}")
+
+
+# ---------------------------------------------------------- using a model
+def _open_model(path):
+    """The model file and its column steps (checked), or None when saved from Python."""
+    loaded = read_model_file(path)
+    model = loaded.model
+    n_inputs = model.layers[0] if isinstance(model, NeuralNetwork) else model.n_features_in_
+    steps = loaded.preprocessing
+    if steps is not None:
+        steps = check_preprocessing(steps, path, n_inputs)
+    return loaded, steps, n_inputs
+
+
+def _steps_for(frame, steps, model, n_inputs, data, target=None):
+    """The stored steps, or (a model saved from Python) the data's columns as they are."""
+    if steps is not None:
+        return steps
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        return identity_preprocessing([str(n) for n in names])
+    columns = [c for c in frame.columns if c != target]
+    if len(columns) != n_inputs:
+        raise DataError(
+            f"{data}: has {len(columns)} feature columns, but the model (saved without "
+            f"column names) takes {n_inputs} inputs"
+        )
+    return identity_preprocessing(columns)
+
+
+def _named_like_training(model, X):
+    """A model fitted on a DataFrame (from Python) is given its column names back."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return X
+    import pandas
+
+    return pandas.DataFrame(X, columns=names)
+
+
+def predict(args) -> int:
+    if args.out:
+        _require_folder(args.out, "--out")
+    loaded, steps, n_inputs = _open_model(args.model)
+    model = loaded.model
+    if args.proba and not hasattr(model, "predict_proba"):
+        raise DataError(
+            f"--proba needs a classification model; {args.model} holds a {type(model).__name__}"
+        )
+    frame = read_table(args.data)
+    target = steps.get("target") if steps else None
+    steps = _steps_for(frame, steps, model, n_inputs, args.data)
+    X = _named_like_training(model, transform(steps, frame, args.data))
+    unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
+    if unused:
+        print(
+            f"Note: ignoring column(s) the model does not use: {', '.join(unused)}", file=sys.stderr
+        )
+    table = _predictions_table(model, X, args.proba)
+    if args.out:
+        try:
+            with atomic_write(args.out, "w", newline="", encoding="utf-8") as file:
+                table.to_csv(file, index=False)
+        except OSError as exc:
+            raise DataError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
+        print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)
+    else:
+        table.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _predictions_table(model, X, proba):
+    import pandas
+
+    predictions = np.asarray(model.predict(X))
+    if predictions.ndim == 1:
+        table = pandas.DataFrame({"prediction": predictions})
+    else:
+        labels = getattr(model, "classes_", range(predictions.shape[1]))
+        columns = {f"prediction_{c}": predictions[:, i] for i, c in enumerate(labels)}
+        table = pandas.DataFrame(columns)
+    if proba:
+        probabilities = model.predict_proba(X)
+        for i, label in enumerate(model.classes_):
+            table[f"probability_{label}"] = probabilities[:, i]
+    return table
+
+
+def evaluate(args) -> int:
+    if args.plot:
+        _require_folder(args.plot, "--plot")
+    loaded, steps, n_inputs = _open_model(args.model)
+    model = loaded.model
+    if not _single_target_estimator(model):
+        raise DataError(
+            f"{args.model}: evaluate takes MLPClassifier or MLPRegressor models of one target "
+            f"column; this one is a {type(model).__name__} with {_n_outputs(model)} outputs"
+        )
+    frame = read_table(args.data)
+    require_columns(frame, [args.target], args.data, what="target column")
+    require_no_missing(frame, [args.target], args.data)
+    steps = _steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
+    X = _named_like_training(model, transform(steps, frame, args.data))
+    if isinstance(model, MLPClassifier):
+        task = "classification"
+        y_true = labels_like(frame[args.target], model.classes_, args.data, args.target)
+    else:
+        task = "regression"
+        y_true = target_values(frame[args.target], task, args.data, args.target)
+    y_pred = model.predict(X)
+    print(f"Evaluation of {args.model} on {args.data} ({len(frame)} rows, target {args.target!r}):")
+    print(reports.evaluation_report(task, y_true, y_pred))
+    _plot(args.plot, model, task, y_true, y_pred, f"{args.data}")
+    return 0
+
+
+def _single_target_estimator(model) -> bool:
+    if isinstance(model, MLPClassifier):
+        return not model._label_binarizer.y_type_.startswith("multilabel")
+    return isinstance(model, MLPRegressor) and model.n_outputs_ == 1
+
+
+def _n_outputs(model) -> int:
+    return model.layers[-1] if isinstance(model, NeuralNetwork) else model.n_outputs_
+
+
+def info(args) -> int:
+    loaded, _, _ = _open_model(args.model)
+    print(reports.describe_model(loaded))
+    return 0

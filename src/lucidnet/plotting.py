@@ -1,0 +1,91 @@
+"""Optional matplotlib figures: the learning curve beside the results.
+
+matplotlib is an optional extra (``pip install 'lucidnet[plot]'``). The
+figure is drawn on a ``Figure`` with the Agg canvas, not through pyplot, so it
+needs no display and leaves matplotlib's global state alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._atomic import atomic_write
+
+INSTALL_HINT = "the plot needs matplotlib: pip install 'lucidnet[plot]' (skipped the plot)"
+
+
+def matplotlib_available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def save_results_figure(path, model, task, y_true, y_pred, title="") -> None:
+    """One PNG: the learning curve, and the confusion matrix (classification)
+    or predicted against true values (regression)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11, 4.5), layout="constrained")
+    FigureCanvasAgg(figure)
+    curve, results = figure.subplots(1, 2)
+    _learning_curve(curve, model)
+    if task == "regression":
+        _predicted_vs_true(results, y_true, y_pred)
+    else:
+        _confusion_matrix(results, y_true, y_pred)
+    if title:
+        figure.suptitle(title)
+    with atomic_write(path) as file:
+        figure.savefig(file, format="png", dpi=100)
+
+
+def _learning_curve(axes, model) -> None:
+    losses = list(getattr(model, "loss_curve_", None) or [])
+    unit = "L-BFGS iteration" if getattr(model, "solver", "") == "lbfgs" else "epoch"
+    axes.set_title("Learning curve")
+    axes.set_xlabel(unit)
+    if not losses:
+        axes.text(0.5, 0.5, "no training record", ha="center", va="center")
+        return
+    epochs = np.arange(1, len(losses) + 1)
+    axes.plot(epochs, losses, color="tab:blue", label="training loss")
+    axes.set_ylabel("training loss", color="tab:blue")
+    scores = getattr(model, "validation_scores_", None)
+    if scores:
+        other = axes.twinx()
+        other.plot(epochs[: len(scores)], scores, color="tab:orange", label="validation score")
+        score_name = "R^2" if model.__class__.__name__ == "MLPRegressor" else "accuracy"
+        other.set_ylabel(f"validation score ({score_name})", color="tab:orange")
+
+
+def _confusion_matrix(axes, y_true, y_pred) -> None:
+    from sklearn.metrics import confusion_matrix
+
+    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
+    matrix = confusion_matrix(y_true, y_pred, labels=labels)
+    axes.imshow(matrix, cmap="Blues")
+    names = [str(label) for label in labels]
+    axes.set_xticks(range(len(names)), names, rotation=45, ha="right")
+    axes.set_yticks(range(len(names)), names)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(f"Confusion matrix (accuracy {np.mean(y_true == y_pred):.3f})")
+    if len(names) <= 20:  # numbers in the cells while they still fit
+        threshold = matrix.max() / 2
+        for (i, j), count in np.ndenumerate(matrix):
+            color = "white" if count > threshold else "black"
+            axes.text(j, i, str(count), ha="center", va="center", color=color)
+
+
+def _predicted_vs_true(axes, y_true, y_pred) -> None:
+    axes.scatter(y_true, y_pred, s=12, alpha=0.6)
+    low = float(min(np.min(y_true), np.min(y_pred)))
+    high = float(max(np.max(y_true), np.max(y_pred)))
+    axes.plot([low, high], [low, high], color="gray", linestyle="--", label="perfect")
+    axes.set_xlabel("true value")
+    axes.set_ylabel("predicted value")
+    axes.set_title("Predicted against true")
+    axes.legend(loc="upper left")

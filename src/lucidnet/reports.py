@@ -1,0 +1,148 @@
+"""What the ``lucidnet`` command prints: evaluation reports and model descriptions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .classic import NeuralNetwork
+
+
+def table(rows, header, align_right=()) -> str:
+    """Plain text columns, each as wide as its widest cell."""
+    cells = [[str(c) for c in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row):
+        parts = [
+            cell.rjust(width) if i in align_right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths))
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join(line(row) for row in cells)
+
+
+def evaluation_report(task, y_true, y_pred) -> str:
+    """Confusion matrix + per-class report + accuracy, or R^2, MAE and RMSE."""
+    from sklearn import metrics
+
+    if task == "regression":
+        rmse = float(np.sqrt(metrics.mean_squared_error(y_true, y_pred)))
+        return "\n".join(
+            [
+                f"R^2:  {metrics.r2_score(y_true, y_pred):.4f}",
+                f"MAE:  {metrics.mean_absolute_error(y_true, y_pred):.4g}",
+                f"RMSE: {rmse:.4g}",
+            ]
+        )
+    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
+    matrix = metrics.confusion_matrix(y_true, y_pred, labels=labels)
+    names = [str(label) for label in labels]
+    rows = [[name, *counts] for name, counts in zip(names, matrix.tolist())]
+    report = metrics.classification_report(y_true, y_pred, labels=labels, digits=3, zero_division=0)
+    accuracy = metrics.accuracy_score(y_true, y_pred)
+    return "\n".join(
+        [
+            "Confusion matrix (rows: true class, columns: predicted):",
+            table(rows, ["", *names], align_right=range(1, len(names) + 1)),
+            "",
+            report.rstrip(),
+            "",
+            f"Accuracy: {accuracy:.4f} ({int(round(accuracy * len(y_true)))} of {len(y_true)})",
+        ]
+    )
+
+
+def describe_model(loaded) -> str:
+    """``lucidnet info``: versions, architecture table, training, classes, features."""
+    from .persistence import FORMAT_NAME
+
+    model, metadata = loaded.model, loaded.metadata
+    lines = [
+        f"{loaded.path}: {type(model).__name__}",
+        f"  file format {FORMAT_NAME} version {metadata['format_version']}, written by "
+        f"lucidnet {metadata.get('lucidnet_version', '?')}",
+        "",
+        architecture_table(metadata["architecture"]),
+        "",
+        *training_lines(model),
+    ]
+    classes = getattr(model, "classes_", None)
+    if classes is not None:
+        shown = ", ".join(map(str, classes[:20])) + (", ..." if len(classes) > 20 else "")
+        lines.append(f"Classes ({len(classes)}): {shown}")
+    lines += feature_lines(model, loaded.preprocessing)
+    return "\n".join(lines)
+
+
+def architecture_table(architecture) -> str:
+    sizes, activations = architecture["layer_sizes"], architecture["activations"]
+    dropout = architecture.get("dropout", [])
+    rows = [["input", f"(n, {sizes[0]})", 0, ""]]
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        last = i == len(sizes) - 2
+        name = "output" if last else f"hidden {i + 1}"
+        rows.append([name, f"(n, {n_out})", n_in * n_out + n_out, activations[i]])
+        if not last and i < len(dropout) and dropout[i]:
+            rows.append([f"dropout {dropout[i]:g}", f"(n, {n_out})", 0, ""])
+    total = sum(row[2] for row in rows)
+    rows.append(["total", "", total, ""])
+    header = ["layer", "output shape", "parameters", "activation"]
+    return table(
+        [[f"{c:,}" if isinstance(c, int) else c for c in row] for row in rows], header, (2,)
+    )
+
+
+def training_lines(model) -> list[str]:
+    if isinstance(model, NeuralNetwork):
+        state = model.random_state
+        return [f"Training: per-sample SGD on half the squared error (random_state={state})"]
+    params = model.get_params()
+    settings = ", ".join(
+        f"{name}={params[name]!r}"
+        for name in (
+            "solver",
+            "alpha",
+            "learning_rate_init",
+            "batch_size",
+            "max_iter",
+            "early_stopping",
+            "dropout",
+            "random_state",
+        )
+    )
+    lines = [f"Training settings: {settings}"]
+    done = (
+        f"Epochs run: {model.n_iter_}"
+        if model.solver != "lbfgs"
+        else f"L-BFGS iterations: {model.n_iter_}"
+    )
+    lines.append(f"{done}; samples seen: {model.t_:,}" if model.t_ else done)
+    if model.loss_curve_:
+        lines.append(f"Final training loss: {model.loss_curve_[-1]:.5g}")
+    if model.best_validation_score_ is not None:
+        lines.append(f"Best validation score: {model.best_validation_score_:.4f}")
+    return lines
+
+
+def feature_lines(model, steps) -> list[str]:
+    if steps is None:
+        names = getattr(model, "feature_names_in_", None)
+        n = model.layers[0] if isinstance(model, NeuralNetwork) else model.n_features_in_
+        listed = (
+            f": {', '.join(map(str, names))}" if names is not None else " (unnamed, by position)"
+        )
+        return [f"Features expected ({n}){listed}"]
+    lines = []
+    if steps.get("target"):
+        lines.append(f"Target column: {steps['target']} ({steps['task']})")
+    numeric = steps["numeric"]["columns"]
+    lines.append(f"Features expected ({len(steps['columns'])} columns):")
+    if numeric:
+        lines.append(f"  numeric, standardized: {', '.join(numeric)}")
+    for column, categories in zip(
+        steps["categorical"]["columns"], steps["categorical"]["categories"]
+    ):
+        shown = ", ".join(categories[:10]) + (", ..." if len(categories) > 10 else "")
+        lines.append(f"  text, one-hot: {column} ({len(categories)} categories: {shown})")
+    return lines
