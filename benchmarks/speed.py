@@ -42,6 +42,7 @@ import lucidnet  # noqa: E402
 
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 HIDDEN, BATCH = (256, 128), 128
+SGD_ROW = "(lucidnet with SGD, momentum 0.9)"
 CASES = ("throughput", "profile", "digits", "classic", "memory")
 
 
@@ -58,9 +59,9 @@ def synthetic_data(n=N_SAMPLES, d=N_FEATURES, classes=N_CLASSES, seed=0):
     return X, y
 
 
-def mlp_params(seed):
+def mlp_params(seed, solver="adam"):
     return dict(
-        hidden_layer_sizes=HIDDEN, batch_size=BATCH, max_iter=1, solver="adam", random_state=seed
+        hidden_layer_sizes=HIDDEN, batch_size=BATCH, max_iter=1, solver=solver, random_state=seed
     )
 
 
@@ -78,7 +79,7 @@ def throughput(rounds):
     X32, y = synthetic_data()
     data = {"float32": X32, "float64": X32.astype(np.float64)}
     libraries = ["lucidnet", "scikit-learn"] + (["PyTorch"] if torch_available() else [])
-    fit = {(dt, lib): [] for dt in data for lib in [*libraries, "matmul only"]}
+    fit = {(dt, lib): [] for dt in data for lib in [*libraries, SGD_ROW, "matmul only"]}
     predict = {(dt, lib): [] for dt in data for lib in libraries[:2]}
     warm_up(X32, y)
     for r in range(rounds):
@@ -90,6 +91,8 @@ def throughput(rounds):
             ):
                 seconds, models[lib] = timed(cls(**mlp_params(r)).fit, X, y)
                 fit[dt, lib].append(N_SAMPLES / seconds)
+            sgd = lucidnet.MLPClassifier(**mlp_params(r, solver="sgd"))
+            fit[dt, SGD_ROW].append(N_SAMPLES / timed(sgd.fit, X, y)[0])
             if "PyTorch" in libraries:
                 seconds = torch_epoch(X, y, HIDDEN, BATCH, r, X.dtype)
                 fit[dt, "PyTorch"].append(N_SAMPLES / seconds)
@@ -104,9 +107,10 @@ def throughput(rounds):
     for dt in data:
         ours = np.array(fit[dt, "lucidnet"])
         raw = np.array(fit[dt, "matmul only"])
-        for lib in libraries:
+        for lib in [*libraries, SGD_ROW]:
             rate = np.array(fit[dt, lib])
-            rows.append([dt, lib, f"{median(rate):,.0f}", f"{median(ours / rate):.2f}x"])
+            speedup = "-" if lib == SGD_ROW else f"{median(ours / rate):.2f}x"
+            rows.append([dt, lib, f"{median(rate):,.0f}", speedup])
             limit_rows.append([dt, lib, f"{median(rate):,.0f}", f"{100 * median(rate / raw):.0f}%"])
         limit_rows.append([dt, "8 matrix products alone", f"{median(raw):,.0f}", "100%"])
         ours_p = np.array(predict[dt, "lucidnet"])

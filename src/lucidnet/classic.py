@@ -136,11 +136,14 @@ class NeuralNetwork:
         params = self.network.parameters()
         before = [p.value.copy() for p in params]
         optimizer = SGD(params, learning_rate=learning_rate)
-        order = self.rng.integers(X.shape[0], size=epochs).tolist()  # ints slice faster
+        order = self.rng.integers(X.shape[0], size=epochs).tolist()
+        # Each sample as a (1, n) view, made once: slicing anew on every update
+        # costs as much as one of its numpy calls.
+        X_rows, Y_rows = list(X[:, None, :]), list(Y[:, None, :])
         # Overflow is caught below and reported as a TrainingDivergedError.
         with np.errstate(over="ignore", invalid="ignore"):
             for update, i in enumerate(order, start=1):
-                loss = self.network.train_step(X[i : i + 1], Y[i : i + 1], self.loss, optimizer)
+                loss = self.network.train_step(X_rows[i], Y_rows[i], self.loss, optimizer)
                 due = update % WEIGHT_CHECK_EVERY == 0 or update == epochs
                 problem = (due or not math.isfinite(loss)) and self._divergence(
                     loss, params, update, epochs
