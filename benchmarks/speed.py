@@ -35,7 +35,12 @@ unset_openblas_overrides()
 import numpy as np  # noqa: E402
 import sklearn.neural_network as sk  # noqa: E402
 from _common import describe_machine, markdown_table  # noqa: E402
-from _peers import raw_matmul_epoch, torch_available, torch_epoch  # noqa: E402
+from _peers import (  # noqa: E402
+    plain_numpy_epoch,
+    raw_matmul_epoch,
+    torch_available,
+    torch_epoch,
+)
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 
 import lucidnet  # noqa: E402
@@ -43,6 +48,7 @@ import lucidnet  # noqa: E402
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 HIDDEN, BATCH = (256, 128), 128
 SGD_ROW = "(lucidnet with SGD, momentum 0.9)"
+PLAIN_ROW = "a plain NumPy loop (Adam, no L2)"
 CASES = ("throughput", "profile", "digits", "classic", "memory")
 
 
@@ -79,7 +85,7 @@ def throughput(rounds):
     X32, y = synthetic_data()
     data = {"float32": X32, "float64": X32.astype(np.float64)}
     libraries = ["lucidnet", "scikit-learn"] + (["PyTorch"] if torch_available() else [])
-    fit = {(dt, lib): [] for dt in data for lib in [*libraries, SGD_ROW, "matmul only"]}
+    fit = {(dt, lib): [] for dt in data for lib in [*libraries, SGD_ROW, PLAIN_ROW, "matmul only"]}
     predict = {(dt, lib): [] for dt in data for lib in libraries[:2]}
     warm_up(X32, y)
     for r in range(rounds):
@@ -93,6 +99,8 @@ def throughput(rounds):
                 fit[dt, lib].append(N_SAMPLES / seconds)
             sgd = lucidnet.MLPClassifier(**mlp_params(r, solver="sgd"))
             fit[dt, SGD_ROW].append(N_SAMPLES / timed(sgd.fit, X, y)[0])
+            seconds = plain_numpy_epoch(X, y, HIDDEN, BATCH, r, X.dtype)
+            fit[dt, PLAIN_ROW].append(N_SAMPLES / seconds)
             if "PyTorch" in libraries:
                 seconds = torch_epoch(X, y, HIDDEN, BATCH, r, X.dtype)
                 fit[dt, "PyTorch"].append(N_SAMPLES / seconds)
@@ -107,7 +115,7 @@ def throughput(rounds):
     for dt in data:
         ours = np.array(fit[dt, "lucidnet"])
         raw = np.array(fit[dt, "matmul only"])
-        for lib in [*libraries, SGD_ROW]:
+        for lib in [*libraries, SGD_ROW, PLAIN_ROW]:
             rate = np.array(fit[dt, lib])
             speedup = "-" if lib == SGD_ROW else f"{median(ours / rate):.2f}x"
             rows.append([dt, lib, f"{median(rate):,.0f}", speedup])

@@ -108,8 +108,16 @@ class Adam(Optimizer):
         lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
         w <- w - lr_t * m / (sqrt(v) + epsilon)
 
-    (the form scikit-learn uses, so both take the same steps). The gradient
-    buffer is spent by a step: it holds ``g^2``, then the update direction.
+    (the form scikit-learn uses, so both take the same steps).
+
+    The moments are kept as sums, ``M = m / (1 - beta_1)`` and
+    ``V = v / (1 - beta_2)``, because then ``M <- beta_1 * M + g`` takes two
+    passes over the parameters where ``m`` takes three (likewise ``V``), and
+    the constants join the rate: the step is ``w <- w - c_t * M / (sqrt(V) +
+    epsilon')`` with ``c_t = lr_t (1 - beta_1) / sqrt(1 - beta_2)`` and
+    ``epsilon' = epsilon / sqrt(1 - beta_2)``. The update's passes, not its
+    arithmetic, are what a step costs. The gradient buffer is spent by a
+    step: it holds ``g^2``, then the update.
     """
 
     def __init__(
@@ -123,27 +131,27 @@ class Adam(Optimizer):
             raise ValueError(f"epsilon must be positive, got {epsilon!r}")
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.t = 0
-        self.first_moments = self._state()
-        self.second_moments = self._state()
+        self.gradient_sums = self._state()  # M, one per block
+        self.square_sums = self._state()  # V
 
     def step(self):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         lr_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        rate = lr_t * (1 - b1) / np.sqrt(1 - b2)
+        epsilon = self.epsilon / np.sqrt(1 - b2)
         for i, block in enumerate(self._blocks):
             self._add_penalty(i)
-            m, v, g = self.first_moments[i], self.second_moments[i], block.grad
-            m -= g  # m <- b1 * (m - g) + g, which is b1 * m + (1 - b1) * g
-            m *= b1
-            m += g
+            M, V, g = self.gradient_sums[i], self.square_sums[i], block.grad
+            M *= b1
+            M += g
             np.square(g, out=g)
-            v -= g  # likewise for v, with g^2
-            v *= b2
-            v += g
-            np.sqrt(v, out=g)
-            g += self.epsilon
-            np.divide(m, g, out=g)
-            g *= lr_t
+            V *= b2
+            V += g
+            np.sqrt(V, out=g)
+            g += epsilon
+            np.divide(M, g, out=g)
+            g *= rate
             block.value -= g
 
 
