@@ -330,3 +330,22 @@ def test_partial_fit_checks_parameters_changed_between_calls(iris):
     clf.set_params(learning_rate_init=-1.0)
     with pytest.raises(ValueError, match="learning_rate_init"):
         clf.partial_fit(X, y)
+
+
+def test_later_partial_fit_calls_still_refuse_bad_input(iris):
+    """Later calls take a quick path for plain arrays; bad input must still get
+    scikit-learn's checks and messages."""
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clf.partial_fit(bad, y)
+    with pytest.raises(ValueError, match="features"):
+        clf.partial_fit(X[:, :3], y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        clf.partial_fit(X, y[:-1])
+    reg = MLPRegressor(hidden_layer_sizes=(4,), random_state=0).partial_fit(X, y.astype(float))
+    with pytest.raises(ValueError, match="infinity|NaN"):
+        reg.partial_fit(X, np.full(len(y), np.inf))

@@ -505,6 +505,8 @@ class BaseMLP(BaseEstimator):
 
     # --------------------------------------------------------------- helpers
     def _validate_X_y(self, X, y, first_pass, **kwargs):
+        if not first_pass and self._plainly_valid(X, y):
+            return X, y
         return validate_data(
             self,
             X,
@@ -514,6 +516,27 @@ class BaseMLP(BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=first_pass,
             **kwargs,
+        )
+
+    def _plainly_valid(self, X, y) -> bool:
+        """Whether ``X, y`` are, at a glance, what validate_data would return
+        unchanged on a later call: float arrays of the fitted width, finite,
+        without feature names on either side. partial_fit on a small batch
+        then skips the general checks, which take longer than its epoch; any
+        doubt takes the general path, and with it scikit-learn's messages.
+        """
+        return (
+            type(X) is np.ndarray
+            and type(y) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in (np.float32, np.float64)
+            and y.ndim in (1, 2)
+            and y.dtype.kind in "iufU"
+            and 0 < X.shape[0] == y.shape[0]
+            and X.shape[1] == getattr(self, "n_features_in_", -1)
+            and not hasattr(self, "feature_names_in_")
+            and bool(np.isfinite(X.sum()))
+            and (y.dtype.kind != "f" or bool(np.isfinite(y.sum())))
         )
 
     def _check_weights(self, sample_weight, X):
