@@ -48,7 +48,7 @@ import lucidnet  # noqa: E402
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 HIDDEN, BATCH = (256, 128), 128
 SGD_ROW = "(lucidnet with SGD, momentum 0.9)"
-PLAIN_ROW = "a plain NumPy loop (Adam, no L2)"
+PLAIN_ROW = "a plain NumPy loop (Adam)"
 CASES = ("throughput", "profile", "digits", "classic", "memory")
 
 
