@@ -136,3 +136,18 @@ def test_divergence_stops_with_a_clear_error_and_clean_weights(activation):
         nn.fit(XOR_X, XOR_Y, learning_rate=1e6)
     for w, b in zip(nn.weights, before):
         np.testing.assert_array_equal(w, b)
+
+
+def test_a_deep_copy_trains_exactly_like_the_original():
+    import copy
+
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    y = np.array([0, 1, 1, 0])
+    nn = NeuralNetwork([2, 3, 1], random_state=0)
+    twin = copy.deepcopy(nn)
+    before = twin.weights[0].copy()
+    nn.fit(X, y, epochs=200)
+    twin.fit(X, y, epochs=200)
+    assert not np.allclose(twin.weights[0], before)
+    for a, b in zip(nn.weights, twin.weights):
+        np.testing.assert_array_equal(a, b)

@@ -349,3 +349,36 @@ def test_later_partial_fit_calls_still_refuse_bad_input(iris):
     reg = MLPRegressor(hidden_layer_sizes=(4,), random_state=0).partial_fit(X, y.astype(float))
     with pytest.raises(ValueError, match="infinity|NaN"):
         reg.partial_fit(X, np.full(len(y), np.inf))
+
+
+@pytest.mark.parametrize("copy", ["pickle", "deepcopy"])
+def test_a_copied_model_goes_on_training_like_the_original(iris, copy):
+    """Copies get their own arrays: the copy's network must lay them out in one
+    buffer again, or its optimizer would update arrays that nothing reads."""
+    import copy as copy_module
+    import pickle
+
+    X, y = iris
+    original = MLPClassifier(hidden_layer_sizes=(5,), random_state=0)
+    original.partial_fit(X, y, classes=np.unique(y))
+    if copy == "pickle":
+        twin = pickle.loads(pickle.dumps(original))
+    else:
+        twin = copy_module.deepcopy(original)
+    before = [c.copy() for c in twin.coefs_]
+    for model in (original, twin):
+        model.partial_fit(X, y)
+    assert not np.allclose(twin.coefs_[0], before[0])
+    for a, b in zip(original.coefs_ + original.intercepts_, twin.coefs_ + twin.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert twin.coefs_[0] is twin._network.layers[0].W.value
+
+
+def test_partial_fit_refuses_a_2d_target_for_a_single_label_model(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    with pytest.raises(ValueError):
+        clf.partial_fit(X[:3], np.eye(3, dtype=int))
+    with pytest.raises(ValueError):
+        clf.partial_fit(X[:1], np.zeros((1, 0), dtype=int))

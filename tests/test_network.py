@@ -113,3 +113,31 @@ def test_sequential_packs_its_parameters_into_one_buffer():
     first = net.layers[0].W
     first.value[0, 0] = 123.0
     assert buffer.value[0] == 123.0
+
+
+def test_a_second_network_over_shared_layers_leaves_the_first_one_training():
+    net = make_net(np.float64)
+    opt = SGD(net.parameters(), learning_rate=0.1)
+    encoder = Sequential(net.layers[:2])  # shares the first Dense layer
+    assert encoder.buffers == []
+    before = net.layers[0].W.value.copy()
+    X, Y = blobs()
+    net.train_step(X, Y, SoftmaxCrossEntropy(), opt)
+    assert not np.allclose(net.layers[0].W.value, before)
+    np.testing.assert_array_equal(
+        encoder.forward(X), np.maximum(X @ net.layers[0].W.value + net.layers[0].b.value, 0)
+    )
+
+
+@pytest.mark.parametrize("name", ["relu", "tanh", "logistic", "identity", "leaky_relu"])
+def test_activation_backward_may_write_into_its_gradient(name):
+    from lucidnet import get_activation
+
+    f = get_activation(name)
+    rng = np.random.default_rng(0)
+    a = f.value(rng.standard_normal((5, 4)))
+    grad = rng.standard_normal((5, 4))
+    expected = f.backward(a, grad.copy())
+    result = f.backward(a, grad, out=grad)
+    np.testing.assert_allclose(grad, expected)
+    np.testing.assert_allclose(result, expected)

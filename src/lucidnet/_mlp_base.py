@@ -81,10 +81,14 @@ class BaseMLP(BaseEstimator):
         take a tenth of the call)."""
         params = self.get_params(deep=False)
         last = getattr(self, "_validated_params", None) if incremental else None
+        # Containers can change in place under the same identity: check them always.
         if (
             last is None
             or last.keys() != params.keys()
-            or any(params[k] is not v for k, v in last.items())
+            or any(
+                params[k] is not v or isinstance(v, (list, dict, set, np.ndarray))
+                for k, v in last.items()
+            )
         ):
             self._validate_params()
             self._validated_params = params
@@ -160,6 +164,11 @@ class BaseMLP(BaseEstimator):
 
     def _dense_layers(self) -> list[Dense]:
         return [layer for layer in self._network.layers if isinstance(layer, Dense)]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_network" in state:  # its copy re-packed its parameters: point at the new arrays
+            self._expose_weights()
 
     def _expose_weights(self) -> None:
         """``coefs_`` and ``intercepts_`` are the network's own arrays (not copies):
@@ -530,7 +539,7 @@ class BaseMLP(BaseEstimator):
             and type(y) is np.ndarray
             and X.ndim == 2
             and X.dtype in (np.float32, np.float64)
-            and y.ndim in (1, 2)
+            and (y.ndim == 1 or (y.ndim == 2 and y.shape[1] >= 1))
             and y.dtype.kind in "iufU"
             and 0 < X.shape[0] == y.shape[0]
             and X.shape[1] == getattr(self, "n_features_in_", -1)

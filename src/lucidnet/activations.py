@@ -108,7 +108,7 @@ class Tanh(ActivationFunction):
         scratch = np.empty_like(a) if out is None or out is grad_a else out
         np.multiply(a, a, out=scratch)
         scratch *= grad_a
-        return np.subtract(grad_a, scratch, out=scratch)
+        return np.subtract(grad_a, scratch, out=grad_a if out is grad_a else scratch)
 
 
 class ReLU(ActivationFunction):
@@ -125,7 +125,7 @@ class ReLU(ActivationFunction):
         # ten times faster than zeroing through a boolean mask.
         mask = np.empty_like(a) if out is None or out is grad_a else out
         np.greater(a, 0, out=mask)
-        return np.multiply(mask, grad_a, out=mask)
+        return np.multiply(mask, grad_a, out=grad_a if out is grad_a else mask)
 
 
 class LeakyReLU(ActivationFunction):

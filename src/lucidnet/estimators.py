@@ -261,7 +261,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         needs the general path (multilabel, unordered labels, a single class).
         """
         classes = self.classes_
-        if self._label_binarizer.y_type_ not in ("binary", "multiclass") or len(classes) < 2:
+        if (
+            y.ndim != 1
+            or self._label_binarizer.y_type_ not in ("binary", "multiclass")
+            or len(classes) < 2
+        ):
             return None
         try:
             index = np.searchsorted(classes, y)

@@ -40,6 +40,15 @@ class Sequential:
         # is a few passes over it rather than a few per parameter array.
         self.buffers = pack(self.parameters())
 
+    def __getstate__(self):
+        return {key: value for key, value in self.__dict__.items() if key != "buffers"}
+
+    def __setstate__(self, state):
+        # A copy's parameters come back as separate arrays (see Parameter):
+        # lay them out in one buffer again.
+        self.__dict__.update(state)
+        self.buffers = pack(self.parameters())
+
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
         """Run ``X`` (n_samples, n_features) through every layer.
 

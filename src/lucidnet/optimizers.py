@@ -40,21 +40,37 @@ class Optimizer:
             raise ValueError(f"l2 must be non-negative, got {l2!r}")
         self.learning_rate = float(learning_rate)
         self.l2 = float(l2)
-        self._blocks: list[ParameterBuffer] = blocks(self.parameters)
-        self._regularized = [b.regularized() for b in self._blocks]
-        self._scratch = self._state()
+        self._found_blocks = None
+        self._scratch = {}
+
+    @property
+    def _blocks(self) -> list[ParameterBuffer]:
+        # Found on first use rather than kept from a copy (pickle, deepcopy): the
+        # network a copy belongs to packs its parameters again when it is copied.
+        if self._found_blocks is None:
+            self._found_blocks = blocks(self.parameters)
+        return self._found_blocks
+
+    def __getstate__(self):
+        return {**self.__dict__, "_found_blocks": None, "_scratch": {}}
 
     def _state(self) -> list[np.ndarray]:
         """A zero array per block, for per-parameter state (moments, velocity)."""
         return [np.zeros_like(b.value) for b in self._blocks]
 
+    def _scratch_for(self, i) -> np.ndarray:
+        if i not in self._scratch:
+            self._scratch[i] = np.empty_like(self._blocks[i].value)
+        return self._scratch[i]
+
     def _add_penalty(self, i) -> None:
         """``g <- g + l2 * w`` for the weights (the gradient of ``l2 / 2 * ||w||^2``)."""
         if self.l2:
-            scratch = self._scratch[i]
-            for w, g in self._regularized[i]:
-                l2_w = np.multiply(w, self.l2, out=scratch[: w.size])
-                g += l2_w
+            block = self._blocks[i]
+            value, grad, scratch = block.value, block.grad, self._scratch_for(i)
+            for part in block.regularized:
+                g = grad[part]  # a view, so += adds in place (grad[part] += would copy back)
+                g += np.multiply(value[part], self.l2, out=scratch[part])
 
     def step(self) -> None:
         raise NotImplementedError
@@ -95,8 +111,9 @@ class SGD(Optimizer):
             v += g
             if self.nesterov:
                 w += g
-                g = np.multiply(v, mu, out=self._scratch[i])
-            w += v if not self.nesterov else g
+                w += np.multiply(v, mu, out=self._scratch_for(i))
+            else:
+                w += v
 
 
 class Adam(Optimizer):
@@ -142,7 +159,7 @@ class Adam(Optimizer):
         epsilon = self.epsilon / np.sqrt(1 - b2)
         for i, block in enumerate(self._blocks):
             self._add_penalty(i)
-            M, V, g = self.gradient_sums[i], self.square_sums[i], block.grad
+            M, V, g, w = self.gradient_sums[i], self.square_sums[i], block.grad, block.value
             M *= b1
             M += g
             np.square(g, out=g)
@@ -152,7 +169,7 @@ class Adam(Optimizer):
             g += epsilon
             np.divide(M, g, out=g)
             g *= rate
-            block.value -= g
+            w -= g
 
 
 def lbfgs(

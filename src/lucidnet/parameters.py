@@ -36,6 +36,16 @@ class Parameter:
     def __repr__(self):
         return f"Parameter({self.name!r}, shape={self.value.shape}, dtype={self.value.dtype})"
 
+    def __getstate__(self):
+        # A copy (pickle, deepcopy) gets its own arrays, not views of a buffer:
+        # the link is dropped, and whoever packed it packs the copy again.
+        return {name: getattr(self, name) for name in self.__slots__ if name != "buffer"}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.buffer = None
+
 
 class ParameterBuffer:
     """Parameters of one dtype laid end to end: ``value`` and ``grad`` are 1-D,
@@ -47,18 +57,22 @@ class ParameterBuffer:
         total = sum(p.value.size for p in self.parameters)
         self.value = np.empty(total, dtype=dtype)
         self.grad = np.zeros(total, dtype=dtype)
-        start = 0
-        for p in self.parameters:
-            stop = start + p.value.size
-            self.value[start:stop] = p.value.reshape(-1)
-            p.value = self.value[start:stop].reshape(p.value.shape)
-            p.grad = self.grad[start:stop].reshape(p.value.shape)
+        for p, part in zip(self.parameters, self.slices()):
+            shape = p.value.shape
+            self.value[part] = p.value.reshape(-1)
+            p.value = self.value[part].reshape(shape)
+            p.grad = self.grad[part].reshape(shape)
             p.buffer = self
-            start = stop
+        self.regularized = self._regularized()
 
-    def regularized(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """1-D ``(value, grad)`` views of the parameters an L2 penalty applies to."""
-        return [(p.value.reshape(-1), p.grad.reshape(-1)) for p in self.parameters if p.regularize]
+    def slices(self) -> list[slice]:
+        """Where each parameter lies in ``value`` and ``grad``."""
+        bounds = np.cumsum([0] + [p.value.size for p in self.parameters]).tolist()
+        return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def _regularized(self) -> list[slice]:
+        """The slices of the parameters an L2 penalty applies to."""
+        return [part for p, part in zip(self.parameters, self.slices()) if p.regularize]
 
 
 def pack(parameters: Sequence[Parameter]) -> list[ParameterBuffer]:
@@ -66,16 +80,20 @@ def pack(parameters: Sequence[Parameter]) -> list[ParameterBuffer]:
 
     Afterwards ``p.value`` and ``p.grad`` are new arrays: read a parameter
     through the ``Parameter``, not through an array taken from it before.
+    Parameters already in a buffer stay where they are (a second network
+    over shared layers must not pull them from under the first one's
+    optimizer); only the new buffers are returned.
     """
     by_dtype: dict[np.dtype, list[Parameter]] = {}
     for p in parameters:
-        by_dtype.setdefault(p.value.dtype, []).append(p)
+        if p.buffer is None:
+            by_dtype.setdefault(p.value.dtype, []).append(p)
     return [ParameterBuffer(group) for group in by_dtype.values()]
 
 
 def blocks(parameters: Sequence[Parameter]) -> list[ParameterBuffer]:
     """The buffers to update ``parameters`` through: their own buffers when
-    they are exactly the parameters of whole buffers, else a fresh buffer per
+    they are exactly the parameters of whole buffers, else a view per
     parameter (which leaves the parameter's arrays where they are)."""
     parameters = list(parameters)
     buffers = []
@@ -92,11 +110,23 @@ def blocks(parameters: Sequence[Parameter]) -> list[ParameterBuffer]:
 
 
 class _SingleParameter(ParameterBuffer):
-    """One parameter seen as a buffer, without moving it: flat views of its arrays."""
+    """One parameter seen as a buffer, without moving it: flat views of its arrays,
+    taken afresh at each use (so they follow the parameter if it is rebound)."""
 
     def __init__(self, parameter: Parameter):
         self.parameters = [parameter]
-        self.value = parameter.value.reshape(-1)
-        self.grad = parameter.grad.reshape(-1)
-        if not (np.shares_memory(self.value, parameter.value) and self.value.flags.c_contiguous):
-            raise ValueError(f"{parameter!r} must be a C-contiguous array to be optimized in place")
+        for array in (parameter.value, parameter.grad):
+            if not array.flags.c_contiguous:
+                raise ValueError(
+                    f"{parameter!r} must have C-contiguous value and grad arrays to be "
+                    "optimized in place"
+                )
+        self.regularized = self._regularized()
+
+    @property
+    def value(self):
+        return self.parameters[0].value.reshape(-1)
+
+    @property
+    def grad(self):
+        return self.parameters[0].grad.reshape(-1)
