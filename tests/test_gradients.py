@@ -51,12 +51,13 @@ class _NetworkAsLayer(Dense):
         return self.net.layers[2].rng
 
 
+@pytest.mark.parametrize("n_samples", [7, 1])  # one sample takes its own path in Dense
 @pytest.mark.parametrize("name", sorted(LAYERS))
-def test_layer_gradients_match_central_differences(name):
+def test_layer_gradients_match_central_differences(name, n_samples):
     rng = np.random.default_rng(42)
     layer = LAYERS[name](rng)
     n_features = 5 if name in ("dense", "sequential") else 4
-    X = rng.standard_normal((7, n_features))
+    X = rng.standard_normal((n_samples, n_features))
     errors = check_gradients(layer, X, rtol=RTOL)
     assert max(errors.values()) < RTOL
 

@@ -129,13 +129,16 @@ class Dense(Layer):
         X = self._input
         if isinstance(X, np.ndarray) and X.shape[0] == 1:
             # One sample (the classic per-sample SGD): an outer product, which
-            # broadcasting computes in half the time BLAS takes for a k=1 product.
+            # broadcasting computes in half the time BLAS takes for a k=1 product,
+            # and a bias gradient that is the row itself.
             np.multiply(X.T, dY, out=self.W.grad)
-        elif isinstance(X, np.ndarray):
-            np.matmul(X.T, dY, out=self.W.grad)
+            np.copyto(self.b.grad, dY[0])
         else:
-            self.W.grad[...] = X.T @ dY
-        np.add.reduce(dY, axis=0, out=self.b.grad)
+            if isinstance(X, np.ndarray):
+                np.matmul(X.T, dY, out=self.W.grad)
+            else:
+                self.W.grad[...] = X.T @ dY
+            np.add.reduce(dY, axis=0, out=self.b.grad)
         if not need_input_grad:
             return None
         W = self.W.value
