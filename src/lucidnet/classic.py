@@ -144,10 +144,7 @@ class NeuralNetwork:
         with np.errstate(over="ignore", invalid="ignore"):
             for update, i in enumerate(order, start=1):
                 loss = self.network.train_step(X_rows[i], Y_rows[i], self.loss, optimizer)
-                due = update % WEIGHT_CHECK_EVERY == 0 or update == epochs
-                problem = (due or not math.isfinite(loss)) and self._divergence(
-                    loss, params, update, epochs
-                )
+                problem = self._divergence(loss, params, update, epochs)
                 if problem:
                     for p, value in zip(params, before):
                         p.value[...] = value

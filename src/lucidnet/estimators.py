@@ -228,6 +228,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         X, y = self._validate_X_y(X, y, first_pass and not validation)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        Y = None
         if validation:
             unseen = np.setdiff1d(unique_labels(y), self.classes_)
             if len(unseen):
@@ -236,9 +237,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self._label_binarizer = LabelBinarizer()
             self._label_binarizer.fit(y)
             self.classes_ = self._label_binarizer.classes_
-        elif incremental and (Y := self._one_hot(y, X.dtype)) is not None:
-            return X, Y, self._checked_weights(sample_weight, X, y, incremental, validation)
-        else:
+        elif not incremental or (Y := self._one_hot(y, X.dtype)) is None:
             classes = unique_labels(y)
             if self.warm_start and not incremental and set(classes) != set(self.classes_):
                 raise ValueError(
@@ -246,19 +245,34 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                     f"previous call to fit. Previously got {self.classes_}, `y` has {classes}"
                 )
             if len(np.setdiff1d(classes, self.classes_)):
+                self._raise_unknown_classes(classes)
+        sample_weight = self._check_weights(sample_weight, X)
+        if self.class_weight is not None and not validation:
+            if self._label_binarizer.y_type_.startswith("multilabel"):
+                raise ValueError("class_weight is not supported for multilabel targets")
+            if incremental and self.class_weight == "balanced":
                 raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {classes}."
+                    "class_weight='balanced' is not supported for partial_fit: the class "
+                    "frequencies of one batch are not those of the data. Pass a dict."
                 )
-        sample_weight = self._checked_weights(sample_weight, X, y, incremental, validation)
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
+            weights = compute_sample_weight(self.class_weight, y).astype(X.dtype)
+            sample_weight = weights if sample_weight is None else sample_weight * weights
+        if Y is None:
+            Y = self._label_binarizer.transform(y).astype(X.dtype)
         return X, Y, sample_weight
 
+    def _raise_unknown_classes(self, classes):
+        raise ValueError(
+            f"`y` has classes not in `self.classes_`. `self.classes_` has "
+            f"{self.classes_}. 'y' has {classes}."
+        )
+
     def _one_hot(self, y, dtype):
-        """``LabelBinarizer.transform(y)`` for single-label ``y`` whose classes are
-        known, in a fraction of its time (which, for a small batch passed to
-        partial_fit, is more than the epoch's training takes). None when ``y``
-        needs the general path (multilabel, unordered labels, a single class).
+        """``LabelBinarizer.transform(y)``, checking ``y`` against ``classes_``, for
+        single-label ``y`` in a fraction of its time (which, for a small batch
+        passed to partial_fit, is more than the epoch's training takes). None
+        when ``y`` needs the general path (multilabel, unordered labels, a
+        single class).
         """
         classes = self.classes_
         if (
@@ -273,30 +287,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         except TypeError:  # labels that do not compare with the classes (mixed types)
             return None
         if not np.all(known):
-            raise ValueError(
-                f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                f"{self.classes_}. 'y' has {unique_labels(y)}."
-            )
+            self._raise_unknown_classes(unique_labels(y))
         if len(classes) == 2:
             return (index == 1).astype(dtype)[:, None]
         Y = np.zeros((len(y), len(classes)), dtype=dtype)
         Y[np.arange(len(y)), index] = 1
         return Y
-
-    def _checked_weights(self, sample_weight, X, y, incremental, validation):
-        """``sample_weight`` validated, times the class weights."""
-        sample_weight = self._check_weights(sample_weight, X)
-        if self.class_weight is not None and not validation:
-            if self._label_binarizer.y_type_.startswith("multilabel"):
-                raise ValueError("class_weight is not supported for multilabel targets")
-            if incremental and self.class_weight == "balanced":
-                raise ValueError(
-                    "class_weight='balanced' is not supported for partial_fit: the class "
-                    "frequencies of one batch are not those of the data. Pass a dict."
-                )
-            weights = compute_sample_weight(self.class_weight, y).astype(X.dtype)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
-        return sample_weight
 
     def _stratify_labels(self, Y):
         """Labels to stratify the validation split on (not for multilabel targets,

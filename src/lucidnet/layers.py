@@ -127,18 +127,15 @@ class Dense(Layer):
 
     def backward(self, dY, need_input_grad=True):
         X = self._input
-        if isinstance(X, np.ndarray) and X.shape[0] == 1:
+        if not isinstance(X, np.ndarray):  # sparse: a cheaper test than sp.issparse
+            self.W.grad[...] = X.T @ dY
+        elif X.shape[0] == 1:
             # One sample (the classic per-sample SGD): an outer product, which
-            # broadcasting computes in half the time BLAS takes for a k=1 product,
-            # and a bias gradient that is the row itself.
+            # broadcasting computes in half the time BLAS takes for a k=1 product.
             np.multiply(X.T, dY, out=self.W.grad)
-            np.copyto(self.b.grad, dY[0])
         else:
-            if isinstance(X, np.ndarray):
-                np.matmul(X.T, dY, out=self.W.grad)
-            else:
-                self.W.grad[...] = X.T @ dY
-            np.add.reduce(dY, axis=0, out=self.b.grad)
+            np.matmul(X.T, dY, out=self.W.grad)
+        np.add.reduce(dY, axis=0, out=self.b.grad)
         if not need_input_grad:
             return None
         W = self.W.value
