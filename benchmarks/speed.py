@@ -204,7 +204,7 @@ def classic(rounds):
     from classic_post import PostNeuralNetwork
     from sklearn.model_selection import train_test_split
 
-    from lucidnet.demos import DIGITS_LEARNING_RATE, load_scaled_digits
+    from lucidnet.cli.demos import DIGITS_LEARNING_RATE, load_scaled_digits
 
     X, y = load_scaled_digits()
     results = {"lucidnet NeuralNetwork": [], "the post's loop (port)": []}

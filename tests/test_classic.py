@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from lucidnet import Dense, NeuralNetwork, TrainingDivergedError
-from lucidnet.demos import XOR_X, XOR_Y, load_scaled_digits, solve_xor
-from lucidnet.testing import numerical_gradient
+from lucidnet.cli.demos import XOR_X, XOR_Y, load_scaled_digits, solve_xor
+from lucidnet.engine.testing import numerical_gradient
 
 
 @pytest.mark.parametrize("layers", [[3, 1], [2, 2, 1], [4, 5, 6, 2], [3, 4, 4, 4, 1]])

@@ -1,23 +1,42 @@
-"""lucidnet: neural networks in plain NumPy that a person can read end to end."""
+"""lucidnet: neural networks in plain NumPy that a person can read end to end.
 
-__version__ = "0.1.0"
+The package has four parts, and imports run one way between them:
+``cli`` -> ``io`` -> ``estimators`` / ``classic`` -> ``engine``.
 
-from .activations import ACTIVATIONS, ActivationFunction, get_activation
+- ``engine``: layers, activations, losses, optimizers, ``Sequential`` (NumPy only);
+- ``classic``: the post's ``NeuralNetwork``, on top of the engine;
+- ``estimators``: scikit-learn drop-ins (``MLPClassifier``, ``MLPRegressor``);
+- ``io``: model files (``save``, ``load``);
+- ``cli``: the ``lucidnet`` command.
+
+This module only re-exports the public names; nothing inside the package
+imports from it.
+"""
+
+from ._version import __version__ as __version__
 from .classic import NeuralNetwork
-from .estimators import MLPClassifier, MLPRegressor
-from .exceptions import ModelFileError, TrainingDivergedError
-from .layers import Activation, Dense, Dropout, Layer
-from .losses import (
+from .engine import (
+    ACTIVATIONS,
+    SGD,
+    Activation,
+    ActivationFunction,
+    Adam,
+    Dense,
+    Dropout,
+    Layer,
+    Parameter,
     PoissonLoss,
+    Sequential,
     SigmoidBinaryCrossEntropy,
     SoftmaxCrossEntropy,
     SquaredError,
+    get_activation,
     get_loss,
+    lbfgs,
 )
-from .network import Sequential
-from .optimizers import SGD, Adam, lbfgs
-from .parameters import Parameter
-from .persistence import load, save
+from .estimators import MLPClassifier, MLPRegressor
+from .exceptions import ModelFileError, TrainingDivergedError
+from .io import load, save
 
 __all__ = [
     "ACTIVATIONS",

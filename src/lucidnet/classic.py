@@ -3,9 +3,9 @@
 The post's network is ``len(layers) - 1`` fully connected layers, each
 followed by the same activation (the output layer too), trained on half the
 squared error by per-sample stochastic gradient descent. Here it is exactly
-that, built from :class:`~lucidnet.layers.Dense`,
-:class:`~lucidnet.layers.Activation`, :class:`~lucidnet.losses.SquaredError`
-and :class:`~lucidnet.optimizers.SGD`, with the post's two bugs fixed:
+that, built from :class:`~lucidnet.engine.layers.Dense`,
+:class:`~lucidnet.engine.layers.Activation`, :class:`~lucidnet.engine.losses.SquaredError`
+and :class:`~lucidnet.engine.optimizers.SGD`, with the post's two bugs fixed:
 
 * its weight set-up only worked for three layers (now any list of two or more
   sizes gives exactly ``len(layers) - 1`` weight matrices);
@@ -21,12 +21,12 @@ import numbers
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .engine.activations import ACTIVATIONS
+from .engine.layers import Activation, Dense
+from .engine.losses import SquaredError
+from .engine.network import Sequential
+from .engine.optimizers import SGD
 from .exceptions import TrainingDivergedError
-from .layers import Activation, Dense
-from .losses import SquaredError
-from .network import Sequential
-from .optimizers import SGD
 
 __all__ = ["NeuralNetwork"]
 
@@ -53,7 +53,7 @@ class NeuralNetwork:
         units, 1 output. At least two sizes.
     activation : str, default='tanh'
         Used by every layer, output included: 'tanh' or 'logistic' as in
-        the post, or any element-wise activation of :mod:`lucidnet.activations`.
+        the post, or any element-wise activation of :mod:`lucidnet.engine.activations`.
     random_state : int, numpy.random.Generator or None
         Seeds the initial weights (uniform in [-0.25, 0.25], biases too) and
         the order in which ``fit`` draws samples.

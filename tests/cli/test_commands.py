@@ -13,8 +13,8 @@ from sklearn.datasets import load_diabetes, load_iris
 from sklearn.metrics import accuracy_score, r2_score
 
 import lucidnet
-from lucidnet import commands
-from lucidnet.cli import main
+from lucidnet.cli import commands
+from lucidnet.cli.main import main
 
 pd = pytest.importorskip("pandas")
 

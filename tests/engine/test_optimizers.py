@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lucidnet import SGD, Adam, Parameter, lbfgs
-from lucidnet.parameters import blocks, pack
+from lucidnet.engine.parameters import blocks, pack
 
 W0 = np.array([1.0, -2.0])
 G1 = np.array([0.5, 0.25])

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cli_data import DataError, as_numbers, is_numeric, require_columns, require_no_missing
-from .exceptions import ModelFileError
+from ..exceptions import ModelFileError
+from .data_files import DataError, as_numbers, is_numeric, require_columns, require_no_missing
 
 __all__ = ["fit_preprocessing", "transform", "check_preprocessing", "identity_preprocessing"]
 

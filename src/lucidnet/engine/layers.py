@@ -40,9 +40,11 @@ class Layer:
     def parameters(self) -> list[Parameter]:
         return []
 
-    def output_dim(self, input_dim: int) -> int:
-        """Number of output features for ``input_dim`` input features."""
-        return input_dim
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of one sample's output for one sample's ``input_shape``
+        (both without the leading n_samples axis); raises ``ValueError`` when
+        the layer cannot take that input."""
+        return tuple(input_shape)
 
     def _buffer(self, key: str, shape: tuple[int, ...], dtype) -> np.ndarray:
         """A reusable array of ``shape``: the leading rows of one kept buffer.
@@ -75,7 +77,7 @@ class Dense(Layer):
     n_in, n_out : int
         Input and output features; ``W`` has shape (n_in, n_out), ``b`` (n_out,).
     init : str or callable
-        An initializer from :mod:`lucidnet.initializers`.
+        An initializer from :mod:`lucidnet.engine.initializers`.
     rng : numpy.random.Generator
     dtype : float32 or float64
 
@@ -144,10 +146,13 @@ class Dense(Layer):
     def parameters(self):
         return [self.W, self.b]
 
-    def output_dim(self, input_dim):
-        if input_dim != self.n_in:
-            raise ValueError(f"Dense layer expects {self.n_in} input features, got {input_dim}")
-        return self.n_out
+    def output_shape(self, input_shape):
+        if tuple(input_shape) != (self.n_in,):
+            raise ValueError(
+                f"Dense layer expects {self.n_in} input features, got input shape "
+                f"{tuple(input_shape)}"
+            )
+        return (self.n_out,)
 
     def __repr__(self):
         return f"Dense({self.n_in}, {self.n_out}, dtype={self.W.value.dtype})"
@@ -157,7 +162,7 @@ class Activation(Layer):
     """Applies an activation function element-wise (softmax: row-wise).
 
     Keeps its output ``a = f(z)`` for backward, where ``dZ = f'(z) * dA`` is
-    computed from ``a`` (see :mod:`lucidnet.activations`).
+    computed from ``a`` (see :mod:`lucidnet.engine.activations`).
     """
 
     def __init__(self, activation: str | ActivationFunction):

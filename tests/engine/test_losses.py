@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lucidnet.losses import (
+from lucidnet.engine.losses import (
     PoissonLoss,
     SigmoidBinaryCrossEntropy,
     SoftmaxCrossEntropy,

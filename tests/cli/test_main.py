@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from lucidnet.cli import main
+from lucidnet.cli.main import main
 
 
 def test_demo_xor_prints_each_input_and_solves(capsys):

@@ -9,7 +9,7 @@ A model file is an ``.npz`` (a zip of ``.npy`` arrays) holding
 * ``coef_0, intercept_0, coef_1, ...``: the weights, float32 or float64.
 
 Everything is read with ``np.load(allow_pickle=False)`` and checked before a
-model is built from it (see :mod:`lucidnet._model_codec`), so a file can never
+model is built from it (see :mod:`lucidnet.io.codec`), so a file can never
 run code, and any problem raises :class:`~lucidnet.ModelFileError` naming the
 file and the problem.
 """
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import __version__
-from ._atomic import atomic_write
-from ._model_codec import MODEL_CLASSES, array_names, decode_model, encode_model
-from .exceptions import ModelFileError
+from .._version import __version__
+from ..exceptions import ModelFileError
+from .atomic import atomic_write
+from .codec import MODEL_CLASSES, array_names, decode_model, encode_model
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "LoadedModel", "load", "read_model_file", "save"]
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_iris, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 
-import lucidnet.persistence as persistence
+import lucidnet.io.model_file as model_file
 from lucidnet import MLPClassifier, MLPRegressor, ModelFileError, NeuralNetwork, load, save
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -152,7 +152,7 @@ def test_save_keeps_the_name_and_is_atomic(saved_classifier, tmp_path, monkeypat
         file.write(b"PK half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(persistence.np, "savez", crash)
+    monkeypatch.setattr(model_file.np, "savez", crash)
     with pytest.raises(OSError, match="disk full"):
         save(clf, target)
     assert target.read_bytes() == good  # the old model survived

@@ -90,6 +90,15 @@ class Sequential:
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """One sample's output shape for one sample's ``input_shape``, through
+        every layer; a ``ValueError`` names the first layer that cannot take
+        what the one before it gives."""
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.output_shape(shape)
+        return shape
+
     def loss_and_gradients(self, X, y, loss: Loss, sample_weight=None) -> float:
         """Forward in training mode, then backward: returns the loss and
         leaves ``d loss / d parameter`` in every ``Parameter.grad``."""

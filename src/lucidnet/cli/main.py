@@ -12,10 +12,10 @@ import os
 import sys
 import traceback
 
-from . import __version__
-from ._mlp_base import HIDDEN_ACTIVATIONS
-from .cli_data import DataError
-from .exceptions import ModelFileError, TrainingDivergedError
+from .._version import __version__
+from ..estimators.base import HIDDEN_ACTIVATIONS
+from ..exceptions import ModelFileError, TrainingDivergedError
+from .data_files import DataError
 
 USER_ERRORS = (DataError, ModelFileError, TrainingDivergedError)
 

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from .classic import NeuralNetwork
+from ..classic import NeuralNetwork
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 XOR_Y = np.array([0, 1, 1, 0])

@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lucidnet.activations import ACTIVATIONS, get_activation
+from lucidnet.engine.activations import ACTIVATIONS, get_activation
 
 Z = np.array([[-1000.0, -30.0, -1.5, 0.0, 0.7, 30.0, 1000.0]])
 

@@ -25,11 +25,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .activations import ACTIVATIONS
-from .exceptions import TrainingDivergedError
-from .layers import Activation, Dense, Dropout
-from .network import Sequential
-from .optimizers import SGD, Adam, lbfgs
+from ..engine.activations import ACTIVATIONS
+from ..engine.layers import Activation, Dense, Dropout
+from ..engine.network import Sequential
+from ..engine.optimizers import SGD, Adam, lbfgs
+from ..exceptions import TrainingDivergedError
 
 HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in ("softmax", "exp"))
 STOCHASTIC_SOLVERS = ("sgd", "adam")

@@ -95,12 +95,12 @@ def test_sequential_refuses_non_layers():
 
 
 def test_prediction_in_chunks_is_prediction_in_one_piece(monkeypatch):
-    import lucidnet.network
+    import lucidnet.engine.network
 
     net = make_net(np.float64)
     X, _ = blobs(n=50)
     whole = net.forward(X, training=True).copy()  # training mode never chunks
-    monkeypatch.setattr(lucidnet.network, "PREDICT_CHUNK", 7)
+    monkeypatch.setattr(lucidnet.engine.network, "PREDICT_CHUNK", 7)
     chunked = net.forward(X)
     np.testing.assert_allclose(chunked, whole, rtol=1e-12)
     assert chunked.shape == (50, 3)

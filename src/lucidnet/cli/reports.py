@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .classic import NeuralNetwork
+from ..classic import NeuralNetwork
 
 
 def table(rows, header, align_right=()) -> str:
@@ -55,7 +55,7 @@ def evaluation_report(task, y_true, y_pred) -> str:
 
 def describe_model(loaded) -> str:
     """``lucidnet info``: versions, architecture table, training, classes, features."""
-    from .persistence import FORMAT_NAME
+    from ..io.model_file import FORMAT_NAME
 
     model, metadata = loaded.model, loaded.metadata
     lines = [

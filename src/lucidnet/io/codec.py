@@ -14,11 +14,11 @@ import warnings
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
-from ._json_values import from_json, to_json
-from .classic import NeuralNetwork
-from .estimators import MLPClassifier, MLPRegressor
-from .exceptions import ModelFileError
-from .layers import Dense
+from ..classic import NeuralNetwork
+from ..engine.layers import Dense
+from ..estimators import MLPClassifier, MLPRegressor
+from ..exceptions import ModelFileError
+from .json_values import from_json, to_json
 
 MODEL_CLASSES = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
 MODEL_CLASSES["NeuralNetwork"] = NeuralNetwork

@@ -1,4 +1,4 @@
-"""Optimizers over a list of :class:`~lucidnet.layers.Parameter`.
+"""Optimizers over a list of :class:`~lucidnet.engine.parameters.Parameter`.
 
 An optimizer is built once on the parameters; its state lives in lists
 aligned with them. ``step()`` applies one update from the gradients that
@@ -25,7 +25,7 @@ __all__ = ["Optimizer", "SGD", "Adam", "lbfgs"]
 class Optimizer:
     """Base class: holds the parameters, the rate and the L2 coefficient.
 
-    Updates run over :func:`~lucidnet.parameters.blocks` of the parameters
+    Updates run over :func:`~lucidnet.engine.parameters.blocks` of the parameters
     (one contiguous buffer for a network's parameters): each step is a few
     in-place passes over whole buffers, with no temporary arrays. (SciPy's
     BLAS ``axpy`` would fuse some of those passes, but its thread pool then

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._atomic import atomic_write
+from ..io.atomic import atomic_write
 
 INSTALL_HINT = "the plot needs matplotlib: pip install 'lucidnet[plot]' (skipped the plot)"
 

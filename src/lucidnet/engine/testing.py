@@ -2,7 +2,7 @@
 
 >>> import numpy as np
 >>> from lucidnet import Dense
->>> from lucidnet.testing import check_gradients
+>>> from lucidnet.engine.testing import check_gradients
 >>> rng = np.random.default_rng(0)
 >>> errors = check_gradients(Dense(3, 2, rng=rng), rng.standard_normal((4, 3)))
 >>> sorted(errors)

@@ -14,10 +14,12 @@ import warnings
 
 import numpy as np
 
+from ..classic import NeuralNetwork
+from ..estimators import MLPClassifier, MLPRegressor
+from ..io.atomic import atomic_write
+from ..io.model_file import read_model_file, save
 from . import plotting, reports
-from ._atomic import atomic_write
-from .classic import NeuralNetwork
-from .cli_data import (
+from .data_files import (
     DataError,
     infer_task,
     labels_like,
@@ -26,8 +28,6 @@ from .cli_data import (
     require_no_missing,
     target_values,
 )
-from .estimators import MLPClassifier, MLPRegressor
-from .persistence import read_model_file, save
 from .tabular import check_preprocessing, fit_preprocessing, identity_preprocessing, transform
 
 

@@ -1,8 +1,8 @@
 """Activation functions and their derivatives, in a name -> object registry.
 
 Every derivative here is written in terms of the activation's *output*
-``a = f(z)``, which is what the :class:`~lucidnet.layers.Activation` layer keeps
-from its forward pass. (The classic post took the derivative of ``tanh`` at
+``a = f(z)``, which is what the :class:`~lucidnet.engine.layers.Activation`
+layer keeps from its forward pass. (The classic post took the derivative of ``tanh`` at
 values that were already ``tanh``-ed; keeping the output and writing the
 derivative in terms of it makes that mistake impossible.)
 
@@ -166,7 +166,7 @@ class Softmax(ActivationFunction):
 
     Its Jacobian is ``diag(a) - a a^T``, so :meth:`backward` returns
     ``a * (grad_a - sum(grad_a * a, axis=-1))``. When softmax feeds a
-    cross-entropy loss, use :class:`lucidnet.losses.SoftmaxCrossEntropy`, which
+    cross-entropy loss, use :class:`lucidnet.engine.losses.SoftmaxCrossEntropy`, which
     fuses the two into ``(a - y) / n``.
     """
 

@@ -19,8 +19,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from ._mlp_base import STOCHASTIC_SOLVERS, BaseMLP
-from .losses import PoissonLoss, SigmoidBinaryCrossEntropy, SoftmaxCrossEntropy, SquaredError
+from ..engine.losses import (
+    PoissonLoss,
+    SigmoidBinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+    SquaredError,
+)
+from .base import STOCHASTIC_SOLVERS, BaseMLP
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
