@@ -151,3 +151,23 @@ def test_a_deep_copy_trains_exactly_like_the_original():
     assert not np.allclose(twin.weights[0], before)
     for a, b in zip(nn.weights, twin.weights):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.array([[1 + 2j, 0.0], [0.0, 1.0]]), "X has complex numbers"),
+        (None, "X is None"),
+        ("sparse", "X is a sparse csr_matrix"),
+    ],
+)
+def test_fit_refuses_complex_sparse_and_none_naming_them(X, match):
+    import scipy.sparse as sp
+
+    if isinstance(X, str):
+        X = sp.csr_matrix(np.eye(2))
+    nn = NeuralNetwork([2, 2, 1], random_state=0)
+    with pytest.raises(TypeError, match=match):
+        nn.fit(X, [0, 1])
+    with pytest.raises(TypeError, match=match.replace("X ", "x ")):
+        nn.predict(X)

@@ -213,6 +213,18 @@ class NeuralNetwork:
 
     @staticmethod
     def _as_finite_array(a, name):
+        if a is None:
+            raise TypeError(f"{name} is None; expected an array of numbers")
+        if hasattr(a, "tocsr") or hasattr(a, "todense"):  # a SciPy sparse matrix or array
+            raise TypeError(
+                f"{name} is a sparse {type(a).__name__}; NeuralNetwork takes dense arrays "
+                f"(use {name}.toarray(), or MLPClassifier/MLPRegressor, which take sparse input)"
+            )
+        if np.iscomplexobj(a):
+            raise TypeError(
+                f"{name} has complex numbers; expected real numbers (take .real or abs() "
+                "yourself if that is what you mean)"
+            )
         try:
             a = np.asarray(a, dtype=np.float64)
         except (TypeError, ValueError) as exc:

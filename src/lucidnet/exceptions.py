@@ -3,9 +3,13 @@
 __all__ = ["ModelFileError", "TrainingDivergedError"]
 
 
-class TrainingDivergedError(FloatingPointError):
+class TrainingDivergedError(FloatingPointError, ValueError):
     """Training produced a non-finite loss or weights (the learning rate is
-    usually too large). The message names the update or epoch."""
+    usually too large). The message names the update or epoch.
+
+    A ``ValueError`` too, as scikit-learn raises one for non-finite weights,
+    so code written to catch scikit-learn's error catches this one.
+    """
 
 
 class ModelFileError(ValueError):

@@ -15,7 +15,10 @@ from sklearn.preprocessing import StandardScaler
 
 from lucidnet import MLPClassifier, MLPRegressor, TrainingDivergedError
 
-EXTRAS = {"MLPClassifier": {"dropout", "class_weight"}, "MLPRegressor": {"dropout"}}
+EXTRAS = {
+    "MLPClassifier": {"dropout", "class_weight", "progress_bar"},
+    "MLPRegressor": {"dropout", "progress_bar"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -101,14 +104,21 @@ def test_multi_output_regression_and_poisson():
 
 
 @pytest.mark.parametrize("solver", ["lbfgs", "sgd", "adam"])
-def test_float32_trains_and_predicts_in_float32(iris, solver):
+def test_float32_dtypes_are_scikit_learns(iris, solver):
+    """A float32 fit keeps float32 weights, except that L-BFGS (scipy's float64
+    vector) leaves them float64; predictions come in the wider of the input's
+    and the weights' dtypes. All as in scikit-learn."""
     X, y = iris
+    X32 = X.astype(np.float32)
+    params = dict(solver=solver, max_iter=20, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf = MLPClassifier(solver=solver, max_iter=20, random_state=0).fit(X.astype(np.float32), y)
-    assert all(c.dtype == np.float32 for c in clf.coefs_ + clf.intercepts_)
-    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
-    assert clf.predict_proba(X).dtype == np.float32
+        ours, theirs = MLPClassifier(**params).fit(X32, y), sk.MLPClassifier(**params).fit(X32, y)
+    expected = np.float64 if solver == "lbfgs" else np.float32
+    assert all(c.dtype == expected for c in ours.coefs_ + ours.intercepts_)
+    for data in (X32, X):
+        assert ours.predict_proba(data).dtype == theirs.predict_proba(data).dtype
+        np.testing.assert_array_equal(ours.predict_proba(data), theirs.predict_proba(data))
 
 
 def test_convergence_warning_at_max_iter(iris):
@@ -209,15 +219,16 @@ def test_class_weight_balanced_raises_minority_recall():
     assert recall_score(y, as_dict.predict(X)) > recall_score(y, plain.predict(X)) + 0.1
 
 
-def test_verbose_shows_a_progress_bar(iris, capsys):
+def test_progress_bar_shows_epochs_loss_and_validation_score(iris, capsys):
     X, y = iris
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         MLPClassifier(
-            max_iter=4, verbose=True, early_stopping=True, n_iter_no_change=50, random_state=0
+            max_iter=4, progress_bar=True, early_stopping=True, n_iter_no_change=50, random_state=0
         ).fit(X, y)
-    err = capsys.readouterr().err
-    assert "4/4" in err and "loss=" in err and "val_score=" in err
+    captured = capsys.readouterr()
+    assert "4/4" in captured.err and "loss=" in captured.err and "val_score=" in captured.err
+    assert captured.out == ""  # the bar is not scikit-learn's verbose output
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -382,3 +393,49 @@ def test_partial_fit_refuses_a_2d_target_for_a_single_label_model(iris):
         clf.partial_fit(X[:3], np.eye(3, dtype=int))
     with pytest.raises(ValueError):
         clf.partial_fit(X[:1], np.zeros((1, 0), dtype=int))
+
+
+@pytest.mark.parametrize(
+    "class_weight, match",
+    [
+        ({0: -1.0, 1: 1.0, 2: 1.0}, r"class_weight\[0\] is -1.0"),
+        ({0: 0, 1: 1}, r"class_weight\[0\] is 0;"),
+        ({0: float("nan")}, r"class_weight\[0\] is nan"),
+        ({1: float("inf")}, r"class_weight\[1\] is inf"),
+        ({0: 1.0, 5: 2.0}, "the key 5, which is not a class of y; the classes are \\[0, 1, 2\\]"),
+        ({"setosa": 2.0}, "the key 'setosa', which is not a class"),
+        ({0: "heavy"}, r"class_weight\[0\] is 'heavy'"),
+    ],
+)
+def test_bad_class_weight_is_refused_naming_the_key(iris, class_weight, match):
+    X, y = iris
+    with pytest.raises(ValueError, match=match):
+        MLPClassifier(class_weight=class_weight, max_iter=5).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "first, then, match",
+    [
+        ("one", "three", "y has 3 output\\(s\\), but this MLPRegressor was fitted with 1"),
+        ("three", "one", "y has 1 output\\(s\\), but this MLPRegressor was fitted with 3"),
+    ],
+)
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_changing_the_number_of_regression_outputs_says_so(first, then, match, how):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    targets = {"one": X[:, 0], "three": X}
+    reg = MLPRegressor(max_iter=5, warm_start=how == "warm_start").fit(X, targets[first])
+    with pytest.raises(ValueError, match=match + ".*start over"):
+        getattr(reg, "fit" if how == "warm_start" else "partial_fit")(X, targets[then])
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_changing_the_number_of_labels_says_so(how):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    clf = MLPClassifier(max_iter=5, warm_start=how == "warm_start").fit(X, X > 0)
+    with pytest.raises(ValueError, match="y has 2 label columns, but .* fitted with 3"):
+        getattr(clf, "fit" if how == "warm_start" else "partial_fit")(X, X[:, :2] > 0)
+    with pytest.raises(ValueError, match="y has one label per sample, but .* with 3 label"):
+        getattr(clf, "fit" if how == "warm_start" else "partial_fit")(X, X[:, 0] > 0)

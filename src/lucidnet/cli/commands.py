@@ -66,7 +66,7 @@ def train(args) -> int:
         + (f", holding out {len(X_test)}" if X_test is not None else "")
     )
     seconds = _fit(model, X_train, y_train, X_test, y_test, task, args)
-    model.verbose = False  # the progress bar was for this run, not for the saved model
+    model.progress_bar = False  # the bar was for this run, not for the saved model
     unit = "L-BFGS iterations" if args.solver == "lbfgs" else "epochs"
     print(f"Training time: {seconds:.2f} s ({model.n_iter_} {unit})")
     if X_test is not None:
@@ -118,7 +118,7 @@ def _estimator(args, task, progress):
         dropout=args.dropout,
         early_stopping=args.early_stopping,
         random_state=args.random_state,
-        verbose=progress,
+        progress_bar=progress,
     )
 
 

@@ -90,8 +90,12 @@ class Logistic(ActivationFunction):
         return a * (1 - a)
 
     def backward(self, a, grad_a, out=None):
-        d = self.derivative(a)
-        return np.multiply(grad_a, d, out=out)
+        # (grad_a * a) * (1 - a), rounded in scikit-learn's order, so that the
+        # estimators' gradients equal scikit-learn's to the last bit.
+        one_minus_a = np.subtract(1, a)
+        result = np.multiply(grad_a, a, out=out)
+        result *= one_minus_a
+        return result
 
 
 class Tanh(ActivationFunction):
@@ -104,11 +108,12 @@ class Tanh(ActivationFunction):
         return 1 - a * a
 
     def backward(self, a, grad_a, out=None):
-        # grad_a * (1 - a^2) computed as grad_a - grad_a * a^2: no temporary.
+        # grad_a * (1 - a^2), rounded in scikit-learn's order (so the estimators'
+        # gradients equal scikit-learn's to the last bit), in three passes.
         scratch = np.empty_like(a) if out is None or out is grad_a else out
         np.multiply(a, a, out=scratch)
-        scratch *= grad_a
-        return np.subtract(grad_a, scratch, out=grad_a if out is grad_a else scratch)
+        np.subtract(1, scratch, out=scratch)
+        return np.multiply(grad_a, scratch, out=grad_a if out is grad_a else scratch)
 
 
 class ReLU(ActivationFunction):

@@ -27,14 +27,15 @@ def classic_uniform(fan_in, fan_out, rng, dtype=np.float64, scale=0.25):
     return w.astype(dtype), b.astype(dtype)
 
 
-def glorot_uniform(fan_in, fan_out, rng, dtype=np.float64, gain=1.0, bias="zeros"):
-    """Glorot & Bengio (2010): uniform in ``+-gain * sqrt(6 / (fan_in + fan_out))``.
+def glorot_uniform(fan_in, fan_out, rng, dtype=np.float64, factor=6.0, bias="zeros"):
+    """Glorot & Bengio (2010): uniform in ``+-sqrt(factor / (fan_in + fan_out))``.
 
-    ``bias='uniform'`` draws biases from the same range (what scikit-learn's
-    MLP does, with ``gain = sqrt(1/3)`` for logistic units); ``'zeros'`` is the
-    usual choice elsewhere.
+    ``factor`` is Glorot's 6; scikit-learn's MLP takes 2 next to logistic
+    units (the bound is computed from it exactly as scikit-learn computes it,
+    so both draw the same weights). ``bias='uniform'`` draws biases from the
+    same range (scikit-learn's choice); ``'zeros'`` is the usual one elsewhere.
     """
-    bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    bound = np.sqrt(factor / (fan_in + fan_out))
     w = rng.uniform(-bound, bound, size=(fan_in, fan_out))
     if bias == "uniform":
         b = rng.uniform(-bound, bound, size=fan_out)

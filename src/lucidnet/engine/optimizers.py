@@ -54,6 +54,21 @@ class Optimizer:
     def __getstate__(self):
         return {**self.__dict__, "_found_blocks": None, "_scratch": {}}
 
+    def rebind(self, parameters: Sequence[Parameter]) -> None:
+        """Go on with the same state (moments, velocities, step count) over other
+        parameters of the same sizes, in the same order: a network's weights
+        replaced by new arrays."""
+        parameters = list(parameters)
+        sizes = [p.value.size for p in parameters]
+        if sizes != [p.value.size for p in self.parameters]:
+            raise ValueError(
+                f"rebind needs parameters of the same sizes, {sizes} is not "
+                f"{[p.value.size for p in self.parameters]}"
+            )
+        self.parameters = parameters
+        self._found_blocks = None
+        self._scratch = {}
+
     def _state(self) -> list[np.ndarray]:
         """A zero array per block, for per-parameter state (moments, velocity)."""
         return [np.zeros_like(b.value) for b in self._blocks]
@@ -84,9 +99,11 @@ class SGD(Optimizer):
 
         v <- mu * v - lr * g
         w <- w + v                     (classical momentum)
-        w <- w + mu * v - lr * g       (Nesterov, in the form of Sutskever et al. 2013)
+        w <- w + (mu * v - lr * g)     (Nesterov, in the form of Sutskever et al. 2013)
 
-    With ``momentum=0`` this is plain ``w <- w - lr * g``.
+    With ``momentum=0`` this is plain ``w <- w - lr * g``. Each update is
+    rounded as scikit-learn rounds it (the Nesterov step is summed before it
+    is added), so the estimators take scikit-learn's steps to the last bit.
     """
 
     def __init__(self, parameters, learning_rate=0.01, momentum=0.0, nesterov=False, l2=0.0):
@@ -110,8 +127,9 @@ class SGD(Optimizer):
             v *= mu
             v += g
             if self.nesterov:
-                w += g
-                w += np.multiply(v, mu, out=self._scratch_for(i))
+                step = np.multiply(v, mu, out=self._scratch_for(i))
+                step += g
+                w += step
             else:
                 w += v
 
@@ -123,18 +141,17 @@ class Adam(Optimizer):
         m <- beta_1 * m + (1 - beta_1) * g
         v <- beta_2 * v + (1 - beta_2) * g^2
         lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
-        w <- w - lr_t * m / (sqrt(v) + epsilon)
+        w <- w + (-lr_t * m) / (sqrt(v) + epsilon)
 
-    (the form scikit-learn uses, so both take the same steps).
+    This is scikit-learn's form, and each line is rounded as scikit-learn
+    rounds it, so that the estimators take its steps to the last bit: in
+    particular ``lr_t`` is a float64 number, so for float32 weights the step
+    is computed in float64 and rounded once when it is added (NumPy's rules
+    for a float64 scalar times a float32 array). The gradient buffer is spent
+    by a step: it holds ``g^2`` afterwards.
 
-    The moments are kept as sums, ``M = m / (1 - beta_1)`` and
-    ``V = v / (1 - beta_2)``, because then ``M <- beta_1 * M + g`` takes two
-    passes over the parameters where ``m`` takes three (likewise ``V``), and
-    the constants join the rate: the step is ``w <- w - c_t * M / (sqrt(V) +
-    epsilon')`` with ``c_t = lr_t (1 - beta_1) / sqrt(1 - beta_2)`` and
-    ``epsilon' = epsilon / sqrt(1 - beta_2)``. The update's passes, not its
-    arithmetic, are what a step costs. The gradient buffer is spent by a
-    step: it holds ``g^2``, then the update.
+    Written so, the update is 12 element-wise passes over the parameters,
+    and those passes, not the arithmetic, are what a step costs.
     """
 
     def __init__(
@@ -148,28 +165,38 @@ class Adam(Optimizer):
             raise ValueError(f"epsilon must be positive, got {epsilon!r}")
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.t = 0
-        self.gradient_sums = self._state()  # M, one per block
-        self.square_sums = self._state()  # V
+        self.first_moments = self._state()  # m, one per block
+        self.second_moments = self._state()  # v
 
     def step(self):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         lr_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        rate = lr_t * (1 - b1) / np.sqrt(1 - b2)
-        epsilon = self.epsilon / np.sqrt(1 - b2)
         for i, block in enumerate(self._blocks):
             self._add_penalty(i)
-            M, V, g, w = self.gradient_sums[i], self.square_sums[i], block.grad, block.value
-            M *= b1
-            M += g
+            m, v, g, w = self.first_moments[i], self.second_moments[i], block.grad, block.value
+            scratch = self._scratch_for(i)
+            m *= b1
+            m += np.multiply(g, 1 - b1, out=scratch)
             np.square(g, out=g)
-            V *= b2
-            V += g
-            np.sqrt(V, out=g)
-            g += epsilon
-            np.divide(M, g, out=g)
-            g *= rate
-            w -= g
+            v *= b2
+            g *= 1 - b2
+            v += g
+            denominator = np.sqrt(v, out=scratch)
+            denominator += self.epsilon
+            step = self._step_buffer(i)  # float64 for float32 weights (see above)
+            np.multiply(m, -lr_t, out=step)
+            step /= denominator
+            np.add(w, step, out=w)
+
+    def _step_buffer(self, i) -> np.ndarray:
+        grad = self._blocks[i].grad
+        if grad.dtype == np.float64:
+            return grad
+        key = ("step", i)
+        if key not in self._scratch:
+            self._scratch[key] = np.empty(grad.shape, dtype=np.float64)
+        return self._scratch[key]
 
 
 def lbfgs(
@@ -184,9 +211,11 @@ def lbfgs(
 
     ``loss_and_gradients()`` must compute the loss for the parameters' current
     values and leave the gradients in ``Parameter.grad``. The parameters are
-    packed into one float64 vector for scipy and unpacked (in their own dtype)
-    before every evaluation; at the end they hold the solution.
-    Returns scipy's ``OptimizeResult``.
+    laid end to end, in the order given, in one vector for scipy, which keeps
+    its dtype: scipy iterates in float64 but evaluates float32 parameters at
+    float32 points. Before every evaluation the point is copied into the
+    parameters; at the end they hold the solution, rounded to their dtype
+    (``result.x`` holds it unrounded). Returns scipy's ``OptimizeResult``.
     """
     parameters = list(parameters)
     sizes = [p.value.size for p in parameters]
@@ -199,12 +228,12 @@ def lbfgs(
     def fun(x):
         unpack(x)
         loss = loss_and_gradients()
-        grad = np.concatenate([p.grad.ravel() for p in parameters]).astype(np.float64)
+        grad = np.concatenate([p.grad.ravel() for p in parameters])
         if callback is not None:
             callback(loss)
-        return float(loss), grad
+        return loss, grad
 
-    x0 = np.concatenate([p.value.ravel() for p in parameters]).astype(np.float64)
+    x0 = np.concatenate([p.value.ravel() for p in parameters])
     result = minimize(
         fun,
         x0,

@@ -3,11 +3,16 @@ build, and the two training loops (mini-batch SGD/Adam, and L-BFGS).
 
 The flow of one ``fit``: validate -> build a :class:`~lucidnet.Sequential`
 (``Dense`` + ``Activation`` [+ ``Dropout``] per hidden layer, then a linear
-output ``Dense``) -> for each epoch, for each mini-batch,
-``Sequential.train_step`` -> epoch bookkeeping (loss curve, validation,
-learning-rate schedule, stopping). The loss is fused with the output
-activation (softmax, logistic, exp or identity), so the network itself ends
-in logits and ``_output_activation`` turns them into predictions.
+output ``Dense``) -> for each epoch, for each mini-batch, the
+:class:`~lucidnet.estimators.objective.Objective`'s loss and gradients, then
+the optimizer's step -> epoch bookkeeping (loss curve, validation,
+learning-rate schedule, stopping). The network ends in the output layer's raw
+values; the output activation (softmax, logistic, exp or identity) turns
+them into predictions.
+
+Every step follows scikit-learn's: the same random draws, the same function
+minimized, rounded the same way, the same stopping rules (NaN comparisons
+included), so the same ``random_state`` gives the same model.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn import config_context
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -30,14 +35,31 @@ from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
 from ..engine.optimizers import SGD, Adam, lbfgs
 from ..exceptions import TrainingDivergedError
+from .batches import BatchSampler
+from .objective import LOSS_VALUES, Objective
 
 HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in ("softmax", "exp"))
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 DIVERGED_GROWTH = 1e6  # an epoch loss this many times the untrained one means divergence
+NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on it still does
+    "Solver produced non-finite parameter weights. The input data may contain large values "
+    "and need to be preprocessed."
+)
+DOCS_URL = "https://pypi.org/project/lucidnet/{version}/"
 
 
 class BaseMLP(BaseEstimator):
     """Shared implementation; use :class:`MLPClassifier` or :class:`MLPRegressor`."""
+
+    # The HTML repr's "?" links to lucidnet's documentation, as scikit-learn's to its own.
+    _doc_link_module = "lucidnet"
+
+    def _doc_link_url_param_generator(self):
+        from .._version import __version__
+
+        return {"version": __version__}
+
+    _doc_link_template = DOCS_URL
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -64,6 +86,7 @@ class BaseMLP(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+        "progress_bar": ["boolean"],
     }
 
     @classmethod
@@ -136,31 +159,59 @@ class BaseMLP(BaseEstimator):
         +-sqrt(6 / (fan_in + fan_out)), +-sqrt(2 / (fan_in + fan_out)) next to
         logistic units.
         """
-        hidden = self._hidden_sizes()
-        activations = self._hidden_activations(len(hidden))
-        rates = self._dropout_rates(len(hidden))
-        sizes = [n_features, *hidden, n_outputs]
+        sizes = [n_features, *self._hidden_sizes(), n_outputs]
+
+        def dense(i, n_in, n_out, nearby):
+            factor = 2.0 if nearby == "logistic" else 6.0
+            return Dense(
+                n_in, n_out, init="glorot_uniform", rng=rng, dtype=dtype, factor=factor,
+                bias="uniform",
+            )  # fmt: skip
+
+        return self._assemble(sizes, dense, rng)
+
+    def _assemble(self, sizes, dense, rng) -> Sequential:
+        """The layers for ``sizes``, with ``dense(i, n_in, n_out, nearby_activation)``
+        making the i-th Dense layer."""
+        n_hidden = len(sizes) - 2
+        activations = self._hidden_activations(n_hidden)
+        rates = self._dropout_rates(n_hidden)
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             nearby = activations[min(i, len(activations) - 1)] if activations else "identity"
-            gain = math.sqrt(1 / 3) if nearby == "logistic" else 1.0
-            layers.append(
-                Dense(
-                    n_in,
-                    n_out,
-                    init="glorot_uniform",
-                    rng=rng,
-                    dtype=dtype,
-                    gain=gain,
-                    bias="uniform",
-                )
-            )
-            if i < len(hidden):
+            layers.append(dense(i, n_in, n_out, nearby))
+            if i < n_hidden:
                 layers.append(Activation(activations[i]))
                 if rates[i]:
                     seed = rng.randint(np.iinfo(np.int32).max)
                     layers.append(Dropout(rates[i], rng=np.random.default_rng(seed)))
         return Sequential(layers)
+
+    def _network_from_weights(self, coefs, intercepts) -> Sequential:
+        """A network holding the given weights (as they are), e.g. ones a user
+        assigned to ``coefs_`` and ``intercepts_`` by hand."""
+        coefs = [np.asarray(c) for c in coefs]
+        intercepts = [np.asarray(b).reshape(-1) for b in intercepts]
+        sizes = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
+        shapes_chain = len(coefs) == len(intercepts) and all(
+            c.ndim == 2 and c.shape[0] == n_in and b.shape == (c.shape[1],)
+            for c, b, n_in in zip(coefs, intercepts, sizes)
+        )
+        if not shapes_chain or len(coefs) != len(self._hidden_sizes()) + 1:
+            shapes = [(c.shape, b.shape) for c, b in zip(coefs, intercepts)]
+            raise ValueError(
+                f"coefs_ and intercepts_ do not make a network with hidden_layer_sizes="
+                f"{self.hidden_layer_sizes!r}: their shapes are {shapes}"
+            )
+        dtype = np.result_type(*coefs, *intercepts, np.float32)
+
+        def dense(i, n_in, n_out, nearby):
+            def given(fan_in, fan_out, rng, dtype):
+                return coefs[i].astype(dtype), intercepts[i].astype(dtype)
+
+            return Dense(n_in, n_out, init=given, dtype=dtype)
+
+        return self._assemble(sizes, dense, check_random_state(self.random_state))
 
     def _dense_layers(self) -> list[Dense]:
         return [layer for layer in self._network.layers if isinstance(layer, Dense)]
@@ -178,6 +229,24 @@ class BaseMLP(BaseEstimator):
         self.intercepts_ = [d.b.value for d in dense]
         self.n_layers_ = len(dense) + 1
 
+    def _follow_assigned_weights(self) -> None:
+        """Train and predict with ``coefs_``/``intercepts_`` a user assigned by hand
+        (as scikit-learn does), not with the arrays they replaced."""
+        network = getattr(self, "_network", None)
+        if network is not None:
+            dense = self._dense_layers()
+            if (
+                len(dense) == len(self.coefs_) == len(self.intercepts_)
+                and all(d.W.value is c for d, c in zip(dense, self.coefs_))
+                and all(d.b.value is b for d, b in zip(dense, self.intercepts_))
+            ):
+                return
+        self._network = self._network_from_weights(self.coefs_, self.intercepts_)
+        self._expose_weights()
+        optimizer = getattr(self, "_optimizer", None)
+        if optimizer is not None:  # scikit-learn's optimizer goes on with its moments
+            optimizer.rebind(self._network.parameters())
+
     def _set_weights(self, coefs, intercepts) -> None:
         for d, w, b in zip(self._dense_layers(), coefs, intercepts):
             d.W.value[...] = w
@@ -186,66 +255,55 @@ class BaseMLP(BaseEstimator):
     def _weights_copy(self):
         return [c.copy() for c in self.coefs_], [b.copy() for b in self.intercepts_]
 
+    def _weights_finite(self) -> bool:
+        total = sum(float(np.sum(w)) for w in self.coefs_ + self.intercepts_)
+        return math.isfinite(total)
+
     # ------------------------------------------------------------- predicting
     def _forward(self, X) -> np.ndarray:
-        """Predictions after the output activation: (n_samples, n_outputs)."""
+        """Predictions after the output activation: (n_samples, n_outputs).
+
+        Computed in the wider of the input's and the weights' dtypes, as
+        scikit-learn does (a float32 model predicts float64 inputs in float64).
+        """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
-        )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        self._follow_assigned_weights()
         out = self._network.forward(X)
         return ACTIVATIONS[self.out_activation_].value(out, out=out)
 
-    def _penalty(self, n) -> float:
-        """The L2 term of the loss, ``alpha / 2 * sum ||W||^2 / n`` (no biases)."""
-        if not self.alpha:
-            return 0.0
-        squares = sum(float(np.dot(w.ravel(), w.ravel())) for w in self.coefs_)
-        return 0.5 * self.alpha * squares / n
+    def _objective(self) -> Objective:
+        return Objective(self._network, self._loss_name, self.alpha)
+
+    @property
+    def _output_activation(self) -> str:
+        """The activation whose output error ``p - y`` is the loss's gradient."""
+        return LOSS_VALUES[self._loss_name][1]
 
     # ---------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, X_val=None, y_val=None):
         self._validate_params_once(incremental)
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True")
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, incremental, first_pass
         )
-        if not first_pass and X.shape[1] != self.coefs_[0].shape[0]:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.coefs_[0].shape[0]} features as input."
-            )
+        if not first_pass:
+            self._follow_assigned_weights()
+            self._check_same_shape(X, Y)
+            self._complete_training_record()
         validation = None
         if X_val is not None or y_val is not None:
             validation = self._validation_data(X_val, y_val)
         # A RandomState drawn as scikit-learn draws it, at every call: the initial
         # weights and the shuffling then follow the very same random stream, so
         # the same random_state starts both libraries from the same model.
-        random_state = self._random_state = check_random_state(self.random_state)
-
+        self._random_state = check_random_state(self.random_state)
         if first_pass:
-            self._network = self._build_network(X.shape[1], Y.shape[1], X.dtype, random_state)
-            self._expose_weights()
-            self.n_outputs_ = Y.shape[1]
-            self.out_activation_ = self._loss.output_activation
-            self.n_iter_ = 0
-            self.t_ = 0
-            self.loss_curve_ = []
-            self.validation_loss_curve_ = [] if validation is not None else None
-            self._optimizer = None
-            self._no_improvement_count = 0
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self._best_weights = None
-            self._initial_loss = None
-        dtype = self.coefs_[0].dtype
-        X = X.astype(dtype, copy=False)
-        Y = Y.astype(dtype, copy=False)
-        if self.solver in STOCHASTIC_SOLVERS and (not incremental or self._optimizer is None):
+            self._initialize(X, Y)
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        if self.solver in STOCHASTIC_SOLVERS and (
+            not incremental or getattr(self, "_optimizer", None) is None
+        ):
             self._optimizer = self._make_optimizer()
 
         start_weights = self._weights_copy()
@@ -254,11 +312,84 @@ class BaseMLP(BaseEstimator):
                 self._fit_lbfgs(X, Y, sample_weight)
             else:
                 self._fit_stochastic(X, Y, sample_weight, incremental, validation)
+            if not self._weights_finite():
+                raise self._divergence_error("training", "the weights are not finite")
         except TrainingDivergedError:
             # Never leave a NaN model behind: the weights go back to where this call started.
             self._set_weights(*start_weights)
             raise
         return self
+
+    def _initialize(self, X, Y):
+        """A new network and a fresh training record (what scikit-learn's
+        ``_initialize`` sets, and only that: L-BFGS fits get no loss curve)."""
+        self._network = self._build_network(X.shape[1], Y.shape[1], X.dtype, self._random_state)
+        self._expose_weights()
+        self.n_outputs_ = Y.shape[1]
+        self.out_activation_ = self._output_activation
+        self.n_iter_ = 0
+        self.t_ = 0
+        self._optimizer = None
+        self._best_weights = self._weights_copy()
+        self._initial_loss = None
+        self.validation_loss_curve_ = None
+        if self.solver in STOCHASTIC_SOLVERS:
+            self.loss_curve_ = []
+            self._no_improvement_count = 0
+            if self.early_stopping:
+                self.validation_scores_ = []
+                self.best_validation_score_ = -np.inf
+                self.best_loss_ = None
+            else:
+                self.best_loss_ = np.inf
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
+
+    def _complete_training_record(self) -> None:
+        """Fill in what a model whose attributes were set by hand (as
+        scikit-learn's users sometimes do) lacks to train on."""
+        defaults = {"n_iter_": 0, "t_": 0, "_initial_loss": None, "_optimizer": None}
+        defaults["validation_loss_curve_"] = None
+        if self.solver in STOCHASTIC_SOLVERS:
+            defaults.update(loss_curve_=[], _no_improvement_count=0, validation_scores_=None)
+            defaults.update(best_loss_=None if self.early_stopping else np.inf)
+            defaults.update(best_validation_score_=-np.inf if self.early_stopping else None)
+        for name, value in defaults.items():
+            if not hasattr(self, name):
+                setattr(self, name, value)
+        if not hasattr(self, "_best_weights"):
+            self._best_weights = self._weights_copy()
+        if self.early_stopping and self.validation_scores_ is None:
+            self.validation_scores_ = []
+
+    def _take_lbfgs_solution(self, x, parameters) -> None:
+        """Weights from scipy's final float64 vector ``x``, unrounded, as
+        scikit-learn takes them: a float32 model comes out of L-BFGS float64."""
+        if self.coefs_[0].dtype == np.float64:
+            return  # the parameters hold x already
+        bounds = np.cumsum([0] + [p.value.size for p in parameters])
+        arrays = [
+            x[lo:hi].reshape(p.value.shape)
+            for p, lo, hi in zip(parameters, bounds[:-1], bounds[1:])
+        ]
+        n = len(arrays) // 2
+        self._network = self._network_from_weights(arrays[:n], arrays[n:])
+        self._expose_weights()
+        self._optimizer = None
+
+    def _check_same_shape(self, X, Y) -> None:
+        name = type(self).__name__
+        if X.shape[1] != self.coefs_[0].shape[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {name} is expecting "
+                f"{self.coefs_[0].shape[0]} features as input."
+            )
+        if Y.shape[1] != self.coefs_[-1].shape[1]:
+            raise ValueError(
+                f"y has {Y.shape[1]} output(s), but this {name} was fitted with "
+                f"{self.coefs_[-1].shape[1]}; warm_start and partial_fit go on training the "
+                "same outputs (set warm_start=False, or make a new estimator, to start over)."
+            )
 
     def _make_optimizer(self):
         params = self._network.parameters()
@@ -294,49 +425,38 @@ class BaseMLP(BaseEstimator):
 
     def _fit_lbfgs(self, X, Y, sample_weight):
         self._check_dropout_solver()
-        network, loss = self._network, self._loss
-        weight_sum = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
-        regularized = [d.W for d in self._dense_layers()]
-        curve = []
-
-        def loss_and_gradients():
-            value = network.loss_and_gradients(X, Y, loss, sample_weight)
-            if self.alpha:
-                for W in regularized:
-                    W.grad += (self.alpha / weight_sum) * W.value
-                value += self._penalty(weight_sum)
-            return value
-
-        with np.errstate(over="ignore", invalid="ignore"):
+        objective = self._objective()
+        dense = self._dense_layers()
+        # scikit-learn's order in scipy's vector: every weight matrix, then every
+        # bias. L-BFGS's inner products run over it, so the order decides the rounding.
+        parameters = [d.W for d in dense] + [d.b for d in dense]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             result = lbfgs(
-                network.parameters(),
-                loss_and_gradients,
+                parameters,
+                lambda: objective.loss_and_gradients(X, Y, sample_weight),
                 max_iter=self.max_iter,
                 max_fun=self.max_fun,
                 tol=self.tol,
-                callback=lambda value: curve.append(value),
             )
-        if not np.isfinite(result.fun) or not self._weights_finite():
-            raise TrainingDivergedError(
-                f"L-BFGS diverged after {result.nit} iterations (loss {result.fun}); "
-                "scale the input features or raise alpha."
-            )
+        self._take_lbfgs_solution(result.x, parameters)
         self.n_iter_ = min(int(result.nit), self.max_iter)
-        self.loss_ = float(result.fun)
-        self.loss_curve_ = curve
-        self.best_loss_ = min(curve) if curve else self.loss_
-        if result.status != 0:
-            warnings.warn(
-                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"(status={result.status}): {result.message}. Increase max_iter or max_fun, "
-                "or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
+        self.loss_ = result.fun
+        if not np.isfinite(result.fun):
+            raise self._divergence_error(
+                f"L-BFGS iteration {self.n_iter_}", f"the loss became {result.fun}"
             )
-
-    def _weights_finite(self) -> bool:
-        total = sum(float(np.sum(w)) for w in self.coefs_ + self.intercepts_)
-        return math.isfinite(total)
+        if result.status != 0:
+            message = (
+                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+                f"(status={result.status}):\n{result.message}\n"
+            )
+            if self.n_iter_ == self.max_iter:
+                message += (
+                    "\nIncrease the number of iterations to improve the convergence "
+                    f"(max_iter={self.max_iter})."
+                )
+            message += "\nYou might also want to scale the data."
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
 
     def _batch_size(self, n_samples) -> int:
         if self.batch_size == "auto":
@@ -345,65 +465,57 @@ class BaseMLP(BaseEstimator):
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is going to be "
                 "clipped",
-                stacklevel=4,
+                stacklevel=5,
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _fit_stochastic(self, X, Y, sample_weight, incremental, validation):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
         if self.early_stopping and validation is None:
             validation, X, Y, sample_weight = self._split_validation(X, Y, sample_weight)
         if validation is not None:
-            if self.validation_scores_ is None:
+            if getattr(self, "validation_scores_", None) is None:
                 self.validation_scores_ = []
-                self.validation_loss_curve_ = []
                 self.best_validation_score_ = -np.inf
-            if self.early_stopping and self._best_weights is None:
-                self._best_weights = self._weights_copy()
+            if self.validation_loss_curve_ is None:
+                self.validation_loss_curve_ = []
 
-        self.n_iter_ = 0  # epochs of this call, as in scikit-learn (t_ keeps counting)
         n_samples = X.shape[0]
-        batch_size = self._batch_size(n_samples)
-        batches = _BatchSampler(X, Y, sample_weight, batch_size, self.shuffle, self._random_state)
-        optimizer, network, loss = self._optimizer, self._network, self._loss
-        weight_total = n_samples if sample_weight is None else float(np.sum(sample_weight))
-        n_batches = math.ceil(n_samples / batch_size)
-        progress = self._progress_bar(1 if incremental else self.max_iter)
+        batches = BatchSampler(
+            X, Y, sample_weight, self._batch_size(n_samples), self.shuffle, self._random_state
+        )
+        optimizer, objective = self._optimizer, self._objective()
+        epochs = 1 if incremental else self.max_iter
+        progress = self._progress_bar(epochs)
+        reached_max_iter = False
         try:
-            for _ in range(1 if incremental else self.max_iter):
-                accumulated = 0.0
-                with np.errstate(over="ignore", invalid="ignore"):
+            self.n_iter_ = 0  # epochs of this call, as in scikit-learn (t_ keeps counting)
+            for _ in range(epochs):
+                accumulated_loss = 0.0
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     for Xb, Yb, wb in batches.epoch():
-                        if self.alpha:  # scikit-learn's L2 gradient: alpha * W / batch weight
-                            batch_weight = Xb.shape[0] if wb is None else float(np.sum(wb))
-                            optimizer.l2 = self.alpha / batch_weight
-                        batch_loss = network.train_step(Xb, Yb, loss, optimizer, wb)
-                        accumulated += batch_loss * Xb.shape[0]
+                        batch_loss = objective.loss_and_gradients(Xb, Yb, wb)
+                        optimizer.step()
+                        accumulated_loss += batch_loss * Xb.shape[0]
                         if self._initial_loss is None:
-                            self._initial_loss = batch_loss
+                            self._initial_loss = float(batch_loss)
                 self.n_iter_ += 1
+                self.loss_ = accumulated_loss / n_samples
                 self.t_ += n_samples
-                # As in scikit-learn, each batch's loss carries alpha/2 ||W||^2 / n_batch,
-                # so the epoch's loss carries n_batches * alpha/2 ||W||^2 / n. It is taken
-                # at the epoch's final weights: one pass over them, not one per batch.
-                self.loss_ = accumulated / n_samples + n_batches * self._penalty(weight_total)
-                problem = self._divergence()
-                if problem:
-                    raise TrainingDivergedError(
-                        f"training diverged in epoch {self.n_iter_}: {problem}. Try a smaller "
-                        f"learning_rate_init than {self.learning_rate_init:g} (or scale the "
-                        "input features); the weights were restored to where this call to "
-                        "fit started."
-                    )
+                self._check_divergence()
                 self.loss_curve_.append(self.loss_)
+                if self.verbose:
+                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
                 if validation is not None:
-                    self._record_validation(validation)
-                self._update_no_improvement_count(validation is not None)
+                    self._record_validation(validation, objective)
+                self._update_no_improvement_count()
                 if progress is not None:
                     progress.update(1)
                     progress.set_postfix(self._progress_fields(), refresh=False)
                 if self.solver == "sgd" and self.learning_rate == "invscaling":
                     optimizer.learning_rate = (
-                        self.learning_rate_init / (self.t_ + 1) ** self.power_t
+                        float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
                     )
                 if self._no_improvement_count > self.n_iter_no_change:
                     if self._stop_or_slow_down(optimizer):
@@ -411,42 +523,70 @@ class BaseMLP(BaseEstimator):
                     self._no_improvement_count = 0
                 if incremental:
                     break
-                if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                        "and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                        stacklevel=3,
-                    )
+                reached_max_iter = self.n_iter_ == self.max_iter
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.", stacklevel=4)
         finally:
             if progress is not None:
-                progress.close()
-        if self.early_stopping and validation is not None:
+                progress.close()  # before any warning, so that it never breaks the bar's line
+        if reached_max_iter:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        if self.early_stopping:
             self._set_weights(*self._best_weights)
 
-    def _divergence(self) -> str | None:
-        """What says this epoch diverged, or None.
+    def _check_divergence(self) -> None:
+        """Raise when this epoch diverged: a non-finite loss or weights, or a loss
+        grown a million times above the untrained network's (Adam's steps are
+        bounded by its learning rate, so with a huge one the loss explodes
+        without ever overflowing).
 
-        Non-finite loss or weights, or a loss grown a million times above the
-        untrained network's (Adam's steps are bounded by its learning rate, so
-        with a huge one the loss explodes without ever overflowing).
+        Not with early stopping: there, as in scikit-learn, training goes on
+        (diverged epochs score NaN and do not count as improvements) and ends
+        with the weights of the best validation score, which are finite.
         """
+        if self.early_stopping:
+            return
         if not math.isfinite(self.loss_) or not self._weights_finite():
-            return f"the loss became {self.loss_}"
+            raise self._divergence_error(f"epoch {self.n_iter_}", f"the loss became {self.loss_}")
         if self._initial_loss and self.loss_ > DIVERGED_GROWTH * self._initial_loss:
-            return f"the loss grew from {self._initial_loss:.3g} to {self.loss_:.3g}"
-        return None
+            raise self._divergence_error(
+                f"epoch {self.n_iter_}",
+                f"the loss grew from {self._initial_loss:.3g} to {self.loss_:.3g}",
+            )
+
+    def _divergence_error(self, where, problem) -> TrainingDivergedError:
+        sentence = "" if self._weights_finite() else NON_FINITE_WEIGHTS + " "
+        advice = (
+            f"Try a smaller learning_rate_init than {self.learning_rate_init:g} (or scale the "
+            "input features)"
+            if self.solver in STOCHASTIC_SOLVERS
+            else "Scale the input features or raise alpha"
+        )
+        return TrainingDivergedError(
+            f"{sentence}Training diverged in {where}: {problem}. {advice}; the weights were "
+            "restored to where this call to fit started."
+        )
 
     def _split_validation(self, X, Y, sample_weight):
-        """Hold out validation_fraction, stratified for single-label classification."""
-        stratify = self._stratify_labels(Y)
+        """Hold out ``validation_fraction`` as scikit-learn does: stratified on the
+        encoded target when there is a single output (binary classification),
+        else not (multiclass, multilabel, regression)."""
+        stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-            random_state=self._random_state,
-        )
+        # Without train_test_split's own parameter checks, as inside scikit-learn's
+        # fit, so that a bad validation_fraction gets scikit-learn's message.
+        with config_context(skip_parameter_validation=True):
+            parts = train_test_split(
+                *arrays,
+                random_state=self._random_state,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+            )
         X_train, X_val, Y_train, Y_val = parts[:4]
         w_train, w_val = (parts[4], parts[5]) if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
@@ -456,27 +596,41 @@ class BaseMLP(BaseEstimator):
             )
         return (X_val, Y_val, self._decode(Y_val), w_val), X_train, Y_train, w_train
 
-    def _record_validation(self, validation):
+    def _record_validation(self, validation, objective):
         X_val, Y_val, y_val, w_val = validation
-        out = self._network.forward(X_val)
-        self.validation_loss_curve_.append(self._loss.value(Y_val, out, w_val))
-        predictions = ACTIVATIONS[self.out_activation_].value(out, out=out)
-        score = self._score_predictions(y_val, predictions, w_val)
-        self.validation_scores_.append(score)
-        improved_enough = score >= self.best_validation_score_ + self.tol
-        if score > self.best_validation_score_:
-            self.best_validation_score_ = score
-            if self.early_stopping:
-                self._best_weights = self._weights_copy()
-        self._validation_improved = improved_enough
-
-    def _update_no_improvement_count(self, has_validation):
-        if self.early_stopping and has_validation:
-            improved = self._validation_improved
+        P = objective.predict(X_val)
+        self.validation_loss_curve_.append(float(objective.value(Y_val, P, w_val)))
+        predictions = self._decode_predictions(P)
+        if np.issubdtype(predictions.dtype, np.floating) and not np.isfinite(predictions).all():
+            score = np.nan
         else:
-            improved = self.loss_curve_[-1] <= self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
-        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+            score = self._score_predictions(y_val, predictions, w_val)
+        self.validation_scores_.append(score)
+        if self.verbose:
+            print(f"Validation score: {score:f}")
+
+    def _update_no_improvement_count(self):
+        """scikit-learn's rule, word for word (a NaN counts as no worse, as there)."""
+        if self.early_stopping:
+            score = self.validation_scores_[-1]
+            if score < self.best_validation_score_ + self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_weights = self._weights_copy()
+            return
+        if self.validation_scores_ and self.validation_scores_[-1] > self.best_validation_score_:
+            self.best_validation_score_ = self.validation_scores_[-1]
+        if self.best_loss_ is None:  # a warm start after early stopping (scikit-learn fails)
+            self.best_loss_ = np.inf
+        if self.loss_curve_[-1] > self.best_loss_ - self.tol:
+            self._no_improvement_count += 1
+        else:
+            self._no_improvement_count = 0
+        if self.loss_curve_[-1] < self.best_loss_:
+            self.best_loss_ = self.loss_curve_[-1]
 
     def _stop_or_slow_down(self, optimizer) -> bool:
         """scikit-learn's rule: 'adaptive' SGD divides the rate by 5 until it is
@@ -499,8 +653,9 @@ class BaseMLP(BaseEstimator):
 
     # -------------------------------------------------------------- progress
     def _progress_bar(self, total):
-        """A tqdm bar (terminal or notebook) when verbose; None, and no cost, otherwise."""
-        if not self.verbose:
+        """A tqdm bar (terminal or notebook) with ``progress_bar=True``; None, and no
+        cost, otherwise."""
+        if not self.progress_bar:
             return None
         from tqdm.auto import tqdm
 
@@ -551,7 +706,7 @@ class BaseMLP(BaseEstimator):
     def _check_weights(self, sample_weight, X):
         if sample_weight is None:
             return None
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = _check_sample_weight(sample_weight, X)  # float64 stays float64
         if np.any(sample_weight < 0):
             raise ValueError("sample_weight must be non-negative")
         if not np.sum(sample_weight) > 0:
@@ -562,41 +717,3 @@ class BaseMLP(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-class _BatchSampler:
-    """Yields the mini-batches of one epoch, in a new random order when shuffling.
-
-    Dense batches are gathered with ``np.take`` into buffers allocated once,
-    instead of a fresh fancy-indexed copy per batch.
-    """
-
-    def __init__(self, X, Y, sample_weight, batch_size, shuffle, rng):
-        self.X, self.Y, self.w = X, Y, sample_weight
-        self.batch_size, self.shuffle, self.rng = batch_size, shuffle, rng
-        self.order = np.arange(X.shape[0])
-        self.dense = not sp.issparse(X)
-        if self.dense and shuffle:
-            self.X_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-            self.Y_buffer = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
-
-    def epoch(self):
-        n = self.X.shape[0]
-        if not self.shuffle:
-            for start in range(0, n, self.batch_size):
-                stop = min(start + self.batch_size, n)
-                w = None if self.w is None else self.w[start:stop]
-                yield self.X[start:stop], self.Y[start:stop], w
-            return
-        self.rng.shuffle(self.order)
-        for start in range(0, n, self.batch_size):
-            idx = self.order[start : start + self.batch_size]
-            m = idx.shape[0]
-            if self.dense:
-                # mode="clip" skips a bounds check per index (a permutation is in
-                # bounds): a third of the cost of gathering a batch.
-                Xb = np.take(self.X, idx, axis=0, out=self.X_buffer[:m], mode="clip")
-                Yb = np.take(self.Y, idx, axis=0, out=self.Y_buffer[:m], mode="clip")
-            else:
-                Xb, Yb = self.X[idx], self.Y[idx]
-            yield Xb, Yb, (None if self.w is None else self.w[idx])

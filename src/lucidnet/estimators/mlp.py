@@ -3,11 +3,14 @@
 Same parameters, defaults, fitted attributes and methods as scikit-learn 1.9's
 ``MLPClassifier`` and ``MLPRegressor``, plus (all off by default): ``dropout``,
 per-layer and extra ``activation`` names, ``class_weight``, validation data of
-your own (``fit(..., X_val=, y_val=)``), a progress bar with ``verbose``, and a
-clear error instead of a silently diverged model.
+your own (``fit(..., X_val=, y_val=)``), a progress bar (``progress_bar=True``),
+and a clear error instead of a silently diverged model.
 """
 
 from __future__ import annotations
+
+import math
+from numbers import Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
@@ -19,12 +22,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from ..engine.losses import (
-    PoissonLoss,
-    SigmoidBinaryCrossEntropy,
-    SoftmaxCrossEntropy,
-    SquaredError,
-)
 from .base import STOCHASTIC_SOLVERS, BaseMLP
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -62,7 +59,8 @@ _COMMON_PARAMETERS = """
     random_state : int, RandomState instance or None, default=None
     tol : float, default=1e-4
     verbose : bool, default=False
-        Show a progress bar (epoch, loss, validation score) while training.
+        Print scikit-learn's progress lines on stdout (``Iteration N, loss =
+        ...``, the validation score, why training stopped).
     warm_start : bool, default=False
     momentum : float, default=0.9
     nesterovs_momentum : bool, default=True
@@ -80,20 +78,26 @@ _COMMON_PARAMETERS = """
     dropout : float or list of float, default=0.0
         Inverted dropout after each hidden layer: one rate, or one per hidden
         layer ('sgd' and 'adam' only).
+    progress_bar : bool, default=False
+        Show a tqdm progress bar (epoch, loss, validation score) while training,
+        on a terminal or in a notebook.
 """
 
 _COMMON_ATTRIBUTES = """
-    loss_ : float
-        The loss at the end of training (with the L2 term).
-    best_loss_ : float
-        The lowest loss reached.
+    loss_ : numpy float
+        The loss at the end of training, with the L2 term ('sgd', 'adam': the
+        mean of the epoch's batch losses, each at the weights before its update).
+    best_loss_ : float or None
+        The lowest epoch loss ('sgd' and 'adam' only; None with early stopping).
     loss_curve_ : list of float, length n_iter_
-        The loss after each epoch ('lbfgs': after each loss evaluation).
+        The loss after each epoch ('sgd' and 'adam' only).
     validation_scores_ : list of float or None
-        Score on the validation data after each epoch, when there is some.
+        Score on the validation data after each epoch, when there is some
+        ('sgd' and 'adam' only).
     validation_loss_curve_ : list of float or None
         Loss (without the L2 term) on the validation data after each epoch.
     best_validation_score_ : float or None
+        ('sgd' and 'adam' only).
     t_ : int
         Number of training samples seen.
     coefs_ : list of ndarray, ith of shape (units[i], units[i + 1])
@@ -166,6 +170,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         max_fun=15000,
         dropout=0.0,
         class_weight=None,
+        progress_bar=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -192,6 +197,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.max_fun = max_fun
         self.dropout = dropout
         self.class_weight = class_weight
+        self.progress_bar = progress_bar
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Fit the model to ``X`` (n_samples, n_features) and labels ``y``.
@@ -222,10 +228,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             )
         return self._fit(X, y, sample_weight, incremental=True)
 
+    loss = "log_loss"  # not a parameter: scikit-learn's MLPClassifier has it so
+
     @property
-    def _loss(self):
+    def _loss_name(self):
         multiclass = self._label_binarizer.y_type_ == "multiclass"
-        return SoftmaxCrossEntropy() if multiclass else SigmoidBinaryCrossEntropy()
+        return "log_loss" if multiclass else "binary_log_loss"
 
     def _validate_training_data(
         self, X, y, sample_weight, incremental, first_pass, validation=False
@@ -242,7 +250,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self._label_binarizer = LabelBinarizer()
             self._label_binarizer.fit(y)
             self.classes_ = self._label_binarizer.classes_
-        elif not incremental or (Y := self._one_hot(y, X.dtype)) is None:
+        elif not incremental or (Y := self._one_hot(y)) is None:
+            self._check_same_labels(y)
             classes = unique_labels(y)
             if self.warm_start and not incremental and set(classes) != set(self.classes_):
                 raise ValueError(
@@ -260,11 +269,48 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                     "class_weight='balanced' is not supported for partial_fit: the class "
                     "frequencies of one batch are not those of the data. Pass a dict."
                 )
-            weights = compute_sample_weight(self.class_weight, y).astype(X.dtype)
+            self._check_class_weight()
+            weights = compute_sample_weight(self.class_weight, y)
             sample_weight = weights if sample_weight is None else sample_weight * weights
         if Y is None:
-            Y = self._label_binarizer.transform(y).astype(X.dtype)
+            # Booleans, as scikit-learn holds them: they decide the dtype of its loss.
+            Y = self._label_binarizer.transform(y).astype(bool)
         return X, Y, sample_weight
+
+    def _check_same_labels(self, y) -> None:
+        """warm_start and partial_fit train on the same outputs: say so when
+        ``y`` would change their number (scikit-learn fails in a matrix product)."""
+        multilabel = self._label_binarizer.y_type_.startswith("multilabel")
+        if multilabel != (y.ndim == 2) or (multilabel and y.shape[1] != len(self.classes_)):
+            now = f"{y.shape[1]} label columns" if y.ndim == 2 else "one label per sample"
+            then = f"{len(self.classes_)} label columns" if multilabel else "one label per sample"
+            raise ValueError(
+                f"y has {now}, but this {type(self).__name__} was fitted with {then}; "
+                "warm_start and partial_fit go on training the same outputs (set "
+                "warm_start=False, or make a new estimator, to start over)."
+            )
+
+    def _check_class_weight(self) -> None:
+        """Every key a class, every weight a positive finite number, named when not."""
+        if not isinstance(self.class_weight, dict):
+            return
+        classes = self.classes_.tolist()
+        for label, weight in self.class_weight.items():
+            if label not in classes:
+                raise ValueError(
+                    f"class_weight has the key {label!r}, which is not a class of y; the "
+                    f"classes are {classes}"
+                )
+            if (
+                isinstance(weight, bool)
+                or not isinstance(weight, Real)
+                or not math.isfinite(weight)
+                or weight <= 0
+            ):
+                raise ValueError(
+                    f"class_weight[{label!r}] is {weight!r}; class weights must be positive, "
+                    "finite numbers"
+                )
 
     def _raise_unknown_classes(self, classes):
         raise ValueError(
@@ -272,7 +318,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             f"{self.classes_}. 'y' has {classes}."
         )
 
-    def _one_hot(self, y, dtype):
+    def _one_hot(self, y):
         """``LabelBinarizer.transform(y)``, checking ``y`` against ``classes_``, for
         single-label ``y`` in a fraction of its time (which, for a small batch
         passed to partial_fit, is more than the epoch's training takes). None
@@ -294,19 +340,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if not np.all(known):
             self._raise_unknown_classes(unique_labels(y))
         if len(classes) == 2:
-            return (index == 1).astype(dtype)[:, None]
-        Y = np.zeros((len(y), len(classes)), dtype=dtype)
-        Y[np.arange(len(y)), index] = 1
+            return (index == 1)[:, None]
+        Y = np.zeros((len(y), len(classes)), dtype=bool)
+        Y[np.arange(len(y)), index] = True
         return Y
-
-    def _stratify_labels(self, Y):
-        """Labels to stratify the validation split on (not for multilabel targets,
-        nor when a class has a single sample)."""
-        if self._label_binarizer.y_type_.startswith("multilabel"):
-            return None
-        labels = self._decode(Y)
-        _, counts = np.unique(labels, return_counts=True)
-        return labels if counts.min() >= 2 else None
 
     def _decode(self, Y):
         return self._label_binarizer.inverse_transform(Y)
@@ -316,8 +353,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             probabilities = probabilities.ravel()
         return self._label_binarizer.inverse_transform(probabilities)
 
-    def _score_predictions(self, y_true, probabilities, sample_weight):
-        return accuracy_score(y_true, self._labels(probabilities), sample_weight=sample_weight)
+    def _decode_predictions(self, probabilities):
+        return self._labels(probabilities)
+
+    def _score_predictions(self, y_true, labels, sample_weight):
+        return accuracy_score(y_true, labels, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predicted labels: (n_samples,), or (n_samples, n_labels) for multilabel."""
@@ -356,8 +396,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     ----------{_COMMON_ATTRIBUTES}
     Notes
     -----
-    With several outputs, ``loss_`` sums the squared error over outputs
-    (scikit-learn averages it); the gradients, and so the training, are the same.
+    As in scikit-learn, with several outputs ``loss_`` averages the squared
+    error over them while the gradient sums it (see
+    :mod:`lucidnet.estimators.objective`).
 
     Examples
     --------
@@ -406,6 +447,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
+        progress_bar=False,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -432,6 +474,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dropout = dropout
+        self.progress_bar = progress_bar
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Fit the model to ``X`` (n_samples, n_features) and ``y`` (n_samples,)
@@ -439,14 +482,17 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         after every epoch and used for early stopping when it is on."""
         return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val)
 
-    @available_if(_stochastic_solver)
     def partial_fit(self, X, y, sample_weight=None):
-        """One epoch over ``(X, y)``, starting from the current weights."""
+        """One epoch over ``(X, y)``, starting from the current weights.
+
+        As in scikit-learn 1.9, this exists for every solver: with 'lbfgs' it
+        is a whole L-BFGS run starting from the current weights.
+        """
         return self._fit(X, y, sample_weight, incremental=True)
 
     @property
-    def _loss(self):
-        return PoissonLoss() if self.loss == "poisson" else SquaredError()
+    def _loss_name(self):
+        return self.loss
 
     def _validate_training_data(
         self, X, y, sample_weight, incremental, first_pass, validation=False
@@ -457,16 +503,17 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' needs non-negative targets; y has negative values")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        return X, Y.astype(X.dtype, copy=False), self._check_weights(sample_weight, X)
-
-    def _stratify_labels(self, Y):
-        return None
+        # float64, as scikit-learn keeps them: the loss value is computed in float64.
+        return X, Y.astype(np.float64, copy=False), self._check_weights(sample_weight, X)
 
     def _decode(self, Y):
         return Y.ravel() if Y.shape[1] == 1 else Y
 
+    def _decode_predictions(self, predictions):
+        return self._decode(predictions)
+
     def _score_predictions(self, y_true, predictions, sample_weight):
-        return r2_score(y_true, self._decode(predictions), sample_weight=sample_weight)
+        return r2_score(y_true, predictions, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predictions: (n_samples,), or (n_samples, n_outputs) for several outputs."""

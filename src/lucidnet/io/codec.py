@@ -31,7 +31,7 @@ TRAINING_FIELDS = {
     "t_": "count",
     "_no_improvement_count": "count",
     "loss_": "finite or absent",
-    "best_loss_": "number",
+    "best_loss_": "number or null",
     "_initial_loss": "finite or null",
     "best_validation_score_": "number or null",
     "loss_curve_": "finite list",
@@ -254,7 +254,7 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
         architecture,
         {
             "layer_sizes": [n_features, *model._hidden_sizes(), n_outputs],
-            "activations": [*activations, model._loss.output_activation],
+            "activations": [*activations, model._output_activation],
             "dropout": rates,
         },
     )
@@ -271,19 +271,15 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
     if feature_names is not None:
         model.feature_names_in_ = np.asarray(feature_names, dtype=object)
     model.n_outputs_ = n_outputs
-    model.out_activation_ = model._loss.output_activation
-    model.best_loss_ = np.inf
-    model.validation_scores_ = model.validation_loss_curve_ = None
-    model.best_validation_score_ = model._initial_loss = None
-    for name, value in training.items():
-        setattr(model, name, value)
-    model.loss_curve_ = list(training.get("loss_curve_", []))
+    model.out_activation_ = model._output_activation
+    # The training record as fit left it: an L-BFGS fit has no loss curve, as in
+    # scikit-learn; what training on needs and the file lacks, fit fills in.
     model.n_iter_ = training.get("n_iter_", 0)
     model.t_ = training.get("t_", 0)
-    model._no_improvement_count = training.get("_no_improvement_count", 0)
+    for name, value in training.items():
+        setattr(model, name, value)
     # The optimizer's moments are not stored: partial_fit starts a fresh one.
     model._optimizer = None
-    model._best_weights = None
     return model
 
 
