@@ -439,3 +439,21 @@ def test_changing_the_number_of_labels_says_so(how):
         getattr(clf, "fit" if how == "warm_start" else "partial_fit")(X, X[:, :2] > 0)
     with pytest.raises(ValueError, match="y has one label per sample, but .* with 3 label"):
         getattr(clf, "fit" if how == "warm_start" else "partial_fit")(X, X[:, 0] > 0)
+
+
+def test_a_convergence_warning_starts_on_a_line_of_its_own_after_the_progress_bar():
+    import subprocess
+    import sys
+
+    script = (
+        "from sklearn.datasets import load_iris\n"
+        "from lucidnet import MLPClassifier\n"
+        "X, y = load_iris(return_X_y=True)\n"
+        "MLPClassifier(max_iter=3, progress_bar=True, random_state=0).fit(X, y)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    before, found, _ = done.stderr.partition("ConvergenceWarning")
+    bar, _, warning_line = before.rpartition("\n")
+    assert found and "3/3" in bar, done.stderr  # the finished bar, then
+    assert warning_line.startswith("<string>:4: "), done.stderr  # the warning on a line of its own
