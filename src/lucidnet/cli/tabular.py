@@ -9,6 +9,8 @@ can never differ.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..exceptions import ModelFileError
@@ -115,11 +117,7 @@ def check_preprocessing(steps, model_path, n_features) -> dict:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
     def number_list(value, length):
-        return (
-            isinstance(value, list)
-            and len(value) == length
-            and all(isinstance(v, (int, float)) and np.isfinite(v) for v in value)
-        )
+        return isinstance(value, list) and len(value) == length and all(map(_finite, value))
 
     require(isinstance(steps, dict), "is not a JSON object")
     require(steps.get("task") in ("classification", "regression", None), "has an unknown task")
@@ -148,3 +146,15 @@ def check_preprocessing(steps, model_path, n_features) -> dict:
         f"makes {n_inputs(steps)} inputs, but the network takes {n_features}",
     )
     return steps
+
+
+def _finite(value) -> bool:
+    """A JSON number that is a finite float: JSON has no limit on integers
+    (``10**400`` is read as an int that no float can hold), and ``true`` is an
+    int to Python."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
