@@ -28,14 +28,13 @@ from .data_files import (
     require_no_missing,
     target_values,
 )
+from .output_paths import check_outputs
 from .tabular import check_preprocessing, fit_preprocessing, identity_preprocessing, transform
 
 
 # ------------------------------------------------------------------- train
 def train(args) -> int:
-    _require_folder(args.out, "--out")
-    if args.plot:
-        _require_folder(args.plot, "--plot")
+    check_outputs({"--out": args.out, "--plot": args.plot}, {"data file": args.data})
     if args.dropout and args.solver == "lbfgs":
         raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
     frame = read_table(args.data)
@@ -79,12 +78,6 @@ def train(args) -> int:
     _write_model(model, args.out, steps)
     _plot(args.plot, model, task, y_true, y_pred, f"{args.data}: {where} rows")
     return 0
-
-
-def _require_folder(path, option) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise DataError(f"{path}: the folder {folder} does not exist ({option})")
 
 
 def _split(X, y, task, args):
@@ -223,8 +216,7 @@ def _named_like_training(model, X):
 
 
 def predict(args) -> int:
-    if args.out:
-        _require_folder(args.out, "--out")
+    check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
     loaded, steps, n_inputs = _open_model(args.model)
     model = loaded.model
     if args.proba and not hasattr(model, "predict_proba"):
@@ -271,8 +263,7 @@ def _predictions_table(model, X, proba):
 
 
 def evaluate(args) -> int:
-    if args.plot:
-        _require_folder(args.plot, "--plot")
+    check_outputs({"--plot": args.plot}, {"model file": args.model, "data file": args.data})
     loaded, steps, n_inputs = _open_model(args.model)
     model = loaded.model
     if not _single_target_estimator(model):
