@@ -8,6 +8,8 @@ read as text, and each command decides which columns are numbers.
 
 from __future__ import annotations
 
+import collections
+import csv
 import os
 import zipfile
 
@@ -15,6 +17,11 @@ import numpy as np
 
 MAX_CLASSES_INFERRED = 20  # integer targets with at most this many values are classes
 ROWS_SHOWN = 5
+DELIMITERS = ",;\t|"
+SNIFF_CHARACTERS = 16 * 1024  # the first lines; the sniffer is slow on long text
+# Written for "no value" in files people make (pandas adds NA, N/A, NULL, NaN...).
+MISSING_MARKERS = ("", "?", "-", "n/a", "nan", "null", "none")
+DECIMAL_COMMA = r"\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*"
 
 
 class DataError(ValueError):
@@ -48,22 +55,87 @@ def read_table(path):
 
 
 def _read_csv(path, pandas):
+    delimiter = sniff_delimiter(path)
+    options = {"sep": delimiter, "dtype": str, "skipinitialspace": True}
     try:
         # Text, not guessed types: each command decides which columns are numbers,
         # and at prediction time a column is read exactly as it was in training.
-        frame = pandas.read_csv(path, dtype=str, skipinitialspace=True)
+        frame = pandas.read_csv(path, na_values=missing_markers(), **options)
+        header = pandas.read_csv(path, header=None, nrows=1, keep_default_na=False, **options)
     except pandas.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (expected a CSV header row)") from None
     except (pandas.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: is not a readable CSV file ({first_line})") from None
-    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ")]
-    if unnamed:
-        raise DataError(
-            f"{path}: the header row has {len(unnamed)} empty column name(s); every column "
-            "needs a name"
-        )
+    _check_header(path, header.iloc[0].tolist(), frame, delimiter)
+    n_commas = 0
+    if delimiter != ",":
+        frame, n_commas = _read_decimal_commas(frame)
+    frame.attrs.update(delimiter=delimiter, decimal_commas=n_commas)
     return frame
+
+
+def sniff_delimiter(path) -> str:
+    """The file's separator among ``, ; tab |``, from its first lines (``,``
+    when they do not tell, as in a file of one column)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
+            sample = file.read(SNIFF_CHARACTERS)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if len(sample) == SNIFF_CHARACTERS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # whole lines only
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def missing_markers() -> list[str]:
+    """Cells read as missing, besides pandas' own (``NA``, ``n/a``, empty...)."""
+    return sorted(
+        {change(m) for m in MISSING_MARKERS for change in (str.lower, str.upper, str.title)}
+    )
+
+
+def _check_header(path, names, frame, delimiter) -> None:
+    """Every column has a name of its own, and no row has more cells than the header."""
+    shown = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}[delimiter]
+    if not isinstance(frame.index, import_pandas().RangeIndex):
+        # pandas takes the extra leading cells as row labels: say so, never guess.
+        raise DataError(
+            f"{path}: the data rows have more cells than the header row's {len(names)} "
+            f"names (separated by {shown}); every column needs a name"
+        )
+    empty = [i + 1 for i, name in enumerate(names) if not name.strip()]
+    if empty:
+        raise DataError(
+            f"{path}: the header row has {len(empty)} empty column name(s) (column(s) "
+            f"{', '.join(map(str, empty[:ROWS_SHOWN]))}); every column needs a name"
+        )
+    counts = collections.Counter(names)
+    repeated = [name for name in names if counts[name] > 1]
+    if repeated:
+        listed = ", ".join(repr(name) for name in dict.fromkeys(repeated))
+        raise DataError(
+            f"{path}: the header row names {listed} more than once; every column needs a "
+            "name of its own"
+        )
+
+
+def _read_decimal_commas(frame):
+    """``3,5`` means 3.5 in a file separated by ``;`` or tabs (as European
+    spreadsheets write them); returns the frame and the number of cells read so."""
+    n_cells = 0
+    for column in frame.columns:
+        cells = frame[column]
+        if not hasattr(cells, "str"):
+            continue
+        decimal = cells.str.fullmatch(DECIMAL_COMMA).fillna(False).astype(bool)
+        if decimal.any():
+            frame[column] = cells.where(~decimal, cells.str.replace(",", ".", regex=False))
+            n_cells += int(decimal.sum())
+    return frame, n_cells
 
 
 def _read_npz(path, pandas):
