@@ -205,3 +205,18 @@ def test_tampered_fill_values_are_a_model_file_error(imputing_model, tmp_path, r
         np.savez(file, **entries)
     status, _, err = run("info", path)
     assert status == 2 and f"its preprocessing has {problem}" in err
+
+
+def test_info_says_how_missing_cells_are_treated(imputing_model, penguins_csv, tmp_path, run):
+    status, out, _ = run("info", imputing_model)
+    island = read_back(penguins_csv)["island"].mode()[0]
+    assert status == 0
+    assert (
+        "Missing cells: filled in (--missing impute): numbers with the training median; "
+        f"island with {island!r}, sex with 'missing'"
+    ) in out
+    model = tmp_path / "drop.npz"
+    run("train", penguins_csv, "--target", "species", "--out", model, "--missing", "drop", *FAST)
+    assert "Missing cells: not filled in (trained with --missing drop)" in run("info", model)[1]
+    old = without_fill_values(model, tmp_path)
+    assert "Missing cells: not filled in (no fill values in this model file)" in run("info", old)[1]
