@@ -126,3 +126,12 @@ def test_an_unseen_category_among_few_names_them_all(files, run):
         "column 'channel' has the category 'fax' (data row 5; 1 new value(s) in 1 row(s)) that "
         "the model was not trained on; it knows phone, shop, web\n"
     )
+
+
+def test_ignoring_every_feature_says_so(files, run):
+    status, _, err = run(
+        "train", files / "orders.csv", "--target", "returned", "--out", files / "m.npz",
+        "--ignore", "order_id,date,amount,channel", *FAST,
+    )  # fmt: skip
+    assert status == 2
+    assert "has only the target column 'returned'; no features; --ignore left out all" in err

@@ -36,7 +36,8 @@ def select_training_data(frame, args) -> Selection:
     ignored = ignored_columns(args.ignore, frame, path, target)
     features = [c for c in frame.columns if c != target and c not in ignored]
     if not features:
-        raise DataError(f"{path}: has only the target column {target!r}; no features")
+        left = "; --ignore left out all the others" if ignored else ""
+        raise DataError(f"{path}: has only the target column {target!r}; no features{left}")
     column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
     hint = "; leave it out with --ignore {}"
     kinds = {c: column_kind(frame[c], path, c, hint=hint.format(c)) for c in features}
