@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import lucidnet
 from lucidnet.cli.data_files import DataError, read_table
@@ -109,3 +111,21 @@ def test_empty_header_names_are_counted(tmp_path):
     path.write_text(",a,b\n0,1,2\n")  # pandas' to_csv with its index
     with pytest.raises(DataError, match="has 1 empty column name"):
         read_table(path)
+
+
+PIECES = [",", ";", "\t", "|", "\n", "\r", '"', " ", "a", "b", "1", "2.5", "3,5", "NA", "?", "-"]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=40).map("".join))
+def test_any_text_file_is_read_or_refused_with_a_data_error(tmp_path, text):
+    path = tmp_path / "any.csv"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        frame = read_table(path)
+    except DataError as exc:
+        assert str(exc).startswith(f"{path}: ")
+    else:
+        assert len(frame) > 0 and frame.columns.is_unique
