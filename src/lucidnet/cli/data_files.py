@@ -2,8 +2,11 @@
 
 A data file is a CSV file with a header row, or an ``.npz`` with a 2-D array
 ``X`` (its columns are named ``x0, x1, ...``) and optionally a 1-D array ``y``
-(the column ``y``). Either way it becomes a pandas DataFrame; CSV cells are
-read as text, and each command decides which columns are numbers.
+(the column ``y``). Either way it becomes a pandas DataFrame. A CSV file may
+be separated by commas, semicolons, tabs or ``|`` (found from its first
+lines); its cells are read as text, with the usual ways of writing "no value"
+(empty, ``NA``, ``?``, ``-``...) read as missing, and each command decides
+which columns are numbers (:func:`column_kind`).
 """
 
 from __future__ import annotations
@@ -110,9 +113,10 @@ def _check_header(path, names, frame, delimiter) -> None:
         )
     empty = [i + 1 for i, name in enumerate(names) if not name.strip()]
     if empty:
+        index = " (a nameless first column is often a saved row index)" if empty[0] == 1 else ""
         raise DataError(
             f"{path}: the header row has {len(empty)} empty column name(s) (column(s) "
-            f"{', '.join(map(str, empty[:ROWS_SHOWN]))}); every column needs a name"
+            f"{', '.join(map(str, empty[:ROWS_SHOWN]))}); every column needs a name{index}"
         )
     counts = collections.Counter(names)
     repeated = [name for name in names if counts[name] > 1]
