@@ -25,38 +25,49 @@ from .data_files import (
     labels_like,
     read_table,
     require_columns,
-    require_no_missing,
     target_values,
 )
-from .tabular import check_preprocessing, fit_preprocessing, identity_preprocessing, transform
+from .output_paths import check_outputs
+from .selection import drop_rows_without_target, select_training_data
+from .tabular import (
+    check_preprocessing,
+    filled_cells,
+    fit_preprocessing,
+    identity_preprocessing,
+    transform,
+)
 
 
 # ------------------------------------------------------------------- train
 def train(args) -> int:
-    _require_folder(args.out, "--out")
-    if args.plot:
-        _require_folder(args.plot, "--plot")
+    check_outputs({"--out": args.out, "--plot": args.plot}, {"data file": args.data})
     if args.dropout and args.solver == "lbfgs":
         raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
     frame = read_table(args.data)
-    require_columns(frame, [args.target], args.data, what="target column")
-    features = [c for c in frame.columns if c != args.target]
-    if not features:
-        raise DataError(f"{args.data}: has only the target column {args.target!r}; no features")
-    require_no_missing(frame, [args.target, *features], args.data)
+    chosen = select_training_data(frame, args)
+    target = chosen.frame[args.target]
     if args.task:
         task, reason = args.task, "given with --task"
     else:
-        task, reason = infer_task(frame[args.target], args.target)
+        task, reason = infer_task(target, args.data, args.target)
         reason += "; --task to choose"
-    y = target_values(frame[args.target], task, args.data, args.target)
-    steps = fit_preprocessing(frame, features, args.data, target=args.target, task=task)
-    X = transform(steps, frame, args.data)
+    y = target_values(target, task, args.data, args.target)
+    steps = fit_preprocessing(
+        chosen.frame, chosen.features, args.data,
+        target=args.target, task=task, kinds=chosen.kinds, missing=args.missing,
+    )  # fmt: skip
+    X = transform(steps, chosen.frame, args.data)
+    filled = filled_cells(steps, chosen.frame)
     n_text = len(steps["categorical"]["columns"])
+    n_features = len(chosen.features)
     print(
-        f"Read {args.data}: {len(frame)} rows, {len(features)} feature columns "
-        f"({len(features) - n_text} numeric, {n_text} text) -> {X.shape[1]} network inputs"
+        f"Read {args.data}{_how_read(frame)}: {len(frame)} rows, {n_features} feature columns "
+        f"({n_features - n_text} numeric, {n_text} text) -> {X.shape[1]} network inputs"
     )
+    for note in chosen.notes:
+        print(note)
+    if filled:
+        print(f"Missing values (--missing impute): {filled}")
     print(f"Task: {task} ({reason})")
     X_train, X_test, y_train, y_test = _split(X, y, task, args)
     model = _estimator(args, task, progress=not args.quiet and sys.stderr.isatty())
@@ -81,10 +92,15 @@ def train(args) -> int:
     return 0
 
 
-def _require_folder(path, option) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise DataError(f"{path}: the folder {folder} does not exist ({option})")
+def _how_read(frame) -> str:
+    """' (separated by semicolons)' for a CSV file not separated by commas."""
+    delimiter = frame.attrs.get("delimiter", ",")
+    if delimiter == ",":
+        return ""
+    names = {";": "semicolons", "\t": "tabs", "|": "'|'"}
+    commas = frame.attrs.get("decimal_commas", 0)
+    decimals = f", {commas:,} decimal commas read as points" if commas else ""
+    return f" (separated by {names[delimiter]}{decimals})"
 
 
 def _split(X, y, task, args):
@@ -223,8 +239,7 @@ def _named_like_training(model, X):
 
 
 def predict(args) -> int:
-    if args.out:
-        _require_folder(args.out, "--out")
+    check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
     loaded, steps, n_inputs = _open_model(args.model)
     model = loaded.model
     if args.proba and not hasattr(model, "predict_proba"):
@@ -235,6 +250,9 @@ def predict(args) -> int:
     target = steps.get("target") if steps else None
     steps = _steps_for(frame, steps, model, n_inputs, args.data)
     X = _named_like_training(model, transform(steps, frame, args.data))
+    filled = filled_cells(steps, frame)
+    if filled:
+        print(f"Missing values, as in training: {filled}", file=sys.stderr)
     unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
     if unused:
         print(
@@ -271,8 +289,7 @@ def _predictions_table(model, X, proba):
 
 
 def evaluate(args) -> int:
-    if args.plot:
-        _require_folder(args.plot, "--plot")
+    check_outputs({"--plot": args.plot}, {"model file": args.model, "data file": args.data})
     loaded, steps, n_inputs = _open_model(args.model)
     model = loaded.model
     if not _single_target_estimator(model):
@@ -282,9 +299,10 @@ def evaluate(args) -> int:
         )
     frame = read_table(args.data)
     require_columns(frame, [args.target], args.data, what="target column")
-    require_no_missing(frame, [args.target], args.data)
+    frame, left_out = drop_rows_without_target(frame, args.target, args.data)
     steps = _steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
     X = _named_like_training(model, transform(steps, frame, args.data))
+    filled = filled_cells(steps, frame)
     if isinstance(model, MLPClassifier):
         task = "classification"
         y_true = labels_like(frame[args.target], model.classes_, args.data, args.target)
@@ -292,6 +310,9 @@ def evaluate(args) -> int:
         task = "regression"
         y_true = target_values(frame[args.target], task, args.data, args.target)
     y_pred = model.predict(X)
+    for line in (left_out, filled and f"Missing values, as in training: {filled}"):
+        if line:
+            print(line)
     print(f"Evaluation of {args.model} on {args.data} ({len(frame)} rows, target {args.target!r}):")
     print(reports.evaluation_report(task, y_true, y_pred))
     _plot(args.plot, model, task, y_true, y_pred, f"{args.data}")

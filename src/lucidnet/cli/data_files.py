@@ -2,12 +2,17 @@
 
 A data file is a CSV file with a header row, or an ``.npz`` with a 2-D array
 ``X`` (its columns are named ``x0, x1, ...``) and optionally a 1-D array ``y``
-(the column ``y``). Either way it becomes a pandas DataFrame; CSV cells are
-read as text, and each command decides which columns are numbers.
+(the column ``y``). Either way it becomes a pandas DataFrame. A CSV file may
+be separated by commas, semicolons, tabs or ``|`` (found from its first
+lines); its cells are read as text, with the usual ways of writing "no value"
+(empty, ``NA``, ``?``, ``-``...) read as missing, and each command decides
+which columns are numbers (:func:`column_kind`).
 """
 
 from __future__ import annotations
 
+import collections
+import csv
 import os
 import zipfile
 
@@ -15,6 +20,12 @@ import numpy as np
 
 MAX_CLASSES_INFERRED = 20  # integer targets with at most this many values are classes
 ROWS_SHOWN = 5
+MOSTLY_NUMBERS = 0.9  # a column this much numbers is a numeric column with typing slips
+DELIMITERS = ",;\t|"
+SNIFF_CHARACTERS = 16 * 1024  # the first lines; the sniffer is slow on long text
+# Written for "no value" in files people make (pandas adds NA, N/A, NULL, NaN...).
+MISSING_MARKERS = ("", "?", "-", "n/a", "nan", "null", "none")
+DECIMAL_COMMA = r"\s*[+-]?\d+,\d+(?:[eE][+-]?\d+)?\s*"
 
 
 class DataError(ValueError):
@@ -48,22 +59,88 @@ def read_table(path):
 
 
 def _read_csv(path, pandas):
+    delimiter = sniff_delimiter(path)
+    options = {"sep": delimiter, "dtype": str, "skipinitialspace": True}
     try:
         # Text, not guessed types: each command decides which columns are numbers,
         # and at prediction time a column is read exactly as it was in training.
-        frame = pandas.read_csv(path, dtype=str, skipinitialspace=True)
+        frame = pandas.read_csv(path, na_values=missing_markers(), **options)
+        header = pandas.read_csv(path, header=None, nrows=1, keep_default_na=False, **options)
     except pandas.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (expected a CSV header row)") from None
     except (pandas.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: is not a readable CSV file ({first_line})") from None
-    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ")]
-    if unnamed:
-        raise DataError(
-            f"{path}: the header row has {len(unnamed)} empty column name(s); every column "
-            "needs a name"
-        )
+    _check_header(path, header.iloc[0].tolist(), frame, delimiter)
+    n_commas = 0
+    if delimiter != ",":
+        frame, n_commas = _read_decimal_commas(frame)
+    frame.attrs.update(delimiter=delimiter, decimal_commas=n_commas)
     return frame
+
+
+def sniff_delimiter(path) -> str:
+    """The file's separator among ``, ; tab |``, from its first lines (``,``
+    when they do not tell, as in a file of one column)."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as file:
+            sample = file.read(SNIFF_CHARACTERS)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if len(sample) == SNIFF_CHARACTERS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]  # whole lines only
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def missing_markers() -> list[str]:
+    """Cells read as missing, besides pandas' own (``NA``, ``n/a``, empty...)."""
+    return sorted(
+        {change(m) for m in MISSING_MARKERS for change in (str.lower, str.upper, str.title)}
+    )
+
+
+def _check_header(path, names, frame, delimiter) -> None:
+    """Every column has a name of its own, and no row has more cells than the header."""
+    shown = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}[delimiter]
+    if not isinstance(frame.index, import_pandas().RangeIndex):
+        # pandas takes the extra leading cells as row labels: say so, never guess.
+        raise DataError(
+            f"{path}: the data rows have more cells than the header row's {len(names)} "
+            f"names (separated by {shown}); every column needs a name"
+        )
+    empty = [i + 1 for i, name in enumerate(names) if not name.strip()]
+    if empty:
+        index = " (a nameless first column is often a saved row index)" if empty[0] == 1 else ""
+        raise DataError(
+            f"{path}: the header row has {len(empty)} empty column name(s) (column(s) "
+            f"{', '.join(map(str, empty[:ROWS_SHOWN]))}); every column needs a name{index}"
+        )
+    counts = collections.Counter(names)
+    repeated = [name for name in names if counts[name] > 1]
+    if repeated:
+        listed = ", ".join(repr(name) for name in dict.fromkeys(repeated))
+        raise DataError(
+            f"{path}: the header row names {listed} more than once; every column needs a "
+            "name of its own"
+        )
+
+
+def _read_decimal_commas(frame):
+    """``3,5`` means 3.5 in a file separated by ``;`` or tabs (as European
+    spreadsheets write them); returns the frame and the number of cells read so."""
+    n_cells = 0
+    for column in frame.columns:
+        cells = frame[column]
+        if not hasattr(cells, "str"):
+            continue
+        decimal = cells.str.fullmatch(DECIMAL_COMMA).fillna(False).astype(bool)
+        if decimal.any():
+            frame[column] = cells.where(~decimal, cells.str.replace(",", ".", regex=False))
+            n_cells += int(decimal.sum())
+    return frame, n_cells
 
 
 def _read_npz(path, pandas):
@@ -103,54 +180,89 @@ def require_columns(frame, columns, path, what="column") -> None:
         )
 
 
-def require_no_missing(frame, columns, path) -> None:
+def require_no_missing(frame, columns, path, advice="fill them in or drop those rows") -> None:
     """DataError naming the first column with empty cells and counting its rows."""
     for column in columns:
-        missing = frame[column].isna().to_numpy()
+        missing = frame[column].isna()
         if missing.any():
             raise DataError(
                 f"{path}: column {column!r} has {int(missing.sum())} row(s) with a missing value "
-                f"({_rows(missing)}); fill them in or drop those rows"
+                f"({_rows(missing)}); {advice}"
             )
 
 
 def _rows(mask) -> str:
-    """'data rows 2, 7' (1-based, the header not counted), the first few only."""
-    rows = (np.flatnonzero(mask) + 1).tolist()
+    """'data row(s) 2, 7' (1-based, the header not counted), the first few only.
+
+    ``mask`` is a boolean Series over the frame as read (rows left out since
+    keep their labels, so the numbers are those of the file)."""
+    rows = (mask.index[mask.to_numpy()] + 1).tolist()
     shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
     return f"data row(s) {shown}{', ...' if len(rows) > ROWS_SHOWN else ''}"
 
 
-def as_numbers(series, path, column, expected="numbers"):
-    """The column as float64; DataError naming the first cell that is not a number."""
-    pandas = import_pandas()
+def data_row(series, position) -> int:
+    """The 1-based data row of the cell at ``position`` in ``series``."""
+    return int(series.index[position]) + 1
+
+
+def _numbers(series) -> np.ndarray:
+    """float64: the numbers, NaN where a cell is missing or not a number."""
     if series.dtype == bool:
-        series = series.astype(str)
-    numbers = pandas.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(numbers)
+        return np.full(len(series), np.nan)
+    pandas = import_pandas()
+    return pandas.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def as_numbers(series, path, column, expected="numbers"):
+    """The column as float64, NaN where a cell is missing; DataError naming the
+    first cell that is there but is not a finite number."""
+    numbers = _numbers(series)
+    bad = series.notna().to_numpy() & ~np.isfinite(numbers)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"{path}: column {column!r} has {series.iloc[first]!r} in data row {first + 1}, "
-            f"but {expected} were expected ({int(bad.sum())} such row(s))"
+            f"{path}: column {column!r} has {series.iloc[first]!r} in data row "
+            f"{data_row(series, first)}, but {expected} were expected "
+            f"({int(bad.sum())} such row(s))"
         )
     return numbers
 
 
-def is_numeric(series) -> bool:
-    """Every cell reads as a finite number (booleans count as text)."""
+def column_kind(series, path, column, hint="") -> str:
+    """``"numeric"`` when every value present is a number, ``"text"`` when fewer
+    than 90% are (booleans are text).
+
+    A column of numbers but for a few cells is neither: the cells are typing
+    slips or unrecognised missing markers, and taking the column as text would
+    make every number a category of its own. DataError names the first; the
+    same for a column without any value (``hint`` may say what to do then).
+    """
+    present = series.notna().to_numpy()
+    if not present.any():
+        raise DataError(f"{path}: column {column!r} has no values (every cell is missing){hint}")
     if series.dtype == bool:
-        return False
-    pandas = import_pandas()
-    numbers = pandas.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-    return bool(np.all(np.isfinite(numbers)))
+        return "text"
+    stray = present & ~np.isfinite(_numbers(series))
+    n_stray, n_present = int(stray.sum()), int(present.sum())
+    if n_stray == 0:
+        return "numeric"
+    if (n_present - n_stray) / n_present < MOSTLY_NUMBERS:
+        return "text"
+    first = int(np.flatnonzero(stray)[0])
+    others = f" and {n_stray - 1} other cell(s)" if n_stray > 1 else ""
+    raise DataError(
+        f"{path}: column {column!r} holds numbers ({n_present - n_stray} of {n_present} "
+        f"values), but {series.iloc[first]!r} in data row {data_row(series, first)}{others} "
+        "is not a number: correct it, or leave the cell empty (or NA) if the value is missing"
+    )
 
 
-def infer_task(series, column) -> tuple[str, str]:
+def infer_task(series, path, column) -> tuple[str, str]:
     """``(task, reason)``: text or a few distinct integers mean classification."""
-    if not is_numeric(series):
+    if column_kind(series, path, column) == "text":
         return "classification", f"target {column!r} has text values"
-    values = import_pandas().to_numeric(series).to_numpy(dtype=np.float64)
+    values = as_numbers(series, path, column)
     distinct = len(np.unique(values))
     if np.all(values == np.round(values)) and distinct <= MAX_CLASSES_INFERRED:
         return "classification", f"target {column!r} has {distinct} distinct integer values"
@@ -163,8 +275,8 @@ def target_values(series, task, path, column):
     if task == "regression":
         return as_numbers(series, path, column, expected="numbers (the task is regression)")
     labels = series.astype(str).to_numpy()
-    if is_numeric(series):
-        values = import_pandas().to_numeric(series).to_numpy(dtype=np.float64)
+    if column_kind(series, path, column) == "numeric":
+        values = as_numbers(series, path, column)
         if np.all(values == np.round(values)):
             labels = values.astype(np.int64)
     if len(np.unique(labels)) < 2:
@@ -176,9 +288,42 @@ def target_values(series, task, path, column):
 
 
 def labels_like(series, classes, path, column):
-    """A target column read as labels of the same type as a model's ``classes_``."""
-    kind = np.asarray(classes).dtype.kind
-    if kind in "iuf":
-        values = as_numbers(series, path, column, expected="class labels that are numbers")
-        return values.astype(np.int64) if kind in "iu" else values
-    return series.astype(str).to_numpy()
+    """A target column read as labels of the same type as a model's ``classes_``;
+    DataError when they cannot be (text against classes that are numbers, or
+    the other way round), as when the column is not the one the model predicts."""
+    classes = np.asarray(classes)
+    kind = column_kind(series, path, column)
+    if classes.dtype.kind in "iuf":
+        if kind == "text":
+            _not_the_target(path, column, "text", series.iloc[0], "numbers", classes)
+        labels = as_numbers(series, path, column)
+        if classes.dtype.kind in "iu":
+            fraction = labels != np.round(labels)
+            if fraction.any():
+                first = series.iloc[int(np.flatnonzero(fraction)[0])]
+                _not_the_target(path, column, "numbers with decimals", first, "integers", classes)
+            labels = labels.astype(np.int64)
+    else:
+        labels = series.astype(str).to_numpy()
+        if kind == "numeric" and not np.isin(labels, classes).any():
+            _not_the_target(path, column, "numbers", series.iloc[0], "text", classes)
+    if not np.isin(labels, classes).any():
+        raise DataError(
+            f"{path}: none of the values of target {column!r} (like {series.iloc[0]!r}) is one "
+            f"of the model's classes ({few(classes)}): is {column!r} the column the model "
+            "predicts?"
+        )
+    return labels
+
+
+def _not_the_target(path, column, found, example, expected, classes):
+    raise DataError(
+        f"{path}: target {column!r} holds {found} (like {example!r}), but the model's classes "
+        f"are {expected} ({few(classes)}): is {column!r} the column the model predicts?"
+    )
+
+
+def few(values, n=5) -> str:
+    """The first ``n`` values, then how many there are in all."""
+    shown = ", ".join(map(str, values[:n]))
+    return shown if len(values) <= n else f"{shown}, ... ({len(values):,} in all)"

@@ -16,8 +16,10 @@ from .._version import __version__
 from ..estimators.base import HIDDEN_ACTIVATIONS
 from ..exceptions import ModelFileError, TrainingDivergedError
 from .data_files import DataError
+from .tabular import MISSING_STRATEGIES
 
 USER_ERRORS = (DataError, ModelFileError, TrainingDivergedError)
+MAX_SEED = 2**32 - 1  # what NumPy's and scikit-learn's random states accept
 
 
 def _positive_int(text):
@@ -39,6 +41,27 @@ def _fraction(text):
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
     return value
+
+
+def _random_state(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 0 to {MAX_SEED}, got {text}"
+        )
+    return value
+
+
+def _column_names(text):
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"expected column names separated by commas (like id,date), got {text!r}"
+        )
+    return names
 
 
 def _layer_sizes(text):
@@ -76,7 +99,21 @@ def _add_data_commands(commands) -> None:
     train.add_argument(
         "--test-size", type=_fraction, default=0.2, help="held-out fraction (default 0.2)"
     )
-    train.add_argument("--random-state", type=int, default=0, help="default 0")
+    train.add_argument(
+        "--ignore",
+        type=_column_names,
+        action="append",
+        metavar="COLUMN[,COLUMN]",
+        help="columns to leave out, such as IDs or dates (may be repeated)",
+    )
+    train.add_argument(
+        "--missing",
+        choices=MISSING_STRATEGIES,
+        default="impute",
+        help="missing cells: impute (default: the median of a numeric column, a 'missing' "
+        "category in a text one, kept in the model for predict), drop their rows, or error",
+    )
+    train.add_argument("--random-state", type=_random_state, default=0, help="default 0")
     train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -104,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run one of the classic post's demos")
     demos = demo.add_subparsers(dest="demo", required=True)
     xor = demos.add_parser("xor", help="a [2, 2, 1] tanh network learns XOR")
-    xor.add_argument("--random-state", type=int, default=0)
+    xor.add_argument("--random-state", type=_random_state, default=0)
     xor.add_argument(
         "--epochs",
         type=_positive_int,
@@ -113,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     xor.add_argument("--learning-rate", type=_positive_float, default=0.2)
     digits = demos.add_parser("digits", help="[64, 100, 10] tanh on the 8x8 digits")
-    digits.add_argument("--random-state", type=int, default=0)
+    digits.add_argument("--random-state", type=_random_state, default=0)
     digits.add_argument(
         "--epochs", type=_positive_int, default=30000, help="single-sample updates (default 30000)"
     )

@@ -145,4 +145,20 @@ def feature_lines(model, steps) -> list[str]:
     ):
         shown = ", ".join(categories[:10]) + (", ..." if len(categories) > 10 else "")
         lines.append(f"  text, one-hot: {column} ({len(categories)} categories: {shown})")
+    lines.append(missing_line(steps))
     return lines
+
+
+def missing_line(steps) -> str:
+    """How the model treats a missing cell at prediction time."""
+    missing = steps.get("missing")
+    if not missing:
+        return "Missing cells: not filled in (no fill values in this model file)"
+    if missing["strategy"] != "impute":
+        return f"Missing cells: not filled in (trained with --missing {missing['strategy']})"
+    fills = ", ".join(
+        f"{column} with {fill!r}"
+        for column, fill in zip(steps["categorical"]["columns"], missing["categorical"])
+    )
+    how = ["numbers with the training median" if missing["numeric"] else "", fills]
+    return f"Missing cells: filled in (--missing impute): {'; '.join(h for h in how if h)}"

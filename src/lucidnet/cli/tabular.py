@@ -1,44 +1,86 @@
-"""Columns to network inputs: numbers standardized, text one-hot encoded.
+"""Columns to network inputs: missing cells filled in, numbers standardized,
+text one-hot encoded.
 
-scikit-learn's ``StandardScaler`` and ``OneHotEncoder`` learn the steps from
-the training data; what they learned (means, scales, the categories of each
-column) is kept as plain data, which goes into the model file as JSON and is
-applied from there, at training and at prediction time alike, so the two
-can never differ.
+scikit-learn's ``SimpleImputer``, ``StandardScaler`` and ``OneHotEncoder``
+learn the steps from the training data; what they learned (medians, means,
+scales, the categories of each column) is kept as plain data, which goes into
+the model file as JSON and is applied from there, at training and at
+prediction time alike, so the two can never differ.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..exceptions import ModelFileError
-from .data_files import DataError, as_numbers, is_numeric, require_columns, require_no_missing
+from .data_files import DataError, as_numbers, data_row, few, require_columns, require_no_missing
 
-__all__ = ["fit_preprocessing", "transform", "check_preprocessing", "identity_preprocessing"]
+__all__ = [
+    "fit_preprocessing",
+    "transform",
+    "check_preprocessing",
+    "identity_preprocessing",
+    "filled_cells",
+]
+
+MISSING_STRATEGIES = ("impute", "drop", "error")
+MISSING_CATEGORY = "missing"
+MANY_CATEGORIES = 20  # beyond this, an unseen value hints at an ID or a date column
+COLUMNS_SHOWN = 8
 
 
-def fit_preprocessing(frame, columns, path, *, target, task) -> dict:
-    """Learn the steps for ``columns`` of ``frame``; returns plain data."""
+def fit_preprocessing(frame, columns, path, *, target, task, kinds, missing="error") -> dict:
+    """Learn the steps for ``columns`` of ``frame``; returns plain data.
+
+    ``kinds`` maps each column to ``"numeric"`` or ``"text"``; ``missing`` is
+    the ``--missing`` strategy: with ``"impute"`` the fill values are learned
+    (and the other strategies leave no missing cell to learn from).
+    """
+    from sklearn.impute import SimpleImputer
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    numeric = [c for c in columns if is_numeric(frame[c])]
-    text = [c for c in columns if c not in numeric]
+    numeric = [c for c in columns if kinds[c] == "numeric"]
+    text = [c for c in columns if kinds[c] == "text"]
+    fills = {"strategy": missing, "numeric": [], "categorical": []}
     steps = {
         "target": target,
         "task": task,
         "columns": list(columns),
         "numeric": {"columns": numeric, "mean": [], "scale": []},
         "categorical": {"columns": text, "categories": []},
+        "missing": fills,
     }
     if numeric:
         values = np.column_stack([as_numbers(frame[c], path, c) for c in numeric])
+        if missing == "impute":
+            imputer = SimpleImputer(strategy="median").fit(values)
+            fills["numeric"] = imputer.statistics_.tolist()
+            values = imputer.transform(values)
         scaler = StandardScaler().fit(values)
         steps["numeric"]["mean"] = scaler.mean_.tolist()
         steps["numeric"]["scale"] = scaler.scale_.tolist()
     if text:
-        encoder = OneHotEncoder().fit(frame[text].astype(str).to_numpy())
+        cells = frame[text]
+        if missing == "impute":
+            fills["categorical"] = [_text_fill(frame[c]) for c in text]
+            cells = cells.fillna(dict(zip(text, fills["categorical"])))
+        encoder = OneHotEncoder().fit(cells.astype(str).to_numpy())
         steps["categorical"]["categories"] = [c.tolist() for c in encoder.categories_]
     return steps
+
+
+def _text_fill(cells) -> str:
+    """A category of its own when training has missing cells (being missing
+    may mean something); else, for a cell missing only at prediction time, the
+    most frequent category, as the network has no input for any other."""
+    if not cells.isna().any():
+        return str(cells.mode().iloc[0])
+    name, taken = MISSING_CATEGORY, set(cells.dropna())
+    while name in taken:
+        name = f"({name})"
+    return name
 
 
 def identity_preprocessing(columns) -> dict:
@@ -74,30 +116,79 @@ def transform(steps, frame, path) -> np.ndarray:
     """The network's input matrix (n_rows, n_inputs) for the raw columns of ``frame``."""
     columns = steps["columns"]
     require_columns(frame, columns, path, what="model input column")
-    require_no_missing(frame, columns, path)
+    fills = _fills(steps)
+    if fills is None:
+        require_no_missing(frame, columns, path, advice=_no_fill_advice(steps))
     blocks = []
     numeric = steps["numeric"]
     if numeric["columns"]:
         values = np.column_stack([as_numbers(frame[c], path, c) for c in numeric["columns"]])
+        if fills is not None:
+            values = np.where(np.isnan(values), np.asarray(fills["numeric"]), values)
         blocks.append((values - np.asarray(numeric["mean"])) / np.asarray(numeric["scale"]))
     categorical = steps["categorical"]
-    for column, categories in zip(categorical["columns"], categorical["categories"]):
-        blocks.append(_one_hot(frame[column].astype(str).to_numpy(), categories, path, column))
+    for i, (column, categories) in enumerate(
+        zip(categorical["columns"], categorical["categories"])
+    ):
+        cells = frame[column]
+        if fills is not None:
+            cells = cells.fillna(fills["categorical"][i])
+        blocks.append(_one_hot(cells, categories, path, column))
     if not blocks:
         return np.empty((len(frame), 0))
     return np.hstack(blocks)
 
 
-def _one_hot(values, categories, path, column) -> np.ndarray:
+def _fills(steps):
+    """The learned fill values, or None when the model does not fill in cells."""
+    fills = steps.get("missing")
+    return fills if fills and fills["strategy"] == "impute" else None
+
+
+def _no_fill_advice(steps) -> str:
+    strategy = (steps.get("missing") or {}).get("strategy")
+    how = (
+        f"the model was trained with --missing {strategy}, so it does not fill them in"
+        if strategy
+        else "the model file holds no values to fill them in with"
+    )
+    return f"{how}: fill them in or leave those rows out"
+
+
+def filled_cells(steps, frame) -> str | None:
+    """What ``transform`` fills in, in a line: ``"filled 13 cell(s): a 2 (median
+    4.5), b 11 (as 'missing')"``; None when no cell is missing or none is filled."""
+    fills = _fills(steps)
+    if fills is None:
+        return None
+    numeric, text = steps["numeric"]["columns"], steps["categorical"]["columns"]
+    values = dict(zip(numeric, (f"median {v:g}" for v in fills["numeric"])))
+    values.update(zip(text, (f"as {v!r}" for v in fills["categorical"])))
+    counts = {c: int(frame[c].isna().sum()) for c in steps["columns"]}
+    parts = [f"{c} {n} ({values[c]})" for c, n in counts.items() if n]
+    if not parts:
+        return None
+    shown = ", ".join(parts[:COLUMNS_SHOWN]) + (", ..." if len(parts) > COLUMNS_SHOWN else "")
+    return f"filled {sum(counts.values()):,} cell(s): {shown}"
+
+
+def _one_hot(cells, categories, path, column) -> np.ndarray:
+    values = cells.astype(str).to_numpy()
     index = {category: i for i, category in enumerate(categories)}
-    positions = np.array([index.get(v, -1) for v in values])
+    positions = np.array([index.get(v, -1) for v in values], dtype=np.int64)
     unseen = positions < 0
     if unseen.any():
         first = int(np.flatnonzero(unseen)[0])
+        n_new = len(set(values[unseen]))
+        hint = (
+            f"; if it is an ID or a date, train again with --ignore {column}"
+            if len(categories) > MANY_CATEGORIES
+            else ""
+        )
         raise DataError(
             f"{path}: column {column!r} has the category {values[first]!r} (data row "
-            f"{first + 1}, {int(unseen.sum())} row(s) in all) that the model was not trained "
-            f"on; known categories: {', '.join(categories)}"
+            f"{data_row(cells, first)}; {n_new:,} new value(s) in {int(unseen.sum()):,} row(s)) "
+            f"that the model was not trained on; it knows {few(categories)}{hint}"
         )
     encoded = np.zeros((len(values), len(categories)))
     encoded[np.arange(len(values)), positions] = 1.0
@@ -115,11 +206,7 @@ def check_preprocessing(steps, model_path, n_features) -> dict:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
     def number_list(value, length):
-        return (
-            isinstance(value, list)
-            and len(value) == length
-            and all(isinstance(v, (int, float)) and np.isfinite(v) for v in value)
-        )
+        return isinstance(value, list) and len(value) == length and all(map(_finite, value))
 
     require(isinstance(steps, dict), "is not a JSON object")
     require(steps.get("task") in ("classification", "regression", None), "has an unknown task")
@@ -143,8 +230,38 @@ def check_preprocessing(steps, model_path, n_features) -> dict:
         sorted(steps["columns"]) == sorted(numeric["columns"] + categorical["columns"]),
         "lists input columns that are neither numeric nor text",
     )
+    missing = steps.get("missing")  # absent from files written before --missing
+    if missing is not None:
+        require(
+            isinstance(missing, dict) and missing.get("strategy") in MISSING_STRATEGIES,
+            "has an unknown way of filling in missing values",
+        )
+        imputes = missing["strategy"] == "impute"
+        require(
+            number_list(missing.get("numeric"), n_numeric if imputes else 0),
+            "has invalid fill values for numbers",
+        )
+        fills = missing.get("categorical")
+        require(
+            text_list(fills)
+            and len(fills) == (len(categories) if imputes else 0)
+            and all(fill in known for fill, known in zip(fills, categories)),
+            "has invalid fill values for text",
+        )
     require(
         n_inputs(steps) == n_features,
         f"makes {n_inputs(steps)} inputs, but the network takes {n_features}",
     )
     return steps
+
+
+def _finite(value) -> bool:
+    """A JSON number that is a finite float: JSON has no limit on integers
+    (``10**400`` is read as an int that no float can hold), and ``true`` is an
+    int to Python."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -17,15 +18,23 @@ def atomic_write(path, mode: str = "wb", **open_options) -> Iterator[IO]:
     (``newline=""`` for CSV, say).
 
     The temporary file is in the target's folder because a rename is only
-    atomic within one file system.
+    atomic within one file system. When ``path`` is a symbolic link, the file
+    it points to is the target: the new content goes there and the link stays
+    a link (renaming over the link itself would replace it by a plain file).
+    Errors name ``path`` as given, never the temporary file.
     """
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise IsADirectoryError(21, "Is a directory", path)
-    fd, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+    try:
+        fd, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        # OSError(errno, ...) builds the matching subclass (FileNotFoundError...).
+        raise OSError(exc.errno, exc.strerror, path) from None
     try:
         with os.fdopen(fd, mode, **open_options) as file:
             yield file
@@ -33,8 +42,8 @@ def atomic_write(path, mode: str = "wb", **open_options) -> Iterator[IO]:
             os.fsync(file.fileno())
         # mkstemp makes the file private (0600); give it the mode the old file
         # had, or the usual one for a new file.
-        os.chmod(temporary, _mode_of(path))
-        os.replace(temporary, path)
+        os.chmod(temporary, _mode_of(target))
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -1,0 +1,102 @@
+"""Which rows and columns of a data file the network sees, and the lines that
+tell the user what was left out and why.
+
+``train`` leaves out the columns given to ``--ignore``, decides which feature
+columns are numbers and which text, and, by ``--missing``, stops at a missing
+cell, leaves out the rows that have one, or keeps them to be filled in later
+(see :mod:`lucidnet.cli.tabular`). Rows without a target value are left out
+unless ``--missing error``: there is nothing to learn from them or score
+them against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .data_files import DataError, column_kind, require_columns, require_no_missing
+
+ID_MIN_VALUES = 20  # a text column with more distinct values than this...
+ID_SHARE = 0.5  # ...in more than this share of its rows is probably an ID or a date
+
+
+@dataclass
+class Selection:
+    """The rows and columns to train on, and what to tell the user about them."""
+
+    frame: object
+    features: list
+    kinds: dict
+    notes: list = field(default_factory=list)
+
+
+def select_training_data(frame, args) -> Selection:
+    """The rows and feature columns of ``frame`` that ``train`` learns from."""
+    path, target = args.data, args.target
+    require_columns(frame, [target], path, what="target column")
+    ignored = ignored_columns(args.ignore, frame, path, target)
+    features = [c for c in frame.columns if c != target and c not in ignored]
+    if not features:
+        left = "; --ignore left out all the others" if ignored else ""
+        raise DataError(f"{path}: has only the target column {target!r}; no features{left}")
+    column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
+    hint = "; leave it out with --ignore {}"
+    kinds = {c: column_kind(frame[c], path, c, hint=hint.format(c)) for c in features}
+    notes = [f"Left out with --ignore: {', '.join(ignored)}"] if ignored else []
+    if args.missing == "error":
+        require_no_missing(frame, [target, *features], path)
+    else:
+        frame, note = drop_rows_without_target(frame, target, path)
+        notes += [note] if note else []
+    if args.missing == "drop":
+        incomplete = frame[features].isna().any(axis=1)
+        frame = frame[~incomplete]
+        if incomplete.any():
+            notes.append(
+                f"Left out {int(incomplete.sum()):,} row(s) with a missing value "
+                f"(--missing drop); {len(frame):,} left"
+            )
+        if frame.empty:
+            raise DataError(f"{path}: every row has a missing value; try --missing impute")
+    notes += id_like_notes(frame, [c for c in features if kinds[c] == "text"])
+    return Selection(frame, features, kinds, notes)
+
+
+def ignored_columns(given, frame, path, target) -> list:
+    """The columns named by ``--ignore`` (repeated or separated by commas), checked."""
+    names = list(dict.fromkeys(name for group in given or [] for name in group))
+    absent = [name for name in names if name not in frame.columns]
+    if absent:
+        raise DataError(
+            f"{path}: has no column {', '.join(map(repr, absent))} (given to --ignore); its "
+            f"columns are: {', '.join(map(str, frame.columns))}"
+        )
+    if target in names:
+        raise DataError(f"--ignore names the target column {target!r}")
+    return names
+
+
+def drop_rows_without_target(frame, target, path):
+    """``frame`` without the rows whose target is missing, and a line saying so
+    (None when there were none)."""
+    missing = frame[target].isna()
+    if not missing.any():
+        return frame, None
+    if missing.all():
+        raise DataError(f"{path}: target {target!r} has no values (every cell is missing)")
+    note = f"Left out {int(missing.sum()):,} row(s) with no value for the target {target!r}"
+    return frame[~missing], note
+
+
+def id_like_notes(frame, text_columns) -> list:
+    """A note for each text column with a distinct value in most rows: one-hot
+    encoding an ID or a date learns nothing, and new rows bring new values."""
+    notes = []
+    for column in text_columns:
+        cells = frame[column].dropna()
+        distinct = cells.nunique()
+        if distinct > ID_MIN_VALUES and distinct > ID_SHARE * len(cells):
+            notes.append(
+                f"Note: column {column!r} has a distinct value in {distinct / len(cells):.0%} "
+                f"of rows; if it is an ID or a date, leave it out with --ignore {column}"
+            )
+    return notes
