@@ -8,6 +8,7 @@ value and gradient -> each layer's ``backward`` in reverse -> the optimizer's
 """
 
 from .activations import ACTIVATIONS, ActivationFunction, get_activation
+from .conv import Conv1D, Conv2D
 from .layers import Activation, Dense, Dropout, Layer
 from .losses import (
     Loss,
@@ -18,8 +19,10 @@ from .losses import (
     get_loss,
 )
 from .network import Sequential
+from .normalization import BatchNormalization
 from .optimizers import SGD, Adam, Optimizer, lbfgs
 from .parameters import Parameter
+from .pooling import AvgPool1D, AvgPool2D, Flatten, GlobalAvgPool, MaxPool1D, MaxPool2D, Reshape
 from .testing import check_gradients, check_loss_gradient
 
 __all__ = [
@@ -27,13 +30,23 @@ __all__ = [
     "Activation",
     "ActivationFunction",
     "Adam",
+    "AvgPool1D",
+    "AvgPool2D",
+    "BatchNormalization",
+    "Conv1D",
+    "Conv2D",
     "Dense",
     "Dropout",
+    "Flatten",
+    "GlobalAvgPool",
     "Layer",
     "Loss",
+    "MaxPool1D",
+    "MaxPool2D",
     "Optimizer",
     "Parameter",
     "PoissonLoss",
+    "Reshape",
     "SGD",
     "Sequential",
     "SigmoidBinaryCrossEntropy",

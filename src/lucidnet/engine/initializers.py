@@ -2,15 +2,24 @@
 
 Each draws from an ``np.random.Generator`` (or a legacy ``RandomState``, as
 the scikit-learn estimators pass to draw exactly what scikit-learn draws), so
-the same seed gives the same network. ``weights`` has shape (fan_in, fan_out),
-``bias`` shape (fan_out,).
+the same seed gives the same network. ``weights`` has shape (fan_in, fan_out)
+unless ``shape`` says otherwise (a convolution's kernel: fan_in is its
+window's size times the input channels, fan_out its window's size times the
+filters), and ``bias`` has shape (n_bias,), by default (fan_out,).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["classic_uniform", "glorot_uniform", "he_normal", "INITIALIZERS", "get_initializer"]
+__all__ = [
+    "classic_uniform",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "INITIALIZERS",
+    "get_initializer",
+]
 
 
 def as_rng(rng):
@@ -20,14 +29,16 @@ def as_rng(rng):
     return np.random.default_rng(rng)
 
 
-def classic_uniform(fan_in, fan_out, rng, dtype=np.float64, scale=0.25):
+def classic_uniform(fan_in, fan_out, rng, dtype=np.float64, scale=0.25, shape=None, n_bias=None):
     """The post's initializer: weights *and* biases uniform in ``[-0.25, 0.25]``."""
-    w = rng.uniform(-scale, scale, size=(fan_in, fan_out))
-    b = rng.uniform(-scale, scale, size=fan_out)
+    w = rng.uniform(-scale, scale, size=shape or (fan_in, fan_out))
+    b = rng.uniform(-scale, scale, size=n_bias or fan_out)
     return w.astype(dtype), b.astype(dtype)
 
 
-def glorot_uniform(fan_in, fan_out, rng, dtype=np.float64, factor=6.0, bias="zeros"):
+def glorot_uniform(
+    fan_in, fan_out, rng, dtype=np.float64, factor=6.0, bias="zeros", shape=None, n_bias=None
+):
     """Glorot & Bengio (2010): uniform in ``+-sqrt(factor / (fan_in + fan_out))``.
 
     ``factor`` is Glorot's 6; scikit-learn's MLP takes 2 next to logistic
@@ -36,24 +47,33 @@ def glorot_uniform(fan_in, fan_out, rng, dtype=np.float64, factor=6.0, bias="zer
     same range (scikit-learn's choice); ``'zeros'`` is the usual one elsewhere.
     """
     bound = np.sqrt(factor / (fan_in + fan_out))
-    w = rng.uniform(-bound, bound, size=(fan_in, fan_out))
+    w = rng.uniform(-bound, bound, size=shape or (fan_in, fan_out))
     if bias == "uniform":
-        b = rng.uniform(-bound, bound, size=fan_out)
+        b = rng.uniform(-bound, bound, size=n_bias or fan_out)
     else:
-        b = np.zeros(fan_out)
+        b = np.zeros(n_bias or fan_out)
     return w.astype(dtype), b.astype(dtype)
 
 
-def he_normal(fan_in, fan_out, rng, dtype=np.float64):
+def he_normal(fan_in, fan_out, rng, dtype=np.float64, shape=None, n_bias=None):
     """He et al. (2015), for ReLU units: normal with std ``sqrt(2 / fan_in)``, zero bias."""
-    w = rng.standard_normal(size=(fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
-    return w.astype(dtype), np.zeros(fan_out, dtype=dtype)
+    w = rng.standard_normal(size=shape or (fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+    return w.astype(dtype), np.zeros(n_bias or fan_out, dtype=dtype)
+
+
+def he_uniform(fan_in, fan_out, rng, dtype=np.float64, shape=None, n_bias=None):
+    """He et al. (2015), uniform: in ``+-sqrt(6 / fan_in)`` (the variance of he_normal),
+    zero bias: the usual start for ReLU convolutions."""
+    bound = np.sqrt(6.0 / fan_in)
+    w = rng.uniform(-bound, bound, size=shape or (fan_in, fan_out))
+    return w.astype(dtype), np.zeros(n_bias or fan_out, dtype=dtype)
 
 
 INITIALIZERS = {
     "classic": classic_uniform,
     "glorot_uniform": glorot_uniform,
     "he_normal": he_normal,
+    "he_uniform": he_uniform,
 }
 
 

@@ -61,10 +61,13 @@ class Layer:
             self._buffers[key] = buf
         return buf[: shape[0]]
 
+    # What forward keeps for backward: scratch, not state, never pickled nor copied.
+    _transient = ("_input", "_output", "_mask")
+
     def __getstate__(self):
         state = self.__dict__.copy()
-        state["_buffers"] = {}  # scratch space, not state: never pickled nor copied
-        for key in ("_input", "_output", "_mask"):
+        state["_buffers"] = {}  # scratch space too
+        for key in self._transient:
             state.pop(key, None)
         return state
 

@@ -1,0 +1,261 @@
+"""Convolutions, ``Conv1D`` and ``Conv2D``: a window copy and one matrix product per batch.
+
+Layout: channels last. A batch of 2-D inputs is ``(n, height, width,
+channels)``, of 1-D inputs ``(n, length, channels)``, as in Keras. Why not
+PyTorch's channels first: a convolution here copies each output position's
+window into one row (im2col) and multiplies all rows by the kernel at once;
+with channels last, each window row is a run of whole channel vectors, and
+the product's result, ``(n * positions, filters)``, *is* the output in
+channels-last order, ready for the next layer. Channels first would need that
+result transposed back to ``(n, filters, positions)``, one more pass over
+every activation and every gradient, forward and backward (a prototype here
+ran the same two convolutions half as fast channels-first).
+
+For kernel size ``k`` (all its offsets), stride ``s``, dilation ``d`` and
+padding, with ``P`` output positions per sample and ``K = k * C_in``::
+
+    cols = windows(X)                  (n * P, K)   the window copy
+    Y    = cols @ W + b                (n * P, F)   one product
+    dW   = cols.T @ dY                 (K, F)
+    db   = dY summed over n and P      (F,)
+    dcols = dY @ W.T                   (n * P, K)
+    dX   = for each kernel offset o, dcols[:, o] added back where window
+           offset o read its input    (n, *spatial, C_in)
+
+The window copy reads a strided view of the (padded) input
+(``sliding_window_view``), so no Python loop runs over samples or
+positions; only the add-back loops, once per kernel offset.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .initializers import as_rng, get_initializer
+from .layers import Layer
+from .parameters import Parameter
+
+__all__ = ["Conv1D", "Conv2D", "spatial_tuple", "padding_amounts"]
+
+
+def spatial_tuple(value, n_spatial: int, name: str) -> tuple[int, ...]:
+    """One positive int per spatial axis, from an int or a sequence of them."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * n_spatial
+    if len(values) != n_spatial or not all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1 for v in values
+    ):
+        raise ValueError(f"{name} must be a positive int or {n_spatial} of them, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def padding_amounts(padding, size, kernel, stride, dilation) -> tuple[int, int]:
+    """Zeros before and after one spatial axis: 'valid' (none), 'same' (output
+    size ``ceil(size / stride)``, the extra zero after, as Keras and PyTorch
+    do), or an int on both sides."""
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        out = math.ceil(size / stride)
+        total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+        return total // 2, total - total // 2
+    if isinstance(padding, (int, np.integer)) and not isinstance(padding, bool) and padding >= 0:
+        return int(padding), int(padding)
+    raise ValueError(f"padding must be 'valid', 'same' or an int >= 0, got {padding!r}")
+
+
+class _Conv(Layer):
+    """A convolution over ``n_spatial`` axes; use :class:`Conv1D` or :class:`Conv2D`."""
+
+    n_spatial = 2
+    _transient = ("_cols", "_input_shape", "_pads")
+
+    def __init__(
+        self,
+        in_channels: int,
+        filters: int,
+        kernel_size,
+        *,
+        strides=1,
+        padding="valid",
+        dilation=1,
+        init="he_uniform",
+        rng=None,
+        dtype=np.float64,
+    ):
+        super().__init__()
+        n = self.n_spatial
+        self.kernel_size = spatial_tuple(kernel_size, n, "kernel_size")
+        self.strides = spatial_tuple(strides, n, "strides")
+        self.dilation = spatial_tuple(dilation, n, "dilation")
+        padding_amounts(padding, 1, 1, 1, 1)  # refuse a bad value now, not at the first batch
+        self.padding = padding
+        window = math.prod(self.kernel_size)
+        w, b = get_initializer(init)(
+            window * in_channels,
+            window * filters,
+            as_rng(rng),
+            dtype=dtype,
+            shape=(*self.kernel_size, in_channels, filters),
+            n_bias=filters,
+        )
+        self.W = Parameter(np.ascontiguousarray(w, dtype=dtype), "W")
+        self.b = Parameter(np.ascontiguousarray(b, dtype=dtype), "b", regularize=False)
+
+    @property
+    def in_channels(self) -> int:
+        return self.W.value.shape[-2]
+
+    @property
+    def filters(self) -> int:
+        return self.W.value.shape[-1]
+
+    def _geometry(self, spatial):
+        """Padding per axis and output size per axis for input sizes ``spatial``."""
+        pads, out = [], []
+        for size, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation):
+            before, after = padding_amounts(self.padding, size, k, s, d)
+            span = d * (k - 1) + 1
+            padded = size + before + after
+            if padded < span:
+                raise ValueError(
+                    f"{self!r} needs inputs of at least {span - before - after} along each "
+                    f"spatial axis, got {tuple(spatial)}"
+                )
+            pads.append((before, after))
+            out.append((padded - span) // s + 1)
+        return pads, tuple(out)
+
+    def output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self.n_spatial + 1 or input_shape[-1] != self.in_channels:
+            raise ValueError(
+                f"{self!r} expects one sample of shape ({', '.join(['size'] * self.n_spatial)}, "
+                f"{self.in_channels}) (channels last), got {input_shape}"
+            )
+        return (*self._geometry(input_shape[:-1])[1], self.filters)
+
+    def _scratch(self, key, shape, dtype, training):
+        """Kept between training steps; fresh when predicting (a chunk of
+        thousands of rows would otherwise keep its window copy alive)."""
+        return self._buffer(key, shape, dtype) if training else np.empty(shape, dtype)
+
+    def _padded(self, X, pads, training):
+        """X with zero borders (X itself when there is no padding)."""
+        if not any(before or after for before, after in pads):
+            return X
+        sizes = X.shape[1:-1]
+        shape = (X.shape[0], *(size + b + a for size, (b, a) in zip(sizes, pads)), X.shape[-1])
+        Xp = self._scratch("padded", shape, X.dtype, training)
+        for axis, (size, (before, _)) in enumerate(zip(sizes, pads), start=1):
+            border = [slice(None)] * Xp.ndim
+            border[axis] = slice(0, before)
+            Xp[tuple(border)] = 0
+            border[axis] = slice(before + size, None)
+            Xp[tuple(border)] = 0
+        Xp[(slice(None), *(slice(b, b + size) for size, (b, _) in zip(sizes, pads)))] = X
+        return Xp
+
+    def _windows(self, Xp, out):
+        """A strided view (n, *out, C, *kernel) of every window: no copy."""
+        spans = tuple(d * (k - 1) + 1 for k, d in zip(self.kernel_size, self.dilation))
+        axes = tuple(range(1, self.n_spatial + 1))
+        view = sliding_window_view(Xp, spans, axis=axes)
+        step = (
+            slice(None),
+            *(slice(None, None, s) for s in self.strides),
+            slice(None),
+            *(slice(None, None, d) for d in self.dilation),
+        )
+        view = view[step]
+        return view[(slice(None), *(slice(0, o) for o in out))]
+
+    def forward(self, X, training=False):
+        n, n_in, n_out = X.shape[0], self.in_channels, self.filters
+        pads, out = self._geometry(X.shape[1:-1])
+        windows = self._windows(self._padded(X, pads, training), out)  # (n, *out, C, *kernel)
+        dtype = np.result_type(X.dtype, self.W.value.dtype)
+        cols = self._scratch("cols", (n, *out, *self.kernel_size, n_in), dtype, training)
+        spatial = range(1, self.n_spatial + 1)
+        kernel = range(self.n_spatial + 2, 2 * self.n_spatial + 2)
+        np.copyto(cols, windows.transpose(0, *spatial, *kernel, self.n_spatial + 1))
+        K = math.prod(self.kernel_size) * n_in
+        Y = self._scratch("out", (n, *out, n_out), dtype, training)
+        np.matmul(cols.reshape(-1, K), self.W.value.reshape(K, n_out), out=Y.reshape(-1, n_out))
+        Y += self.b.value
+        if training:
+            self._cols, self._input_shape, self._pads = cols, X.shape, pads
+        return Y
+
+    def backward(self, dY, need_input_grad=True):
+        n_in, n_out = self.in_channels, self.filters
+        K = math.prod(self.kernel_size) * n_in
+        dY2 = dY.reshape(-1, n_out)
+        cols = self._cols.reshape(-1, K)
+        np.matmul(cols.T, dY2, out=self.W.grad.reshape(K, n_out))
+        np.add.reduce(dY2, axis=0, out=self.b.grad)
+        if not need_input_grad:
+            return None
+        dcols = self._buffer("dcols", self._cols.shape, dY.dtype)
+        np.matmul(dY2, self.W.value.reshape(K, n_out).T, out=dcols.reshape(-1, K))
+        shape, pads = self._input_shape, self._pads
+        padded = (shape[0], *(s + b + a for s, (b, a) in zip(shape[1:-1], pads)), shape[-1])
+        dXp = self._buffer("dX_padded", padded, dY.dtype)
+        dXp[...] = 0
+        out = dY.shape[1:-1]
+        for offset in itertools.product(*(range(k) for k in self.kernel_size)):
+            where = (
+                slice(None),
+                *(
+                    slice(o * d, o * d + s * (size - 1) + 1, s)
+                    for o, d, s, size in zip(offset, self.dilation, self.strides, out)
+                ),
+            )
+            dXp[where] += dcols[(slice(None),) * (self.n_spatial + 1) + offset]
+        inner = (slice(None), *(slice(b, b + s) for s, (b, _) in zip(shape[1:-1], pads)))
+        return dXp[inner]
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}({self.in_channels}, {self.filters}, kernel_size="
+            f"{self.kernel_size}, strides={self.strides}, padding={self.padding!r}, "
+            f"dilation={self.dilation}, dtype={self.W.value.dtype})"
+        )
+
+
+class Conv2D(_Conv):
+    """2-D convolution of channels-last images ``(n, height, width, in_channels)``.
+
+    Parameters
+    ----------
+    in_channels, filters : int
+        Input channels and output channels (one per filter).
+    kernel_size, strides, dilation : int or (int, int)
+    padding : 'valid', 'same' or int
+    init : str or callable
+        ``W`` has shape (kh, kw, in_channels, filters), ``b`` (filters,);
+        He-uniform by default (for ReLU), zero biases.
+    rng : numpy.random.Generator
+    dtype : float32 or float64
+
+    The output is ``(n, out_height, out_width, filters)``; the module
+    docstring gives the forward and backward formulas.
+    """
+
+    n_spatial = 2
+
+
+class Conv1D(_Conv):
+    """1-D convolution of channels-last signals ``(n, length, in_channels)``.
+
+    Parameters as :class:`Conv2D`, with one size per argument; ``W`` has
+    shape (k, in_channels, filters). The output is ``(n, out_length, filters)``.
+    """
+
+    n_spatial = 1

@@ -1,0 +1,119 @@
+"""``BatchNormalization`` (Ioffe & Szegedy, 2015), over the last axis.
+
+Channels are last, so one layer serves both uses: after ``Dense`` it
+normalizes each feature of ``(n, features)`` over the batch; after a
+convolution each channel of ``(n, *spatial, channels)`` over the batch and
+all positions. With ``m`` the number of values per feature (``n`` or ``n *
+positions``)::
+
+    training:    mu = mean(X),  var = mean((X - mu)^2)          (per feature)
+                 x_hat = (X - mu) / sqrt(var + epsilon)
+                 Y = gamma * x_hat + beta
+                 running_mean <- momentum * running_mean + (1 - momentum) * mu
+                 running_var  <- momentum * running_var + (1 - momentum) * var * m / (m - 1)
+    prediction:  x_hat = (X - running_mean) / sqrt(running_var + epsilon)
+
+    backward:    dbeta  = sum(dY)
+                 dgamma = sum(dY * x_hat)
+                 dX = gamma / sqrt(var + epsilon) * (dY - dbeta / m - x_hat * dgamma / m)
+
+(sums over everything but the feature axis). The last line is the gradient
+through ``mu`` and ``var`` too, so training-mode outputs pass a gradient check.
+The running variance is the unbiased one, as in PyTorch; its ``momentum``
+of 0.9 equals PyTorch's default 0.1 (PyTorch weighs the new batch by it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .layers import Layer
+from .parameters import Parameter
+
+__all__ = ["BatchNormalization"]
+
+
+class BatchNormalization(Layer):
+    """Normalize each feature (last axis) by batch statistics in training and by
+    running statistics in prediction, then scale by ``gamma`` and shift by ``beta``.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the last axis (features after Dense, channels after a convolution).
+    momentum : float, default=0.9
+        Weight of the old running statistics at each training step.
+    epsilon : float, default=1e-5
+    dtype : float32 or float64
+    """
+
+    _transient = ("_x_hat", "_inv_std")
+
+    def __init__(self, n_features: int, momentum: float = 0.9, epsilon: float = 1e-5,
+                 dtype=np.float64):  # fmt: skip
+        super().__init__()
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        if not epsilon > 0:
+            raise ValueError(f"epsilon must be positive, got {epsilon!r}")
+        self.momentum, self.epsilon = float(momentum), float(epsilon)
+        self.gamma = Parameter(np.ones(n_features, dtype=dtype), "gamma", regularize=False)
+        self.beta = Parameter(np.zeros(n_features, dtype=dtype), "beta", regularize=False)
+        self.running_mean = np.zeros(n_features, dtype=dtype)
+        self.running_var = np.ones(n_features, dtype=dtype)
+
+    @property
+    def n_features(self) -> int:
+        return self.gamma.value.shape[0]
+
+    def forward(self, X, training=False):
+        gamma, beta = self.gamma.value, self.beta.value
+        if not training:
+            scale = gamma / np.sqrt(self.running_var + self.epsilon)
+            return (X - self.running_mean) * scale + beta
+        axes = tuple(range(X.ndim - 1))
+        m = X.size // X.shape[-1]
+        mean = X.mean(axis=axes)
+        x_hat = self._buffer("x_hat", X.shape, X.dtype)
+        np.subtract(X, mean, out=x_hat)
+        var = np.mean(np.square(x_hat), axis=axes)
+        inv_std = 1.0 / np.sqrt(var + self.epsilon)
+        x_hat *= inv_std
+        self._x_hat, self._inv_std = x_hat, inv_std
+        self.running_mean *= self.momentum
+        self.running_mean += (1 - self.momentum) * mean
+        self.running_var *= self.momentum
+        self.running_var += (1 - self.momentum) * var * (m / max(m - 1, 1))
+        out = self._buffer("out", X.shape, X.dtype)
+        np.multiply(x_hat, gamma, out=out)
+        out += beta
+        return out
+
+    def backward(self, dY, need_input_grad=True):
+        x_hat = self._x_hat
+        axes = tuple(range(dY.ndim - 1))
+        m = dY.size // dY.shape[-1]
+        np.add.reduce(dY, axis=axes, out=self.beta.grad)
+        np.add.reduce(dY * x_hat, axis=axes, out=self.gamma.grad)
+        if not need_input_grad:
+            return None
+        dX = self._buffer("dX", dY.shape, dY.dtype)
+        np.multiply(x_hat, self.gamma.grad / m, out=dX)
+        np.subtract(dY, dX, out=dX)
+        dX -= self.beta.grad / m
+        dX *= self.gamma.value * self._inv_std
+        return dX
+
+    def parameters(self):
+        return [self.gamma, self.beta]
+
+    def output_shape(self, input_shape):
+        if tuple(input_shape)[-1:] != (self.n_features,):
+            raise ValueError(
+                f"{self!r} normalizes {self.n_features} features on the last axis, got input "
+                f"shape {tuple(input_shape)}"
+            )
+        return tuple(input_shape)
+
+    def __repr__(self):
+        return f"BatchNormalization({self.n_features}, momentum={self.momentum})"

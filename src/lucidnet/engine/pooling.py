@@ -1,0 +1,227 @@
+"""Pooling and shape layers, channels last: ``MaxPool1D/2D``, ``AvgPool1D/2D``,
+``GlobalAvgPool``, ``Flatten``, ``Reshape``.
+
+A pool of size ``p`` and stride ``s`` (``s = p`` by default, so windows do not
+overlap) reads the same strided window view as a convolution
+(:mod:`lucidnet.engine.conv`), one window per output position and channel,
+with no padding ('valid': a last partial window is dropped). Backward, with
+``P`` the window's offsets::
+
+    max:  dX[window position of the maximum] += dY    (the first maximum on ties,
+                                                     as PyTorch picks it)
+    avg:  dX[every window position] += dY / |P|
+
+written as a loop over the window's offsets (each a strided slice of ``dX``),
+never over samples or positions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .conv import spatial_tuple
+from .layers import Layer
+
+__all__ = [
+    "MaxPool1D",
+    "MaxPool2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "GlobalAvgPool",
+    "Flatten",
+    "Reshape",
+]
+
+
+class _Pool(Layer):
+    n_spatial = 2
+    _transient = ("_argmax", "_input_shape")
+
+    def __init__(self, pool_size=2, strides=None):
+        super().__init__()
+        self.pool_size = spatial_tuple(pool_size, self.n_spatial, "pool_size")
+        self.strides = spatial_tuple(
+            self.pool_size if strides is None else strides, self.n_spatial, "strides"
+        )
+
+    def output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self.n_spatial + 1:
+            raise ValueError(
+                f"{self!r} expects one sample with {self.n_spatial} spatial axes and channels "
+                f"last, got shape {input_shape}"
+            )
+        return (*self._out(input_shape[:-1]), input_shape[-1])
+
+    def _out(self, spatial):
+        if any(size < p for size, p in zip(spatial, self.pool_size)):
+            raise ValueError(
+                f"{self!r} needs inputs of at least {self.pool_size} along the spatial axes, "
+                f"got {tuple(spatial)}"
+            )
+        return tuple(
+            (size - p) // s + 1 for size, p, s in zip(spatial, self.pool_size, self.strides)
+        )
+
+    def _windows(self, X):
+        """(n, *out, C, *pool): a strided view, no copy."""
+        axes = tuple(range(1, self.n_spatial + 1))
+        view = sliding_window_view(X, self.pool_size, axis=axes)
+        return view[(slice(None), *(slice(None, None, s) for s in self.strides))]
+
+    def _offsets(self):
+        return itertools.product(*(range(p) for p in self.pool_size))
+
+    def _where(self, offset, out):
+        """The strided slice of the input that window offset ``offset`` reads."""
+        return (
+            slice(None),
+            *(slice(o, o + s * (size - 1) + 1, s) for o, s, size in zip(offset, self.strides, out)),
+        )
+
+    def __repr__(self):
+        return f"{type(self).__name__}(pool_size={self.pool_size}, strides={self.strides})"
+
+
+class _MaxPool(_Pool):
+    def forward(self, X, training=False):
+        windows = self._windows(X)
+        n_window = math.prod(self.pool_size)
+        flat = windows.reshape(*windows.shape[: self.n_spatial + 2], n_window)  # a copy
+        if not training:
+            return flat.max(axis=-1)
+        self._argmax = flat.argmax(axis=-1)
+        self._input_shape = X.shape
+        return np.take_along_axis(flat, self._argmax[..., None], axis=-1)[..., 0]
+
+    def backward(self, dY, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        dX = self._buffer("dX", self._input_shape, dY.dtype)
+        dX[...] = 0
+        out = dY.shape[1:-1]
+        for index, offset in enumerate(self._offsets()):
+            dX[self._where(offset, out)] += np.where(self._argmax == index, dY, 0)
+        return dX
+
+
+class _AvgPool(_Pool):
+    def forward(self, X, training=False):
+        self._input_shape = X.shape
+        axes = tuple(range(-self.n_spatial, 0))
+        return self._windows(X).mean(axis=axes)
+
+    def backward(self, dY, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        dX = self._buffer("dX", self._input_shape, dY.dtype)
+        dX[...] = 0
+        share = dY / math.prod(self.pool_size)
+        for offset in self._offsets():
+            dX[self._where(offset, dY.shape[1:-1])] += share
+        return dX
+
+
+class MaxPool2D(_MaxPool):
+    """Maximum over ``pool_size`` windows of ``(n, height, width, channels)``."""
+
+    n_spatial = 2
+
+
+class MaxPool1D(_MaxPool):
+    """Maximum over ``pool_size`` windows of ``(n, length, channels)``."""
+
+    n_spatial = 1
+
+
+class AvgPool2D(_AvgPool):
+    """Mean over ``pool_size`` windows of ``(n, height, width, channels)``."""
+
+    n_spatial = 2
+
+
+class AvgPool1D(_AvgPool):
+    """Mean over ``pool_size`` windows of ``(n, length, channels)``."""
+
+    n_spatial = 1
+
+
+class GlobalAvgPool(Layer):
+    """The mean of each channel over all spatial positions: ``(n, *spatial, C) -> (n, C)``.
+
+    Backward: ``dX = dY / positions``, the same at every position.
+    """
+
+    _transient = ("_input_shape",)
+
+    def forward(self, X, training=False):
+        self._input_shape = X.shape
+        return X.mean(axis=tuple(range(1, X.ndim - 1)))
+
+    def backward(self, dY, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        shape = self._input_shape
+        positions = math.prod(shape[1:-1])
+        expanded = (dY / positions).reshape(shape[0], *([1] * (len(shape) - 2)), shape[-1])
+        return np.broadcast_to(expanded, shape)
+
+    def output_shape(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(f"GlobalAvgPool expects spatial axes and channels, got {input_shape}")
+        return (input_shape[-1],)
+
+    def __repr__(self):
+        return "GlobalAvgPool()"
+
+
+class Flatten(Layer):
+    """``(n, *shape) -> (n, prod(shape))``, in C order (channels vary fastest)."""
+
+    _transient = ("_input_shape",)
+
+    def forward(self, X, training=False):
+        self._input_shape = X.shape
+        return X.reshape(X.shape[0], -1)
+
+    def backward(self, dY, need_input_grad=True):
+        return dY.reshape(self._input_shape) if need_input_grad else None
+
+    def output_shape(self, input_shape):
+        return (math.prod(input_shape),)
+
+    def __repr__(self):
+        return "Flatten()"
+
+
+class Reshape(Layer):
+    """``(n, *anything) -> (n, *target_shape)``, the same values in C order:
+    e.g. 64 pixel columns to an 8x8 one-channel image ``(8, 8, 1)``."""
+
+    _transient = ("_input_shape",)
+
+    def __init__(self, target_shape):
+        super().__init__()
+        self.target_shape = tuple(int(s) for s in target_shape)
+
+    def forward(self, X, training=False):
+        self._input_shape = X.shape
+        return X.reshape(X.shape[0], *self.target_shape)
+
+    def backward(self, dY, need_input_grad=True):
+        return dY.reshape(self._input_shape) if need_input_grad else None
+
+    def output_shape(self, input_shape):
+        if math.prod(input_shape) != math.prod(self.target_shape):
+            raise ValueError(
+                f"Reshape to {self.target_shape} needs {math.prod(self.target_shape)} values per "
+                f"sample, got shape {tuple(input_shape)}"
+            )
+        return self.target_shape
+
+    def __repr__(self):
+        return f"Reshape({self.target_shape})"
