@@ -170,7 +170,7 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         coefs, intercepts = [c.copy() for c in model.coefs_], [b.copy() for b in model.intercepts_]
         coefs[-1] *= scale
         intercepts[-1] = intercepts[-1] * scale + center
-        model._set_weights(coefs, intercepts)
+        model._set_coefs(coefs, intercepts)
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             print(f"Note: not converged after --max-iter {args.max_iter}; a larger one may help.")

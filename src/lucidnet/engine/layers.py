@@ -40,6 +40,12 @@ class Layer:
     def parameters(self) -> list[Parameter]:
         return []
 
+    def state(self) -> list[np.ndarray]:
+        """Arrays other than parameters that training changes and prediction
+        reads (batch normalization's running statistics); restoring a copy of
+        parameters and state restores the layer."""
+        return []
+
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape of one sample's output for one sample's ``input_shape``
         (both without the leading n_samples axis); raises ``ValueError`` when

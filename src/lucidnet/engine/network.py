@@ -90,6 +90,13 @@ class Sequential:
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def state_arrays(self) -> list[np.ndarray]:
+        """Every parameter's value, then every layer's other state (running
+        statistics): what a copy must hold to restore the network."""
+        return [p.value for p in self.parameters()] + [
+            a for layer in self.layers for a in layer.state()
+        ]
+
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """One sample's output shape for one sample's ``input_shape``, through
         every layer; a ``ValueError`` names the first layer that cannot take

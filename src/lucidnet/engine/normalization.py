@@ -107,6 +107,9 @@ class BatchNormalization(Layer):
     def parameters(self):
         return [self.gamma, self.beta]
 
+    def state(self):
+        return [self.running_mean, self.running_var]
+
     def output_shape(self, input_shape):
         if tuple(input_shape)[-1:] != (self.n_features,):
             raise ValueError(

@@ -1,18 +1,20 @@
-"""What MLPClassifier and MLPRegressor share: parameters, the network they
-build, and the two training loops (mini-batch SGD/Adam, and L-BFGS).
+"""What every network estimator shares: the training parameters, validation,
+the mini-batch training loop (SGD or Adam) with early stopping, progress and
+the divergence check, and prediction through the network.
 
-The flow of one ``fit``: validate -> build a :class:`~lucidnet.Sequential`
-(``Dense`` + ``Activation`` [+ ``Dropout``] per hidden layer, then a linear
-output ``Dense``) -> for each epoch, for each mini-batch, the
-:class:`~lucidnet.estimators.objective.Objective`'s loss and gradients, then
-the optimizer's step -> epoch bookkeeping (loss curve, validation,
-learning-rate schedule, stopping). The network ends in the output layer's raw
-values; the output activation (softmax, logistic, exp or identity) turns
-them into predictions.
+The flow of one ``fit``: validate -> build the network (each estimator
+family says how: :mod:`~lucidnet.estimators.mlp`,
+:mod:`~lucidnet.estimators.convnet`) -> for each epoch, for each mini-batch,
+the :class:`~lucidnet.estimators.objective.Objective`'s loss and gradients,
+then the optimizer's step -> epoch bookkeeping (loss curve, validation,
+learning-rate schedule, stopping). The network ends in the output layer's
+raw values; the output activation (softmax, logistic, exp or identity) turns
+them into predictions. What the targets are (labels or numbers) comes from
+:mod:`~lucidnet.estimators.targets`.
 
-Every step follows scikit-learn's: the same random draws, the same function
-minimized, rounded the same way, the same stopping rules (NaN comparisons
-included), so the same ``random_state`` gives the same model.
+Every step follows scikit-learn's MLP: the same random draws, the same
+function minimized, rounded the same way, the same stopping rules (NaN
+comparisons included), so the same ``random_state`` gives the same model.
 """
 
 from __future__ import annotations
@@ -31,9 +33,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.layers import Activation, Dense, Dropout
-from ..engine.network import Sequential
-from ..engine.optimizers import SGD, Adam, lbfgs
+from ..engine.optimizers import SGD, Adam
 from ..exceptions import TrainingDivergedError
 from .batches import BatchSampler
 from .objective import LOSS_VALUES, Objective
@@ -47,9 +47,77 @@ NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on 
 )
 DOCS_URL = "https://pypi.org/project/lucidnet/{version}/"
 
+TRAINING_PARAMETERS = """
+    alpha : float, default=0.0001
+        Strength of the L2 penalty on the weights (not the biases).
+    batch_size : int or 'auto', default='auto'
+        Mini-batch size for the stochastic solvers; 'auto' is min(200, n_samples).
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule of the 'sgd' solver.
+    learning_rate_init : float, default=0.001
+    power_t : float, default=0.5
+        Exponent of 'invscaling': rate = learning_rate_init / (t + 1) ** power_t.
+    max_iter : int, default=200
+        Epochs for 'sgd' and 'adam' (iterations for an MLP's 'lbfgs').
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+    tol : float, default=1e-4
+    verbose : bool, default=False
+        Print scikit-learn's progress lines on stdout (``Iteration N, loss =
+        ...``, the validation score, why training stopped).
+    warm_start : bool, default=False
+    momentum : float, default=0.9
+    nesterovs_momentum : bool, default=True
+    early_stopping : bool, default=False
+        Stop when the validation score stops improving and restore the best
+        weights. The validation set is ``X_val, y_val`` when given to ``fit``,
+        else a ``validation_fraction`` split of the training data (stratified
+        for binary classification, as in scikit-learn).
+    validation_fraction : float, default=0.1
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's settings.
+    n_iter_no_change : int, default=10
+    dropout : float or list of float, default=0.0
+        Inverted dropout after each hidden dense layer: one rate, or one per
+        layer ('sgd' and 'adam' only).
+    progress_bar : bool, default=False
+        Show a tqdm progress bar (epoch, loss, validation score) while training,
+        on a terminal or in a notebook.
+"""
 
-class BaseMLP(BaseEstimator):
-    """Shared implementation; use :class:`MLPClassifier` or :class:`MLPRegressor`."""
+TRAINING_ATTRIBUTES = """
+    loss_ : numpy float
+        The loss at the end of training, with the L2 term ('sgd', 'adam': the
+        mean of the epoch's batch losses, each at the weights before its update).
+    best_loss_ : float or None
+        The lowest epoch loss ('sgd' and 'adam' only; None with early stopping).
+    loss_curve_ : list of float, length n_iter_
+        The loss after each epoch ('sgd' and 'adam' only).
+    validation_scores_ : list of float or None
+        Score on the validation data after each epoch, when there is some
+        ('sgd' and 'adam' only).
+    validation_loss_curve_ : list of float or None
+        Loss (without the L2 term) on the validation data after each epoch.
+    best_validation_score_ : float or None
+        ('sgd' and 'adam' only).
+    t_ : int
+        Number of training samples seen.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when X has string column names.
+    n_iter_ : int
+    n_outputs_ : int
+    out_activation_ : str
+"""
+
+
+class BaseNetworkEstimator(BaseEstimator):
+    """Shared implementation of lucidnet's estimators; not to be used directly.
+
+    A subclass says how to build its network (``_build_network``) and may
+    shape the input (``_shape_input``); a targets mixin
+    (:mod:`~lucidnet.estimators.targets`) says what the outputs mean.
+    """
 
     # The HTML repr's "?" links to lucidnet's documentation, as scikit-learn's to its own.
     _doc_link_module = "lucidnet"
@@ -62,9 +130,8 @@ class BaseMLP(BaseEstimator):
     _doc_link_template = DOCS_URL
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "solver": [StrOptions(set(STOCHASTIC_SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -84,7 +151,6 @@ class BaseMLP(BaseEstimator):
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
         "progress_bar": ["boolean"],
     }
@@ -116,148 +182,56 @@ class BaseMLP(BaseEstimator):
             self._validate_params()
             self._validated_params = params
 
-    # ------------------------------------------------------------------ shape
-    def _hidden_sizes(self) -> list[int]:
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        for size in sizes:
-            if isinstance(size, bool) or not isinstance(size, Integral) or size <= 0:
-                raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
-        return [int(s) for s in sizes]
-
-    def _per_hidden_layer(self, name, value, n_hidden, valid) -> list:
-        """Expand one setting, or check a list of one per hidden layer."""
-        values = list(value) if isinstance(value, (list, tuple)) else [value] * n_hidden
-        if len(values) != n_hidden:
+    def _per_layer(self, name, value, n_layers, valid, what="hidden layers") -> list:
+        """Expand one setting, or check a list with one per layer."""
+        values = list(value) if isinstance(value, (list, tuple)) else [value] * n_layers
+        if len(values) != n_layers:
             raise ValueError(
-                f"{name} has {len(values)} entries but there are {n_hidden} hidden layers "
-                f"(hidden_layer_sizes={self.hidden_layer_sizes!r}); give one {name} or one "
-                "per hidden layer."
+                f"{name} has {len(values)} entries but there are {n_layers} {what}; give one "
+                f"{name} or one per {what[:-1]}."
             )
         for v in values:
             if not valid(v):
                 raise ValueError(f"invalid {name} {v!r} in {value!r}")
         return values
 
-    def _hidden_activations(self, n_hidden) -> list[str]:
-        return self._per_hidden_layer(
-            "activation", self.activation, n_hidden, lambda a: a in HIDDEN_ACTIVATIONS
-        )
-
-    def _dropout_rates(self, n_hidden) -> list[float]:
-        return self._per_hidden_layer(
+    def _dropout_rates(self, n_layers) -> list[float]:
+        return self._per_layer(
             "dropout",
             self.dropout,
-            n_hidden,
+            n_layers,
             lambda r: isinstance(r, Real) and not isinstance(r, bool) and 0 <= r < 1,
         )
 
-    def _build_network(self, n_features, n_outputs, dtype, rng: np.random.RandomState):
-        """Dense -> Activation [-> Dropout] per hidden layer, then a linear output.
+    # ---------------------------------------------------------------- weights
+    def _is_initialized(self) -> bool:
+        return hasattr(self, "_network")
 
-        Weights and biases are drawn as scikit-learn draws them: uniform in
-        +-sqrt(6 / (fan_in + fan_out)), +-sqrt(2 / (fan_in + fan_out)) next to
-        logistic units.
-        """
-        sizes = [n_features, *self._hidden_sizes(), n_outputs]
+    def _sync_network(self) -> None:
+        """Bring the network in line with the fitted attributes (a hook: the
+        MLPs follow ``coefs_`` assigned by hand)."""
 
-        def dense(i, n_in, n_out, nearby):
-            factor = 2.0 if nearby == "logistic" else 6.0
-            return Dense(
-                n_in, n_out, init="glorot_uniform", rng=rng, dtype=dtype, factor=factor,
-                bias="uniform",
-            )  # fmt: skip
+    def _weights_copy(self) -> list[np.ndarray]:
+        """Copies of everything that makes the model: parameters and running statistics."""
+        return [a.copy() for a in self._network.state_arrays()]
 
-        return self._assemble(sizes, dense, rng)
-
-    def _assemble(self, sizes, dense, rng) -> Sequential:
-        """The layers for ``sizes``, with ``dense(i, n_in, n_out, nearby_activation)``
-        making the i-th Dense layer."""
-        n_hidden = len(sizes) - 2
-        activations = self._hidden_activations(n_hidden)
-        rates = self._dropout_rates(n_hidden)
-        layers = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            nearby = activations[min(i, len(activations) - 1)] if activations else "identity"
-            layers.append(dense(i, n_in, n_out, nearby))
-            if i < n_hidden:
-                layers.append(Activation(activations[i]))
-                if rates[i]:
-                    seed = rng.randint(np.iinfo(np.int32).max)
-                    layers.append(Dropout(rates[i], rng=np.random.default_rng(seed)))
-        return Sequential(layers)
-
-    def _network_from_weights(self, coefs, intercepts) -> Sequential:
-        """A network holding the given weights (as they are), e.g. ones a user
-        assigned to ``coefs_`` and ``intercepts_`` by hand."""
-        coefs = [np.asarray(c) for c in coefs]
-        intercepts = [np.asarray(b).reshape(-1) for b in intercepts]
-        sizes = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
-        shapes_chain = len(coefs) == len(intercepts) and all(
-            c.ndim == 2 and c.shape[0] == n_in and b.shape == (c.shape[1],)
-            for c, b, n_in in zip(coefs, intercepts, sizes)
-        )
-        if not shapes_chain or len(coefs) != len(self._hidden_sizes()) + 1:
-            shapes = [(c.shape, b.shape) for c, b in zip(coefs, intercepts)]
-            raise ValueError(
-                f"coefs_ and intercepts_ do not make a network with hidden_layer_sizes="
-                f"{self.hidden_layer_sizes!r}: their shapes are {shapes}"
-            )
-        dtype = np.result_type(*coefs, *intercepts, np.float32)
-
-        def dense(i, n_in, n_out, nearby):
-            def given(fan_in, fan_out, rng, dtype):
-                return coefs[i].astype(dtype), intercepts[i].astype(dtype)
-
-            return Dense(n_in, n_out, init=given, dtype=dtype)
-
-        return self._assemble(sizes, dense, check_random_state(self.random_state))
-
-    def _dense_layers(self) -> list[Dense]:
-        return [layer for layer in self._network.layers if isinstance(layer, Dense)]
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "_network" in state:  # its copy re-packed its parameters: point at the new arrays
-            self._expose_weights()
-
-    def _expose_weights(self) -> None:
-        """``coefs_`` and ``intercepts_`` are the network's own arrays (not copies):
-        every update is in place, so they always show the current weights."""
-        dense = self._dense_layers()
-        self.coefs_ = [d.W.value for d in dense]
-        self.intercepts_ = [d.b.value for d in dense]
-        self.n_layers_ = len(dense) + 1
-
-    def _follow_assigned_weights(self) -> None:
-        """Train and predict with ``coefs_``/``intercepts_`` a user assigned by hand
-        (as scikit-learn does), not with the arrays they replaced."""
-        network = getattr(self, "_network", None)
-        if network is not None:
-            dense = self._dense_layers()
-            if (
-                len(dense) == len(self.coefs_) == len(self.intercepts_)
-                and all(d.W.value is c for d, c in zip(dense, self.coefs_))
-                and all(d.b.value is b for d, b in zip(dense, self.intercepts_))
-            ):
-                return
-        self._network = self._network_from_weights(self.coefs_, self.intercepts_)
-        self._expose_weights()
-        optimizer = getattr(self, "_optimizer", None)
-        if optimizer is not None:  # scikit-learn's optimizer goes on with its moments
-            optimizer.rebind(self._network.parameters())
-
-    def _set_weights(self, coefs, intercepts) -> None:
-        for d, w, b in zip(self._dense_layers(), coefs, intercepts):
-            d.W.value[...] = w
-            d.b.value[...] = b
-
-    def _weights_copy(self):
-        return [c.copy() for c in self.coefs_], [b.copy() for b in self.intercepts_]
+    def _restore(self, copies) -> None:
+        for array, copy in zip(self._network.state_arrays(), copies):
+            array[...] = copy
 
     def _weights_finite(self) -> bool:
-        total = sum(float(np.sum(w)) for w in self.coefs_ + self.intercepts_)
+        total = sum(float(np.sum(a)) for a in self._network.state_arrays())
         return math.isfinite(total)
+
+    def _shape_input(self, X):
+        """The validated 2-D ``X`` as the network takes it (a hook: convolutional
+        networks reshape rows into images or signals)."""
+        return X
+
+    def _validated_X(self, X):
+        """``X`` for prediction, checked against what the model was fitted on."""
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        return self._shape_input(X)
 
     # ------------------------------------------------------------- predicting
     def _forward(self, X) -> np.ndarray:
@@ -267,8 +241,8 @@ class BaseMLP(BaseEstimator):
         scikit-learn does (a float32 model predicts float64 inputs in float64).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        self._follow_assigned_weights()
+        X = self._validated_X(X)
+        self._sync_network()
         out = self._network.forward(X)
         return ACTIVATIONS[self.out_activation_].value(out, out=out)
 
@@ -283,12 +257,12 @@ class BaseMLP(BaseEstimator):
     # ---------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, X_val=None, y_val=None):
         self._validate_params_once(incremental)
-        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        first_pass = not self._is_initialized() or (not self.warm_start and not incremental)
         X, Y, sample_weight = self._validate_training_data(
             X, y, sample_weight, incremental, first_pass
         )
         if not first_pass:
-            self._follow_assigned_weights()
+            self._sync_network()
             self._check_same_shape(X, Y)
             self._complete_training_record()
         validation = None
@@ -300,7 +274,7 @@ class BaseMLP(BaseEstimator):
         self._random_state = check_random_state(self.random_state)
         if first_pass:
             self._initialize(X, Y)
-        X = X.astype(self.coefs_[0].dtype, copy=False)
+        X = X.astype(self._network.dtype, copy=False)
         if self.solver in STOCHASTIC_SOLVERS and (
             not incremental or getattr(self, "_optimizer", None) is None
         ):
@@ -316,15 +290,15 @@ class BaseMLP(BaseEstimator):
                 raise self._divergence_error("training", "the weights are not finite")
         except TrainingDivergedError:
             # Never leave a NaN model behind: the weights go back to where this call started.
-            self._set_weights(*start_weights)
+            self._restore(start_weights)
             raise
         return self
 
     def _initialize(self, X, Y):
         """A new network and a fresh training record (what scikit-learn's
         ``_initialize`` sets, and only that: L-BFGS fits get no loss curve)."""
-        self._network = self._build_network(X.shape[1], Y.shape[1], X.dtype, self._random_state)
-        self._expose_weights()
+        self._network = self._build_network(X.shape[1:], Y.shape[1], X.dtype, self._random_state)
+        self._network_built()
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = self._output_activation
         self.n_iter_ = 0
@@ -362,32 +336,22 @@ class BaseMLP(BaseEstimator):
         if self.early_stopping and self.validation_scores_ is None:
             self.validation_scores_ = []
 
-    def _take_lbfgs_solution(self, x, parameters) -> None:
-        """Weights from scipy's final float64 vector ``x``, unrounded, as
-        scikit-learn takes them: a float32 model comes out of L-BFGS float64."""
-        if self.coefs_[0].dtype == np.float64:
-            return  # the parameters hold x already
-        bounds = np.cumsum([0] + [p.value.size for p in parameters])
-        arrays = [
-            x[lo:hi].reshape(p.value.shape)
-            for p, lo, hi in zip(parameters, bounds[:-1], bounds[1:])
-        ]
-        n = len(arrays) // 2
-        self._network = self._network_from_weights(arrays[:n], arrays[n:])
-        self._expose_weights()
-        self._optimizer = None
+    def _network_built(self) -> None:
+        """A hook called whenever ``_network`` is new (the MLPs expose its weights)."""
 
     def _check_same_shape(self, X, Y) -> None:
         name = type(self).__name__
-        if X.shape[1] != self.coefs_[0].shape[0]:
+        try:
+            n_outputs = self._network.output_shape(X.shape[1:])[-1]
+        except ValueError as problem:
             raise ValueError(
-                f"X has {X.shape[1]} features, but {name} is expecting "
-                f"{self.coefs_[0].shape[0]} features as input."
-            )
-        if Y.shape[1] != self.coefs_[-1].shape[1]:
+                f"X has samples of shape {X.shape[1:]}, which this {name}'s network cannot "
+                f"take: {problem}"
+            ) from None
+        if Y.shape[1] != n_outputs:
             raise ValueError(
                 f"y has {Y.shape[1]} output(s), but this {name} was fitted with "
-                f"{self.coefs_[-1].shape[1]}; warm_start and partial_fit go on training the "
+                f"{n_outputs}; warm_start and partial_fit go on training the "
                 "same outputs (set warm_start=False, or make a new estimator, to start over)."
             )
 
@@ -408,13 +372,6 @@ class BaseMLP(BaseEstimator):
             epsilon=self.epsilon,
         )
 
-    def _check_dropout_solver(self):
-        if self.solver == "lbfgs" and any(self._dropout_rates(len(self._hidden_sizes()))):
-            raise ValueError(
-                "dropout needs a stochastic solver ('adam' or 'sgd'): L-BFGS's line search "
-                "assumes the same loss at every evaluation, which random dropout masks break."
-            )
-
     def _validation_data(self, X_val, y_val):
         if X_val is None or y_val is None:
             raise ValueError("give both X_val and y_val, or neither")
@@ -422,41 +379,6 @@ class BaseMLP(BaseEstimator):
             X_val, y_val, None, True, False, validation=True
         )
         return X_val, Y_val, self._decode(Y_val), None
-
-    def _fit_lbfgs(self, X, Y, sample_weight):
-        self._check_dropout_solver()
-        objective = self._objective()
-        dense = self._dense_layers()
-        # scikit-learn's order in scipy's vector: every weight matrix, then every
-        # bias. L-BFGS's inner products run over it, so the order decides the rounding.
-        parameters = [d.W for d in dense] + [d.b for d in dense]
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            result = lbfgs(
-                parameters,
-                lambda: objective.loss_and_gradients(X, Y, sample_weight),
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-            )
-        self._take_lbfgs_solution(result.x, parameters)
-        self.n_iter_ = min(int(result.nit), self.max_iter)
-        self.loss_ = result.fun
-        if not np.isfinite(result.fun):
-            raise self._divergence_error(
-                f"L-BFGS iteration {self.n_iter_}", f"the loss became {result.fun}"
-            )
-        if result.status != 0:
-            message = (
-                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"(status={result.status}):\n{result.message}\n"
-            )
-            if self.n_iter_ == self.max_iter:
-                message += (
-                    "\nIncrease the number of iterations to improve the convergence "
-                    f"(max_iter={self.max_iter})."
-                )
-            message += "\nYou might also want to scale the data."
-            warnings.warn(message, ConvergenceWarning, stacklevel=4)
 
     def _batch_size(self, n_samples) -> int:
         if self.batch_size == "auto":
@@ -537,7 +459,7 @@ class BaseMLP(BaseEstimator):
                 stacklevel=4,
             )
         if self.early_stopping:
-            self._set_weights(*self._best_weights)
+            self._restore(self._best_weights)
 
     def _check_divergence(self) -> None:
         """Raise when this epoch diverged: a non-finite loss or weights, or a loss

@@ -1,130 +1,260 @@
 """scikit-learn estimators: drop-ins for ``sklearn.neural_network``'s MLPs.
 
 Same parameters, defaults, fitted attributes and methods as scikit-learn 1.9's
-``MLPClassifier`` and ``MLPRegressor``, plus (all off by default): ``dropout``,
-per-layer and extra ``activation`` names, ``class_weight``, validation data of
-your own (``fit(..., X_val=, y_val=)``), a progress bar (``progress_bar=True``),
-and a clear error instead of a silently diverged model.
+``MLPClassifier`` and ``MLPRegressor``, and the same model for the same
+``random_state``, plus (all off by default): ``dropout``, per-layer and extra
+``activation`` names, ``class_weight``, validation data of your own
+(``fit(..., X_val=, y_val=)``), a progress bar (``progress_bar=True``), and a
+clear error instead of a silently diverged model.
+
+``BaseMLP`` adds to the shared training (:mod:`~lucidnet.estimators.base`)
+what is the MLPs' own: the dense architecture, ``coefs_`` and ``intercepts_``
+(which may be assigned by hand, as in scikit-learn) and the L-BFGS solver.
 """
 
 from __future__ import annotations
 
-import math
-from numbers import Real
+import warnings
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.metrics import accuracy_score, r2_score
-from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from .base import STOCHASTIC_SOLVERS, BaseMLP
+from ..engine.layers import Activation, Dense, Dropout
+from ..engine.network import Sequential
+from ..engine.optimizers import lbfgs
+from .base import (
+    HIDDEN_ACTIVATIONS,
+    TRAINING_ATTRIBUTES,
+    TRAINING_PARAMETERS,
+    BaseNetworkEstimator,
+)
+from .targets import ClassifierTargets, RegressorTargets
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["BaseMLP", "MLPClassifier", "MLPRegressor"]
 
-
-def _stochastic_solver(estimator) -> bool:
-    """partial_fit exists only for 'sgd' and 'adam' (as in scikit-learn)."""
-    if estimator.solver not in STOCHASTIC_SOLVERS:
-        raise AttributeError(
-            f"partial_fit is only available for stochastic optimizers. {estimator.solver} is "
-            "not stochastic."
-        )
-    return True
-
-
-_COMMON_PARAMETERS = """
+MLP_PARAMETERS = """
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of units in the ith hidden layer.
     activation : str or list of str, default='relu'
         Activation of the hidden layers: 'identity', 'logistic', 'tanh', 'relu'
         (as scikit-learn) or 'leaky_relu'; or a list with one per hidden layer.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
-    alpha : float, default=0.0001
-        Strength of the L2 penalty on the weights (not the biases).
-    batch_size : int or 'auto', default='auto'
-        Mini-batch size for the stochastic solvers; 'auto' is min(200, n_samples).
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Schedule of the 'sgd' solver.
-    learning_rate_init : float, default=0.001
-    power_t : float, default=0.5
-        Exponent of 'invscaling': rate = learning_rate_init / (t + 1) ** power_t.
-    max_iter : int, default=200
-        Epochs for 'sgd' and 'adam', iterations for 'lbfgs'.
-    shuffle : bool, default=True
-    random_state : int, RandomState instance or None, default=None
-    tol : float, default=1e-4
-    verbose : bool, default=False
-        Print scikit-learn's progress lines on stdout (``Iteration N, loss =
-        ...``, the validation score, why training stopped).
-    warm_start : bool, default=False
-    momentum : float, default=0.9
-    nesterovs_momentum : bool, default=True
-    early_stopping : bool, default=False
-        Stop when the validation score stops improving and restore the best
-        weights. The validation set is ``X_val, y_val`` when given to ``fit``,
-        else a ``validation_fraction`` split of the training data (stratified
-        for classification).
-    validation_fraction : float, default=0.1
-    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
-        Adam's settings.
-    n_iter_no_change : int, default=10
     max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'.
-    dropout : float or list of float, default=0.0
-        Inverted dropout after each hidden layer: one rate, or one per hidden
-        layer ('sgd' and 'adam' only).
-    progress_bar : bool, default=False
-        Show a tqdm progress bar (epoch, loss, validation score) while training,
-        on a terminal or in a notebook.
-"""
+        Maximum number of loss evaluations of 'lbfgs'."""
 
-_COMMON_ATTRIBUTES = """
-    loss_ : numpy float
-        The loss at the end of training, with the L2 term ('sgd', 'adam': the
-        mean of the epoch's batch losses, each at the weights before its update).
-    best_loss_ : float or None
-        The lowest epoch loss ('sgd' and 'adam' only; None with early stopping).
-    loss_curve_ : list of float, length n_iter_
-        The loss after each epoch ('sgd' and 'adam' only).
-    validation_scores_ : list of float or None
-        Score on the validation data after each epoch, when there is some
-        ('sgd' and 'adam' only).
-    validation_loss_curve_ : list of float or None
-        Loss (without the L2 term) on the validation data after each epoch.
-    best_validation_score_ : float or None
-        ('sgd' and 'adam' only).
-    t_ : int
-        Number of training samples seen.
-    coefs_ : list of ndarray, ith of shape (units[i], units[i + 1])
+MLP_ATTRIBUTES = """    coefs_ : list of ndarray, ith of shape (units[i], units[i + 1])
     intercepts_ : list of ndarray, ith of shape (units[i + 1],)
-    n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Only when X has string column names.
-    n_iter_ : int
     n_layers_ : int
-    n_outputs_ : int
-    out_activation_ : str
 """
+_PARAMETERS = MLP_PARAMETERS + TRAINING_PARAMETERS
+_ATTRIBUTES = TRAINING_ATTRIBUTES + MLP_ATTRIBUTES
 
 
-class MLPClassifier(ClassifierMixin, BaseMLP):
+class BaseMLP(BaseNetworkEstimator):
+    """What the two MLPs share; use :class:`MLPClassifier` or :class:`MLPRegressor`."""
+
+    _parameter_constraints: dict = {
+        **BaseNetworkEstimator._parameter_constraints,
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def _hidden_sizes(self) -> list[int]:
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        for size in sizes:
+            if isinstance(size, bool) or not isinstance(size, Integral) or size <= 0:
+                raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return [int(s) for s in sizes]
+
+    def _hidden_activations(self, n_hidden) -> list[str]:
+        return self._per_layer(
+            "activation", self.activation, n_hidden, lambda a: a in HIDDEN_ACTIVATIONS
+        )
+
+    def _build_network(self, input_shape, n_outputs, dtype, rng: np.random.RandomState):
+        """Dense -> Activation [-> Dropout] per hidden layer, then a linear output.
+
+        Weights and biases are drawn as scikit-learn draws them: uniform in
+        +-sqrt(6 / (fan_in + fan_out)), +-sqrt(2 / (fan_in + fan_out)) next to
+        logistic units.
+        """
+        (n_features,) = input_shape
+        sizes = [n_features, *self._hidden_sizes(), n_outputs]
+
+        def dense(i, n_in, n_out, nearby):
+            factor = 2.0 if nearby == "logistic" else 6.0
+            return Dense(
+                n_in, n_out, init="glorot_uniform", rng=rng, dtype=dtype, factor=factor,
+                bias="uniform",
+            )  # fmt: skip
+
+        return self._assemble(sizes, dense, rng)
+
+    def _assemble(self, sizes, dense, rng) -> Sequential:
+        """The layers for ``sizes``, with ``dense(i, n_in, n_out, nearby_activation)``
+        making the i-th Dense layer."""
+        n_hidden = len(sizes) - 2
+        activations = self._hidden_activations(n_hidden)
+        rates = self._dropout_rates(n_hidden)
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            nearby = activations[min(i, len(activations) - 1)] if activations else "identity"
+            layers.append(dense(i, n_in, n_out, nearby))
+            if i < n_hidden:
+                layers.append(Activation(activations[i]))
+                if rates[i]:
+                    seed = rng.randint(np.iinfo(np.int32).max)
+                    layers.append(Dropout(rates[i], rng=np.random.default_rng(seed)))
+        return Sequential(layers)
+
+    def _network_from_weights(self, coefs, intercepts) -> Sequential:
+        """A network holding the given weights (as they are), e.g. ones a user
+        assigned to ``coefs_`` and ``intercepts_`` by hand."""
+        coefs = [np.asarray(c) for c in coefs]
+        intercepts = [np.asarray(b).reshape(-1) for b in intercepts]
+        sizes = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
+        shapes_chain = len(coefs) == len(intercepts) and all(
+            c.ndim == 2 and c.shape[0] == n_in and b.shape == (c.shape[1],)
+            for c, b, n_in in zip(coefs, intercepts, sizes)
+        )
+        if not shapes_chain or len(coefs) != len(self._hidden_sizes()) + 1:
+            shapes = [(c.shape, b.shape) for c, b in zip(coefs, intercepts)]
+            raise ValueError(
+                f"coefs_ and intercepts_ do not make a network with hidden_layer_sizes="
+                f"{self.hidden_layer_sizes!r}: their shapes are {shapes}"
+            )
+        dtype = np.result_type(*coefs, *intercepts, np.float32)
+
+        def dense(i, n_in, n_out, nearby):
+            def given(fan_in, fan_out, rng, dtype):
+                return coefs[i].astype(dtype), intercepts[i].astype(dtype)
+
+            return Dense(n_in, n_out, init=given, dtype=dtype)
+
+        return self._assemble(sizes, dense, check_random_state(self.random_state))
+
+    def _dense_layers(self) -> list[Dense]:
+        return [layer for layer in self._network.layers if isinstance(layer, Dense)]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_network" in state:  # its copy re-packed its parameters: point at the new arrays
+            self._expose_weights()
+
+    def _network_built(self) -> None:
+        self._expose_weights()
+
+    def _is_initialized(self) -> bool:
+        return hasattr(self, "coefs_")  # scikit-learn's test: coefs_ set by hand count
+
+    def _expose_weights(self) -> None:
+        """``coefs_`` and ``intercepts_`` are the network's own arrays (not copies):
+        every update is in place, so they always show the current weights."""
+        dense = self._dense_layers()
+        self.coefs_ = [d.W.value for d in dense]
+        self.intercepts_ = [d.b.value for d in dense]
+        self.n_layers_ = len(dense) + 1
+
+    def _sync_network(self) -> None:
+        """Train and predict with ``coefs_``/``intercepts_`` a user assigned by hand
+        (as scikit-learn does), not with the arrays they replaced."""
+        network = getattr(self, "_network", None)
+        if network is not None:
+            dense = self._dense_layers()
+            if (
+                len(dense) == len(self.coefs_) == len(self.intercepts_)
+                and all(d.W.value is c for d, c in zip(dense, self.coefs_))
+                and all(d.b.value is b for d, b in zip(dense, self.intercepts_))
+            ):
+                return
+        self._network = self._network_from_weights(self.coefs_, self.intercepts_)
+        self._expose_weights()
+        optimizer = getattr(self, "_optimizer", None)
+        if optimizer is not None:  # scikit-learn's optimizer goes on with its moments
+            optimizer.rebind(self._network.parameters())
+
+    def _set_coefs(self, coefs, intercepts) -> None:
+        for d, w, b in zip(self._dense_layers(), coefs, intercepts):
+            d.W.value[...] = w
+            d.b.value[...] = b
+
+    def _take_lbfgs_solution(self, x, parameters) -> None:
+        """Weights from scipy's final float64 vector ``x``, unrounded, as
+        scikit-learn takes them: a float32 model comes out of L-BFGS float64."""
+        if self.coefs_[0].dtype == np.float64:
+            return  # the parameters hold x already
+        bounds = np.cumsum([0] + [p.value.size for p in parameters])
+        arrays = [
+            x[lo:hi].reshape(p.value.shape)
+            for p, lo, hi in zip(parameters, bounds[:-1], bounds[1:])
+        ]
+        n = len(arrays) // 2
+        self._network = self._network_from_weights(arrays[:n], arrays[n:])
+        self._expose_weights()
+        self._optimizer = None
+
+    def _check_dropout_solver(self):
+        if self.solver == "lbfgs" and any(self._dropout_rates(len(self._hidden_sizes()))):
+            raise ValueError(
+                "dropout needs a stochastic solver ('adam' or 'sgd'): L-BFGS's line search "
+                "assumes the same loss at every evaluation, which random dropout masks break."
+            )
+
+    def _fit_lbfgs(self, X, Y, sample_weight):
+        self._check_dropout_solver()
+        objective = self._objective()
+        dense = self._dense_layers()
+        # scikit-learn's order in scipy's vector: every weight matrix, then every
+        # bias. L-BFGS's inner products run over it, so the order decides the rounding.
+        parameters = [d.W for d in dense] + [d.b for d in dense]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = lbfgs(
+                parameters,
+                lambda: objective.loss_and_gradients(X, Y, sample_weight),
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+            )
+        self._take_lbfgs_solution(result.x, parameters)
+        self.n_iter_ = min(int(result.nit), self.max_iter)
+        self.loss_ = result.fun
+        if not np.isfinite(result.fun):
+            raise self._divergence_error(
+                f"L-BFGS iteration {self.n_iter_}", f"the loss became {result.fun}"
+            )
+        if result.status != 0:
+            message = (
+                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+                f"(status={result.status}):\n{result.message}\n"
+            )
+            if self.n_iter_ == self.max_iter:
+                message += (
+                    "\nIncrease the number of iterations to improve the convergence "
+                    f"(max_iter={self.max_iter})."
+                )
+            message += "\nYou might also want to scale the data."
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
+
+
+class MLPClassifier(ClassifierTargets, ClassifierMixin, BaseMLP):
     __doc__ = f"""Multi-layer perceptron classifier, a drop-in for scikit-learn's.
 
     Minimizes the cross-entropy (softmax for multiclass, logistic for binary
     and multilabel targets) with L-BFGS, SGD or Adam.
 
     Parameters
-    ----------{_COMMON_PARAMETERS}    class_weight : dict, 'balanced' or None, default=None
+    ----------{_PARAMETERS}    class_weight : dict, 'balanced' or None, default=None
         Weights per class, multiplied into ``sample_weight``.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,) or list of such for multilabel{_COMMON_ATTRIBUTES}
+    classes_ : ndarray of shape (n_classes,) or list of such for multilabel{_ATTRIBUTES}
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -199,191 +329,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.class_weight = class_weight
         self.progress_bar = progress_bar
 
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
-        """Fit the model to ``X`` (n_samples, n_features) and labels ``y``.
 
-        ``y`` is (n_samples,) labels of any type, or an (n_samples, n_labels)
-        indicator matrix for multilabel. ``X_val, y_val`` are validation data:
-        scored after every epoch and used for early stopping when it is on.
-        """
-        return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val)
-
-    @available_if(_stochastic_solver)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
-        """One epoch over ``(X, y)``; ``classes`` is required on the first call."""
-        first_call = not hasattr(self, "classes_")
-        if first_call:
-            if classes is None and not type_of_target(y).startswith("multilabel"):
-                raise ValueError("classes must be passed on the first call to partial_fit.")
-            self._label_binarizer = LabelBinarizer()
-            if type_of_target(y).startswith("multilabel"):
-                self._label_binarizer.fit(y)
-            else:
-                self._label_binarizer.fit(classes)
-            self.classes_ = self._label_binarizer.classes_
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(
-                f"`classes={classes}` is not the same as on the first call to partial_fit, "
-                f"which was {self.classes_}"
-            )
-        return self._fit(X, y, sample_weight, incremental=True)
-
-    loss = "log_loss"  # not a parameter: scikit-learn's MLPClassifier has it so
-
-    @property
-    def _loss_name(self):
-        multiclass = self._label_binarizer.y_type_ == "multiclass"
-        return "log_loss" if multiclass else "binary_log_loss"
-
-    def _validate_training_data(
-        self, X, y, sample_weight, incremental, first_pass, validation=False
-    ):
-        X, y = self._validate_X_y(X, y, first_pass and not validation)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        Y = None
-        if validation:
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
-            if len(unseen):
-                raise ValueError(f"y_val has classes {unseen} that are not in y")
-        elif not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y)
-            self.classes_ = self._label_binarizer.classes_
-        elif not incremental or (Y := self._one_hot(y)) is None:
-            self._check_same_labels(y)
-            classes = unique_labels(y)
-            if self.warm_start and not incremental and set(classes) != set(self.classes_):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes as in the "
-                    f"previous call to fit. Previously got {self.classes_}, `y` has {classes}"
-                )
-            if len(np.setdiff1d(classes, self.classes_)):
-                self._raise_unknown_classes(classes)
-        sample_weight = self._check_weights(sample_weight, X)
-        if self.class_weight is not None and not validation:
-            if self._label_binarizer.y_type_.startswith("multilabel"):
-                raise ValueError("class_weight is not supported for multilabel targets")
-            if incremental and self.class_weight == "balanced":
-                raise ValueError(
-                    "class_weight='balanced' is not supported for partial_fit: the class "
-                    "frequencies of one batch are not those of the data. Pass a dict."
-                )
-            self._check_class_weight()
-            weights = compute_sample_weight(self.class_weight, y)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
-        if Y is None:
-            # Booleans, as scikit-learn holds them: they decide the dtype of its loss.
-            Y = self._label_binarizer.transform(y).astype(bool)
-        return X, Y, sample_weight
-
-    def _check_same_labels(self, y) -> None:
-        """warm_start and partial_fit train on the same outputs: say so when
-        ``y`` would change their number (scikit-learn fails in a matrix product)."""
-        multilabel = self._label_binarizer.y_type_.startswith("multilabel")
-        if multilabel != (y.ndim == 2) or (multilabel and y.shape[1] != len(self.classes_)):
-            now = f"{y.shape[1]} label columns" if y.ndim == 2 else "one label per sample"
-            then = f"{len(self.classes_)} label columns" if multilabel else "one label per sample"
-            raise ValueError(
-                f"y has {now}, but this {type(self).__name__} was fitted with {then}; "
-                "warm_start and partial_fit go on training the same outputs (set "
-                "warm_start=False, or make a new estimator, to start over)."
-            )
-
-    def _check_class_weight(self) -> None:
-        """Every key a class, every weight a positive finite number, named when not."""
-        if not isinstance(self.class_weight, dict):
-            return
-        classes = self.classes_.tolist()
-        for label, weight in self.class_weight.items():
-            if label not in classes:
-                raise ValueError(
-                    f"class_weight has the key {label!r}, which is not a class of y; the "
-                    f"classes are {classes}"
-                )
-            if (
-                isinstance(weight, bool)
-                or not isinstance(weight, Real)
-                or not math.isfinite(weight)
-                or weight <= 0
-            ):
-                raise ValueError(
-                    f"class_weight[{label!r}] is {weight!r}; class weights must be positive, "
-                    "finite numbers"
-                )
-
-    def _raise_unknown_classes(self, classes):
-        raise ValueError(
-            f"`y` has classes not in `self.classes_`. `self.classes_` has "
-            f"{self.classes_}. 'y' has {classes}."
-        )
-
-    def _one_hot(self, y):
-        """``LabelBinarizer.transform(y)``, checking ``y`` against ``classes_``, for
-        single-label ``y`` in a fraction of its time (which, for a small batch
-        passed to partial_fit, is more than the epoch's training takes). None
-        when ``y`` needs the general path (multilabel, unordered labels, a
-        single class).
-        """
-        classes = self.classes_
-        if (
-            y.ndim != 1
-            or self._label_binarizer.y_type_ not in ("binary", "multiclass")
-            or len(classes) < 2
-        ):
-            return None
-        try:
-            index = np.searchsorted(classes, y)
-            known = classes[np.minimum(index, len(classes) - 1)] == y
-        except TypeError:  # labels that do not compare with the classes (mixed types)
-            return None
-        if not np.all(known):
-            self._raise_unknown_classes(unique_labels(y))
-        if len(classes) == 2:
-            return (index == 1)[:, None]
-        Y = np.zeros((len(y), len(classes)), dtype=bool)
-        Y[np.arange(len(y)), index] = True
-        return Y
-
-    def _decode(self, Y):
-        return self._label_binarizer.inverse_transform(Y)
-
-    def _labels(self, probabilities):
-        if self.n_outputs_ == 1:
-            probabilities = probabilities.ravel()
-        return self._label_binarizer.inverse_transform(probabilities)
-
-    def _decode_predictions(self, probabilities):
-        return self._labels(probabilities)
-
-    def _score_predictions(self, y_true, labels, sample_weight):
-        return accuracy_score(y_true, labels, sample_weight=sample_weight)
-
-    def predict(self, X):
-        """Predicted labels: (n_samples,), or (n_samples, n_labels) for multilabel."""
-        return self._labels(self._forward(X))
-
-    def predict_proba(self, X):
-        """Class probabilities, (n_samples, n_classes), columns in ``classes_`` order."""
-        p = self._forward(X)
-        if self.n_outputs_ == 1:
-            p = p.ravel()
-            return np.vstack([1 - p, p]).T
-        return p
-
-    def predict_log_proba(self, X):
-        """``log(predict_proba(X))``."""
-        p = self.predict_proba(X)
-        with np.errstate(divide="ignore"):
-            return np.log(p, out=p)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        return tags
-
-
-class MLPRegressor(RegressorMixin, BaseMLP):
+class MLPRegressor(RegressorTargets, RegressorMixin, BaseMLP):
     __doc__ = f"""Multi-layer perceptron regressor, a drop-in for scikit-learn's.
 
     Minimizes half the squared error (identity output) or the Poisson
@@ -391,9 +338,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     Parameters
     ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'{_COMMON_PARAMETERS}
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'{_PARAMETERS}
     Attributes
-    ----------{_COMMON_ATTRIBUTES}
+    ----------{_ATTRIBUTES}
     Notes
     -----
     As in scikit-learn, with several outputs ``loss_`` averages the squared
@@ -475,46 +422,3 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.max_fun = max_fun
         self.dropout = dropout
         self.progress_bar = progress_bar
-
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
-        """Fit the model to ``X`` (n_samples, n_features) and ``y`` (n_samples,)
-        or (n_samples, n_outputs). ``X_val, y_val`` are validation data: scored
-        after every epoch and used for early stopping when it is on."""
-        return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val)
-
-    def partial_fit(self, X, y, sample_weight=None):
-        """One epoch over ``(X, y)``, starting from the current weights.
-
-        As in scikit-learn 1.9, this exists for every solver: with 'lbfgs' it
-        is a whole L-BFGS run starting from the current weights.
-        """
-        return self._fit(X, y, sample_weight, incremental=True)
-
-    @property
-    def _loss_name(self):
-        return self.loss
-
-    def _validate_training_data(
-        self, X, y, sample_weight, incremental, first_pass, validation=False
-    ):
-        X, y = self._validate_X_y(X, y, first_pass and not validation, y_numeric=True)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError("loss='poisson' needs non-negative targets; y has negative values")
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        # float64, as scikit-learn keeps them: the loss value is computed in float64.
-        return X, Y.astype(np.float64, copy=False), self._check_weights(sample_weight, X)
-
-    def _decode(self, Y):
-        return Y.ravel() if Y.shape[1] == 1 else Y
-
-    def _decode_predictions(self, predictions):
-        return self._decode(predictions)
-
-    def _score_predictions(self, y_true, predictions, sample_weight):
-        return r2_score(y_true, predictions, sample_weight=sample_weight)
-
-    def predict(self, X):
-        """Predictions: (n_samples,), or (n_samples, n_outputs) for several outputs."""
-        return self._decode(self._forward(X))

@@ -263,10 +263,10 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
 
     # Everything checked: build the network the way fit does, then put the weights in.
     model._network = model._build_network(
-        n_features, n_outputs, np.dtype(architecture["dtype"]), np.random.RandomState(0)
+        (n_features,), n_outputs, np.dtype(architecture["dtype"]), np.random.RandomState(0)
     )
     model._expose_weights()
-    model._set_weights(coefs, intercepts)
+    model._set_coefs(coefs, intercepts)
     model.n_features_in_ = n_features
     if feature_names is not None:
         model.feature_names_in_ = np.asarray(feature_names, dtype=object)
