@@ -7,8 +7,12 @@ import sys
 
 def unset_openblas_overrides():
     """Drop OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for this process, then re-exec so
-    OpenBLAS (loaded with NumPy) picks its own kernel. Benchmarks only: tests and
-    CI keep the machine's environment."""
+    OpenBLAS (loaded with NumPy) picks its own kernel; and give PyTorch its best
+    setting on a shared machine, OMP_WAIT_POLICY=PASSIVE (its OpenMP threads
+    then sleep instead of spinning between operations; NumPy's OpenBLAS uses
+    its own threads, which this does not touch). Benchmarks only: tests and CI
+    keep the machine's environment."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when PyTorch loads
     names = [n for n in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if n in os.environ]
     if names and "numpy" not in sys.modules:
         for n in names:
@@ -24,6 +28,7 @@ def describe_machine() -> str:
     from threadpoolctl import threadpool_info
 
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, cores {os.cpu_count()}"]
+    lines.append(f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     for pool in threadpool_info():
         if pool.get("user_api") == "blas":
             lines.append(

@@ -44,7 +44,7 @@ from .engine import (
     get_loss,
     lbfgs,
 )
-from .estimators import MLPClassifier, MLPRegressor
+from .estimators import ConvNetClassifier, ConvNetRegressor, MLPClassifier, MLPRegressor
 from .exceptions import ModelFileError, TrainingDivergedError
 from .io import load, save
 
@@ -58,6 +58,8 @@ __all__ = [
     "BatchNormalization",
     "Conv1D",
     "Conv2D",
+    "ConvNetClassifier",
+    "ConvNetRegressor",
     "Dense",
     "Dropout",
     "Flatten",

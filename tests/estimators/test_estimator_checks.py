@@ -1,12 +1,24 @@
-"""scikit-learn's own estimator checks, run on both estimators."""
+"""scikit-learn's own estimator checks, run on every estimator."""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lucidnet import MLPClassifier, MLPRegressor
+from lucidnet import ConvNetClassifier, ConvNetRegressor, MLPClassifier, MLPRegressor
 
 # scikit-learn runs its own MLPs through these checks with max_iter=100
-# (sklearn/utils/_test_common/instance_generator.py); so do we.
-ESTIMATORS = [MLPClassifier(max_iter=100), MLPRegressor(max_iter=100)]
+# (sklearn/utils/_test_common/instance_generator.py); so do we. The
+# convolutional networks see 2-D X as one-channel signals (input_shape=None),
+# with small layers so that the checks' many fits stay quick, and a larger
+# learning rate, which those small layers need to fit the checks' data in
+# 100 epochs (scikit-learn too runs its MLPs' checks with other settings).
+SMALL_CONVNET = dict(
+    conv_layers=(4,), hidden_layer_sizes=(8,), max_iter=100, learning_rate_init=0.01
+)
+ESTIMATORS = [
+    MLPClassifier(max_iter=100),
+    MLPRegressor(max_iter=100),
+    ConvNetClassifier(**SMALL_CONVNET),
+    ConvNetRegressor(**SMALL_CONVNET),
+]
 
 # Checks that fail with scikit-learn's own MLP at these settings too, with
 # the reason. scikit-learn sidesteps them by running these checks with other

@@ -39,7 +39,7 @@ __all__ = [
 
 class _Pool(Layer):
     n_spatial = 2
-    _transient = ("_argmax", "_input_shape")
+    _transient = ("_input_shape",)
 
     def __init__(self, pool_size=2, strides=None):
         super().__init__()
@@ -88,22 +88,64 @@ class _Pool(Layer):
 
 
 class _MaxPool(_Pool):
+    _transient = ("_argmax", "_input_shape", "_which")
+
     def forward(self, X, training=False):
+        if self.strides == self.pool_size:
+            return self._forward_tiled(X, training)
         windows = self._windows(X)
         n_window = math.prod(self.pool_size)
         flat = windows.reshape(*windows.shape[: self.n_spatial + 2], n_window)  # a copy
         if not training:
             return flat.max(axis=-1)
         self._argmax = flat.argmax(axis=-1)
-        self._input_shape = X.shape
+        self._input_shape, self._which = X.shape, None
         return np.take_along_axis(flat, self._argmax[..., None], axis=-1)[..., 0]
+
+    def _tiles(self, X, out):
+        """Non-overlapping windows as a view (n, out_1, p_1, out_2, p_2, C): each
+        spatial axis, cut to whole windows, split into (windows, offsets)."""
+        cut = X[(slice(None), *(slice(0, o * p) for o, p in zip(out, self.pool_size)))]
+        split = [d for o, p in zip(out, self.pool_size) for d in (o, p)]
+        return cut.reshape(X.shape[0], *split, X.shape[-1])
+
+    def _offset_slice(self, offset):
+        return (slice(None), *(i for o in offset for i in (slice(None), o)), slice(None))
+
+    def _forward_tiled(self, X, training):
+        """Windows that do not overlap (the usual case): the maximum as running
+        ``np.maximum`` over the window's offsets, each a strided slice, with no
+        window copy; training keeps which offset held the first maximum."""
+        out_shape = self._out(X.shape[1:-1])
+        tiles = self._tiles(X, out_shape)
+        offsets = list(self._offsets())
+        out = np.array(tiles[self._offset_slice(offsets[0])])
+        for offset in offsets[1:]:
+            np.maximum(out, tiles[self._offset_slice(offset)], out=out)
+        if training:
+            # Which offset held the maximum (the first, on ties, as in PyTorch), in
+            # uint8 arithmetic: boolean-mask assignment took ten times longer.
+            found = tiles[self._offset_slice(offsets[0])] == out
+            which = np.zeros(out.shape, dtype=np.uint8)
+            for index, offset in enumerate(offsets[1:], start=1):
+                here = tiles[self._offset_slice(offset)] == out
+                which += (here & ~found).view(np.uint8) * np.uint8(index)
+                found |= here
+            self._which, self._input_shape = which, X.shape
+        return out
 
     def backward(self, dY, need_input_grad=True):
         if not need_input_grad:
             return None
         dX = self._buffer("dX", self._input_shape, dY.dtype)
-        dX[...] = 0
         out = dY.shape[1:-1]
+        if self._which is not None:
+            dX[...] = 0
+            tiles = self._tiles(dX, out)
+            for index, offset in enumerate(self._offsets()):
+                np.multiply(dY, self._which == index, out=tiles[self._offset_slice(offset)])
+            return dX
+        dX[...] = 0
         for index, offset in enumerate(self._offsets()):
             dX[self._where(offset, out)] += np.where(self._argmax == index, dY, 0)
         return dX

@@ -23,7 +23,7 @@ class BatchSampler:
         self.order = np.arange(X.shape[0])
         self.dense = not sp.issparse(X)
         if self.dense and shuffle:
-            self.X_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+            self.X_buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype)
             self.Y_buffer = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
 
     def epoch(self):

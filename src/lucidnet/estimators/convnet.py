@@ -1,0 +1,399 @@
+"""Convolutional networks as scikit-learn estimators: ``ConvNetClassifier``, ``ConvNetRegressor``.
+
+The same training as the MLPs (:mod:`~lucidnet.estimators.base`: solvers
+'sgd' and 'adam', early stopping, ``partial_fit``, ``class_weight``,
+``dropout``, validation data, the progress bar, the divergence error), with
+a network of convolutions in front::
+
+    [Conv -> (BatchNormalization) -> activation -> (MaxPool)] per conv layer
+    -> Flatten -> [Dense -> (BatchNormalization) -> activation -> (Dropout)]
+    per hidden layer -> Dense output
+
+Images and signals are channels-last (see :mod:`lucidnet.engine.conv`).
+``X`` may come as the usual 2-D table, one row per sample, which
+``input_shape`` folds into images or signals, or already shaped.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+
+from ..engine.conv import Conv1D, Conv2D, spatial_tuple
+from ..engine.layers import Activation, Dense, Dropout
+from ..engine.network import Sequential
+from ..engine.normalization import BatchNormalization
+from ..engine.pooling import Flatten, MaxPool1D, MaxPool2D
+from .base import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS, BaseNetworkEstimator
+from .targets import ClassifierTargets, RegressorTargets
+
+__all__ = ["BaseConvNet", "ConvNetClassifier", "ConvNetRegressor"]
+
+CONV_PARAMETERS = """
+    conv_layers : tuple of int, default=(32, 64)
+        Filters of each convolutional layer, in order; ``()`` for none.
+    kernel_size : int, tuple or list, default=3
+        Window of every convolution: an int, a tuple with one int per spatial
+        axis, or a list with one of those per convolutional layer.
+    strides : int, tuple or list, default=1
+        Likewise, the step between windows.
+    padding : 'same', 'valid', int or list, default='same'
+        'same' keeps the size (before pooling), 'valid' uses whole windows only.
+    pool_size : int, tuple, None or list, default=2
+        2x2 (or 2) max pooling after each convolution; None for none. A pool is
+        narrowed along any axis shorter than it, and left out where the input
+        is a single position already.
+    batch_norm : bool, default=False
+        Batch normalization after each convolution and hidden dense layer.
+    hidden_layer_sizes : tuple of int, default=(128,)
+        Dense layers after the convolutions; ``()`` for none.
+    activation : str or list of str, default='relu'
+        Activation after each convolution and hidden dense layer: one for all,
+        or a list (convolutions first).
+    input_shape : tuple or None, default=None
+        The spatial shape of one sample: ``(length,)`` for signals,
+        ``(height, width)`` for images, optionally with channels last,
+        ``(height, width, channels)``. Without channels, they are what is left:
+        ``n_features / prod(input_shape)`` of a 2-D ``X`` (each position's
+        channels next to each other), or the last axis of an ``X`` shaped
+        ``(n_samples, *input_shape, channels)``. None: a 2-D ``X`` is a
+        one-channel signal of ``n_features`` steps; ``(n, h, w)`` or ``(n, h,
+        w, c)`` arrays are images.
+    solver : {'sgd', 'adam'}, default='adam'"""
+
+CONV_ATTRIBUTES = """    input_shape_ : tuple of int
+        One sample's shape as the network takes it: ``(*spatial, channels)``.
+"""
+_PARAMETERS = CONV_PARAMETERS + TRAINING_PARAMETERS
+_ATTRIBUTES = TRAINING_ATTRIBUTES + CONV_ATTRIBUTES
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+class BaseConvNet(BaseNetworkEstimator):
+    """What the convolutional estimators share; use :class:`ConvNetClassifier`
+    or :class:`ConvNetRegressor`."""
+
+    _parameter_constraints: dict = {
+        **BaseNetworkEstimator._parameter_constraints,
+        "conv_layers": ["array-like"],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "strides": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "padding": [
+            StrOptions({"same", "valid"}),
+            Interval(Integral, 0, None, closed="left"),
+            list,
+        ],  # fmt: skip
+        "pool_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
+        "batch_norm": ["boolean"],
+        "hidden_layer_sizes": ["array-like"],
+        "input_shape": [tuple, list, None],
+    }
+
+    # ------------------------------------------------------------- the input
+    def _sample_shape(self, X):
+        """``(X as a 2-D array or sparse matrix, one sample's shape as given)``."""
+        if not hasattr(X, "shape") and not hasattr(X, "__array__"):
+            X = np.asarray(X)
+        if getattr(X, "ndim", 2) > 2:
+            return np.asarray(X).reshape(X.shape[0], -1), tuple(X.shape[1:])
+        return X, None
+
+    def _resolve_input_shape(self, n_features, given) -> tuple[int, ...]:
+        """``(*spatial, channels)`` from the parameter, the shape ``X`` came in and its width."""
+        shape = self.input_shape
+        if shape is None:
+            if given is None:
+                return (n_features, 1)
+            return given if len(given) == 3 else (*given, 1)
+        shape = tuple(shape)
+        if not 1 <= len(shape) <= 3 or not all(_is_int(s) and s >= 1 for s in shape):
+            raise ValueError(
+                f"input_shape must be (length,), (height, width) or (height, width, "
+                f"channels) of positive ints, got {self.input_shape!r}"
+            )
+        if len(shape) == 3:
+            resolved = shape
+        else:
+            channels, left = divmod(n_features, math.prod(shape))
+            if left or not channels:
+                raise ValueError(
+                    f"X has {n_features} features per sample, which input_shape={shape} "
+                    f"does not divide into channels (a multiple of {math.prod(shape)} is needed)"
+                )
+            resolved = (*shape, channels)
+        if math.prod(resolved) != n_features:
+            raise ValueError(
+                f"input_shape={shape} makes {math.prod(resolved)} values per sample, but X "
+                f"has {n_features}"
+            )
+        if given is not None and given not in (resolved, resolved[:-1]):
+            raise ValueError(f"X has samples of shape {given}, but input_shape says {resolved}")
+        return resolved
+
+    def _validate_X_y(self, X, y, first_pass, **kwargs):
+        X, given = self._sample_shape(X)
+        X, y = super()._validate_X_y(X, y, first_pass, **kwargs)
+        if first_pass:
+            self.input_shape_ = self._resolve_input_shape(X.shape[1], given)
+        self._check_given_shape(given)
+        return self._shape_input(X), y
+
+    def _validated_X(self, X):
+        X, given = self._sample_shape(X)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        self._check_given_shape(given)
+        return self._shape_input(X)
+
+    def _check_given_shape(self, given):
+        if given is not None and given not in (self.input_shape_, self.input_shape_[:-1]):
+            raise ValueError(
+                f"X has samples of shape {given}, but this {type(self).__name__} was fitted on "
+                f"samples of shape {self.input_shape_}"
+            )
+
+    def _shape_input(self, X):
+        if hasattr(X, "toarray"):
+            X = X.toarray()
+        return X.reshape(X.shape[0], *self.input_shape_)
+
+    # ----------------------------------------------------------- the network
+    def _conv_settings(self, n_conv, n_spatial) -> list[dict]:
+        """One dict of Conv/pool settings per convolutional layer."""
+
+        def axes(name, value):
+            return spatial_tuple(value, n_spatial, name)
+
+        def valid_axes(name):
+            def check(v):
+                axes(name, v)  # raises with the parameter's name
+                return True
+
+            return check
+
+        kernels = self._per_layer("kernel_size", self.kernel_size, n_conv,
+                                  valid_axes("kernel_size"), "convolutional layers")  # fmt: skip
+        strides = self._per_layer("strides", self.strides, n_conv, valid_axes("strides"),
+                                  "convolutional layers")  # fmt: skip
+        paddings = self._per_layer(
+            "padding", self.padding, n_conv,
+            lambda p: p in ("same", "valid") or (_is_int(p) and p >= 0), "convolutional layers",
+        )  # fmt: skip
+        pools = self._per_layer(
+            "pool_size", self.pool_size, n_conv,
+            lambda p: p is None or bool(axes("pool_size", p)), "convolutional layers",
+        )  # fmt: skip
+        return [
+            dict(
+                kernel_size=axes("kernel_size", k),
+                strides=axes("strides", s),
+                padding=p,
+                pool=None if q is None else axes("pool_size", q),
+            )  # fmt: skip
+            for k, s, p, q in zip(kernels, strides, paddings, pools)
+        ]
+
+    def _layer_sizes(self, name, value) -> list[int]:
+        sizes = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
+        if not all(_is_int(s) and s >= 1 for s in sizes):
+            raise ValueError(f"{name} must be positive ints, got {value!r}")
+        return [int(s) for s in sizes]
+
+    def _build_network(self, input_shape, n_outputs, dtype, rng):
+        filters = self._layer_sizes("conv_layers", self.conv_layers)
+        hidden = self._layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
+        n_spatial = len(input_shape) - 1
+        activations = self._per_layer(
+            "activation", self.activation, len(filters) + len(hidden),
+            lambda a: isinstance(a, str), "convolutional and hidden layers",
+        )  # fmt: skip
+        rates = self._dropout_rates(len(hidden))
+        conv, pool = (Conv2D, MaxPool2D) if n_spatial == 2 else (Conv1D, MaxPool1D)
+        layers, shape = [], tuple(input_shape)
+
+        def add(layer):
+            nonlocal shape
+            shape = layer.output_shape(shape)
+            layers.append(layer)
+
+        for n_filters, settings, activation in zip(
+            filters, self._conv_settings(len(filters), n_spatial), activations
+        ):
+            add(conv(shape[-1], n_filters, settings["kernel_size"], strides=settings["strides"],
+                     padding=settings["padding"], rng=rng, dtype=dtype))  # fmt: skip
+            if self.batch_norm:
+                add(BatchNormalization(n_filters, dtype=dtype))
+            add(Activation(activation))
+            if settings["pool"] is not None:
+                narrowed = tuple(min(p, size) for p, size in zip(settings["pool"], shape[:-1]))
+                if math.prod(narrowed) > 1:
+                    add(pool(narrowed))
+        if len(shape) > 1:
+            add(Flatten())
+        for size, activation, rate in zip(hidden, activations[len(filters) :], rates):
+            add(Dense(shape[0], size, init="he_uniform", rng=rng, dtype=dtype))
+            if self.batch_norm:
+                add(BatchNormalization(size, dtype=dtype))
+            add(Activation(activation))
+            if rate:
+                seed = rng.randint(np.iinfo(np.int32).max)
+                add(Dropout(rate, rng=np.random.default_rng(seed)))
+        add(Dense(shape[0], n_outputs, init="glorot_uniform", rng=rng, dtype=dtype))
+        return Sequential(layers)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # accepted, and made dense for the convolutions
+        return tags
+
+
+def _store(estimator, parameters: dict) -> None:
+    """What an ``__init__`` does: keep every parameter as given, nothing else."""
+    for name, value in parameters.items():
+        if name != "self":
+            setattr(estimator, name, value)
+
+
+class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
+    __doc__ = f"""Convolutional neural network classifier for images and signals.
+
+    Minimizes the cross-entropy (softmax for multiclass, logistic for binary
+    and multilabel targets) with SGD or Adam, as :class:`MLPClassifier` does,
+    with convolutions and pooling in front of the dense layers.
+
+    Parameters
+    ----------{_PARAMETERS}    class_weight : dict, 'balanced' or None, default=None
+        Weights per class, multiplied into ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,) or list of such for multilabel{_ATTRIBUTES}
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from lucidnet import ConvNetClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = ConvNetClassifier(input_shape=(8, 8), max_iter=5, random_state=0)
+    >>> clf.fit(X[:500] / 16, y[:500]).input_shape_
+    (8, 8, 1)
+    >>> clf.predict_proba(X[:2] / 16).shape
+    (2, 10)
+    """
+
+    _parameter_constraints = {
+        **BaseConvNet._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        conv_layers=(32, 64),
+        kernel_size=3,
+        *,
+        strides=1,
+        padding="same",
+        pool_size=2,
+        batch_norm=False,
+        hidden_layer_sizes=(128,),
+        activation="relu",
+        input_shape=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        class_weight=None,
+        progress_bar=False,
+    ):
+        _store(self, locals())
+
+
+class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
+    __doc__ = f"""Convolutional neural network regressor for images and signals.
+
+    Minimizes half the squared error (identity output) or the Poisson
+    deviance (``exp`` output) with SGD or Adam, as :class:`MLPRegressor`
+    does, with convolutions and pooling in front of the dense layers.
+
+    Parameters
+    ----------
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'{_PARAMETERS}
+    Attributes
+    ----------{_ATTRIBUTES}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet import ConvNetRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 40))  # 200 signals of 40 steps
+    >>> y = X[:, 10:20].mean(axis=1)
+    >>> reg = ConvNetRegressor(conv_layers=(8,), max_iter=20, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints = {
+        **BaseConvNet._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        conv_layers=(32, 64),
+        kernel_size=3,
+        *,
+        strides=1,
+        padding="same",
+        pool_size=2,
+        batch_norm=False,
+        hidden_layer_sizes=(128,),
+        activation="relu",
+        input_shape=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        progress_bar=False,
+    ):
+        _store(self, locals())
