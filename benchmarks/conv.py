@@ -31,7 +31,7 @@ unset_openblas_overrides()
 
 import numpy as np  # noqa: E402
 from _common import describe_machine, markdown_table  # noqa: E402
-from _peers import torch_available  # noqa: E402
+from _peers import torch_adam_epoch, torch_available  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
@@ -107,16 +107,7 @@ def torch_epoch(X_nchw, y, padding, seed):
         nn.Conv2d(32, 64, 3, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * after * after, 128), nn.ReLU(), nn.Linear(128, 10),
     )  # fmt: skip
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    X_t, y_t = torch.from_numpy(X_nchw), torch.from_numpy(y)
-    order = torch.randperm(X_nchw.shape[0])
-    for row in range(0, X_nchw.shape[0], BATCH):
-        idx = order[row : row + BATCH]
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(X_t[idx]), y_t[idx])
-        loss.backward()
-        optimizer.step()
+    torch_adam_epoch(model, X_nchw, y, BATCH)
     return time.perf_counter() - start
 
 
