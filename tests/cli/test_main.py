@@ -41,3 +41,13 @@ def test_python_dash_m_runs():
         [sys.executable, "-m", "lucidnet", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("lucidnet ")
+
+
+def test_demo_conv_prints_both_models_and_draws_filters_and_mistakes(capsys, tmp_path):
+    plot = tmp_path / "conv.png"
+    assert main(["demo", "conv", "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    assert "Confusion matrix" in out and "MLPClassifier()" in out
+    cnn_line = next(line for line in out.splitlines() if line.startswith("ConvNetClassifier("))
+    assert float(cnn_line.split()[2]) > 0.97
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

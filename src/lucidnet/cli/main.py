@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lucidnet {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="run one of the classic post's demos")
+    demo = commands.add_parser("demo", help="run one of the demos (the post's, and a CNN)")
     demos = demo.add_subparsers(dest="demo", required=True)
     xor = demos.add_parser("xor", help="a [2, 2, 1] tanh network learns XOR")
     xor.add_argument("--random-state", type=_random_state, default=0)
@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--learning-rate", type=_positive_float, default=None, help="default 0.02 (see the README)"
     )
     digits.add_argument("--hidden", type=_positive_int, default=100, help="hidden units")
+    conv = demos.add_parser("conv", help="a convolutional network on the 8x8 digits, beside an MLP")
+    conv.add_argument("--random-state", type=_random_state, default=0)
+    conv.add_argument("--plot", metavar="PNG", help="the first layer's filters and the mistakes")
     _add_data_commands(commands)
     return parser
 
@@ -195,12 +198,28 @@ def _run(args) -> int:
         if args.demo == "xor":
             solved = demos.xor_demo(args.random_state, args.learning_rate, args.epochs)
             return 0 if solved else 1
+        if args.demo == "conv":
+            return _conv_demo(args, demos)
         learning_rate = args.learning_rate or demos.DIGITS_LEARNING_RATE
         demos.digits_demo(args.random_state, args.epochs, learning_rate, args.hidden)
         return 0
     from . import commands
 
     return getattr(commands, args.command)(args)
+
+
+def _conv_demo(args, demos) -> int:
+    from .output_paths import check_outputs
+    from .plotting import INSTALL_HINT, matplotlib_available
+
+    plot = args.plot
+    if plot:
+        check_outputs({"--plot": plot}, {})
+        if not matplotlib_available():
+            print(INSTALL_HINT, file=sys.stderr)
+            plot = None
+    demos.conv_demo(args.random_state, plot)
+    return 0
 
 
 if __name__ == "__main__":

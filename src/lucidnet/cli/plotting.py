@@ -89,3 +89,34 @@ def _predicted_vs_true(axes, y_true, y_pred) -> None:
     axes.set_ylabel("predicted value")
     axes.set_title("Predicted against true")
     axes.legend(loc="upper left")
+
+
+def save_conv_figure(path, kernels, wrong_images, true_labels, predicted_labels) -> None:
+    """One PNG: a convolution's filters (kernels of shape (kh, kw, 1, filters))
+    as small images, and the test images a model got wrong, titled
+    'true -> predicted'."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    filters = kernels[:, :, 0, :]
+    n_filters, n_wrong = filters.shape[-1], min(len(wrong_images), 24)
+    columns = 8
+    filter_rows, wrong_rows = -(-n_filters // columns), max(-(-n_wrong // columns), 1)
+    figure = Figure(figsize=(columns * 1.2, (filter_rows + wrong_rows) * 1.3 + 0.8),
+                    layout="constrained")  # fmt: skip
+    FigureCanvasAgg(figure)
+    top, bottom = figure.subfigures(2, 1, height_ratios=[filter_rows, wrong_rows])
+    top.suptitle(f"First convolution's {n_filters} filters (3x3; red negative, blue positive)")
+    for i, axes in enumerate(top.subplots(filter_rows, columns).ravel()):
+        axes.set_axis_off()
+        if i < n_filters:
+            limit = np.abs(filters[:, :, i]).max() or 1
+            axes.imshow(filters[:, :, i], cmap="RdBu", vmin=-limit, vmax=limit)
+    bottom.suptitle(f"Test images it got wrong ({len(wrong_images)}; true -> predicted)")
+    for i, axes in enumerate(bottom.subplots(wrong_rows, columns).ravel()):
+        axes.set_axis_off()
+        if i < n_wrong:
+            axes.imshow(wrong_images[i], cmap="gray_r")
+            axes.set_title(f"{true_labels[i]} -> {predicted_labels[i]}", fontsize=9)
+    with atomic_write(path) as file:
+        figure.savefig(file, format="png", dpi=100)
