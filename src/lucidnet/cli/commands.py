@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ..classic import NeuralNetwork
-from ..estimators import MLPClassifier, MLPRegressor
+from ..estimators import ConvNetClassifier, ConvNetRegressor, MLPClassifier, MLPRegressor
 from ..io.atomic import atomic_write
 from ..io.model_file import read_model_file, save
 from . import plotting, reports
@@ -45,6 +45,7 @@ def train(args) -> int:
         raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
+    _check_convolutional(args, frame, chosen)
     target = chosen.frame[args.target]
     if args.task:
         task, reason = args.task, "given with --task"
@@ -53,8 +54,8 @@ def train(args) -> int:
         reason += "; --task to choose"
     y = target_values(target, task, args.data, args.target)
     steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data,
-        target=args.target, task=task, kinds=chosen.kinds, missing=args.missing,
+        chosen.frame, chosen.features, args.data, target=args.target, task=task,
+        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
     )  # fmt: skip
     X = transform(steps, chosen.frame, args.data)
     filled = filled_cells(steps, chosen.frame)
@@ -72,8 +73,7 @@ def train(args) -> int:
     X_train, X_test, y_train, y_test = _split(X, y, task, args)
     model = _estimator(args, task, progress=not args.quiet and sys.stderr.isatty())
     print(
-        f"Training {type(model).__name__}(hidden_layer_sizes={tuple(args.hidden)}, "
-        f"activation={args.activation!r}, solver={args.solver!r}) on {len(X_train)} rows"
+        f"Training {_describe(model)} on {len(X_train)} rows"
         + (f", holding out {len(X_test)}" if X_test is not None else "")
     )
     seconds = _fit(model, X_train, y_train, X_test, y_test, task, args)
@@ -125,9 +125,7 @@ def _split(X, y, task, args):
 
 
 def _estimator(args, task, progress):
-    cls = MLPClassifier if task == "classification" else MLPRegressor
-    return cls(
-        hidden_layer_sizes=tuple(args.hidden),
+    common = dict(
         activation=args.activation,
         solver=args.solver,
         max_iter=args.max_iter,
@@ -136,6 +134,47 @@ def _estimator(args, task, progress):
         random_state=args.random_state,
         progress_bar=progress,
     )
+    if args.conv:
+        cls = ConvNetClassifier if task == "classification" else ConvNetRegressor
+        hidden = (128,) if args.hidden is None else tuple(args.hidden)
+        return cls(conv_layers=tuple(args.conv), hidden_layer_sizes=hidden,
+                   input_shape=args.input_shape, **common)  # fmt: skip
+    cls = MLPClassifier if task == "classification" else MLPRegressor
+    hidden = (100,) if args.hidden is None else tuple(args.hidden)
+    return cls(hidden_layer_sizes=hidden, **common)
+
+
+def _describe(model) -> str:
+    if hasattr(model, "conv_layers"):
+        return (
+            f"{type(model).__name__}(conv_layers={model.conv_layers}, hidden_layer_sizes="
+            f"{model.hidden_layer_sizes}, input_shape={model.input_shape}, "
+            f"solver={model.solver!r})"
+        )
+    return (
+        f"{type(model).__name__}(hidden_layer_sizes={model.hidden_layer_sizes}, "
+        f"activation={model.activation!r}, solver={model.solver!r})"
+    )
+
+
+def _check_convolutional(args, frame, chosen) -> None:
+    """--conv takes numeric columns only, read as images or signals, and needs
+    a stochastic solver; the input shape comes from --input-shape or an
+    .npz file's X."""
+    if not args.conv:
+        if args.input_shape:
+            raise DataError("--input-shape goes with --conv (a convolutional network)")
+        return
+    if args.solver == "lbfgs":
+        raise DataError("--conv needs --solver adam or sgd")
+    text = [c for c in chosen.features if chosen.kinds[c] != "numeric"]
+    if text:
+        raise DataError(
+            f"{args.data}: --conv reads the feature columns as images or signals, but "
+            f"{text[0]!r} holds text: leave it out with --ignore"
+        )
+    if args.input_shape is None and "sample_shape" in frame.attrs:
+        args.input_shape = tuple(frame.attrs["sample_shape"])
 
 
 def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
@@ -167,10 +206,7 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     seconds = time.perf_counter() - start
     if task == "regression":
-        coefs, intercepts = [c.copy() for c in model.coefs_], [b.copy() for b in model.intercepts_]
-        coefs[-1] *= scale
-        intercepts[-1] = intercepts[-1] * scale + center
-        model._set_coefs(coefs, intercepts)
+        model._fold_output_scaling(scale, center)
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             print(f"Note: not converged after --max-iter {args.max_iter}; a larger one may help.")

@@ -153,12 +153,17 @@ def _read_npz(path, pandas):
     if "metadata" in names and "coef_0" in names:
         raise DataError(f"{path}: is a lucidnet model file, not a data file")
     X = arrays.get("X")
-    if X is None or X.ndim != 2 or X.dtype.kind not in "iuf":
+    if X is None or not 2 <= X.ndim <= 4 or X.dtype.kind not in "iuf":
         raise DataError(
-            f"{path}: an .npz data file needs a 2-D numeric array 'X' (and a 1-D 'y'); "
+            f"{path}: an .npz data file needs a numeric array 'X' of shape (n, features), "
+            f"(n, height, width) or (n, height, width, channels) (and a 1-D 'y'); "
             f"it has {', '.join(names) or 'no arrays'}"
         )
+    sample_shape = X.shape[1:]
+    X = X.reshape(len(X), -1)  # images and signals: one column per value, channels last
     frame = pandas.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    if len(sample_shape) > 1:
+        frame.attrs["sample_shape"] = sample_shape
     if "y" in arrays:
         y = arrays["y"]
         if y.ndim != 1 or len(y) != len(X):

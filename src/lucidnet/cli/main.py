@@ -76,6 +76,18 @@ def _layer_sizes(text):
     return sizes
 
 
+def _shape(text):
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        shape = ()
+    if not 1 <= len(shape) <= 3 or min(shape) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected 1 to 3 positive sizes separated by commas (like 8,8), got {text!r}"
+        )
+    return shape
+
+
 def _add_data_commands(commands) -> None:
     train = commands.add_parser(
         "train", help="train a network on a CSV or .npz file and save it to a model file"
@@ -89,7 +101,24 @@ def _add_data_commands(commands) -> None:
         help="default: inferred (text or a few distinct integers mean classification)",
     )
     train.add_argument(
-        "--hidden", type=_layer_sizes, default=[100], help="default 100; e.g. 100,50"
+        "--hidden",
+        type=_layer_sizes,
+        default=None,
+        help="dense layer sizes, e.g. 100,50 (default 100; 128 after --conv)",
+    )
+    train.add_argument(
+        "--conv",
+        type=_layer_sizes,
+        metavar="FILTERS",
+        help="a convolutional network: filters per convolution, e.g. 32,64 (each 3x3, "
+        "then 2x2 max pooling)",
+    )
+    train.add_argument(
+        "--input-shape",
+        type=_shape,
+        metavar="SHAPE",
+        help="with --conv: the shape of one row's values, e.g. 8,8 for 8x8 images or 40 "
+        "for signals of 40 steps (default: from an .npz file's X, else one signal per row)",
     )
     train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu")
     train.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")

@@ -31,12 +31,18 @@ MANY_CATEGORIES = 20  # beyond this, an unseen value hints at an ID or a date co
 COLUMNS_SHOWN = 8
 
 
-def fit_preprocessing(frame, columns, path, *, target, task, kinds, missing="error") -> dict:
+def fit_preprocessing(
+    frame, columns, path, *, target, task, kinds, missing="error", scale_together=False
+) -> dict:
     """Learn the steps for ``columns`` of ``frame``; returns plain data.
 
     ``kinds`` maps each column to ``"numeric"`` or ``"text"``; ``missing`` is
     the ``--missing`` strategy: with ``"impute"`` the fill values are learned
     (and the other strategies leave no missing cell to learn from).
+    ``scale_together`` standardizes all numeric columns by one mean and one
+    scale, those of all their values: the pixels of an image or the steps of
+    a signal keep their relations, which a convolution looks at (scaling each
+    column on its own would change every picture).
     """
     from sklearn.impute import SimpleImputer
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -58,9 +64,12 @@ def fit_preprocessing(frame, columns, path, *, target, task, kinds, missing="err
             imputer = SimpleImputer(strategy="median").fit(values)
             fills["numeric"] = imputer.statistics_.tolist()
             values = imputer.transform(values)
+        if scale_together:
+            values = values.reshape(-1, 1)
         scaler = StandardScaler().fit(values)
-        steps["numeric"]["mean"] = scaler.mean_.tolist()
-        steps["numeric"]["scale"] = scaler.scale_.tolist()
+        repeat = len(numeric) if scale_together else 1
+        steps["numeric"]["mean"] = scaler.mean_.tolist() * repeat
+        steps["numeric"]["scale"] = scaler.scale_.tolist() * repeat
     if text:
         cells = frame[text]
         if missing == "impute":

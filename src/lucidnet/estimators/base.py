@@ -223,6 +223,13 @@ class BaseNetworkEstimator(BaseEstimator):
         total = sum(float(np.sum(a)) for a in self._network.state_arrays())
         return math.isfinite(total)
 
+    def _fold_output_scaling(self, scale, center) -> None:
+        """Make the network predict ``raw * scale + center``: a model trained on a
+        standardized target then predicts in the target's own units."""
+        output = self._network.layers[-1]  # every estimator's network ends in a Dense layer
+        output.W.value[...] *= scale
+        output.b.value[...] = output.b.value * scale + center
+
     def _shape_input(self, X):
         """The validated 2-D ``X`` as the network takes it (a hook: convolutional
         networks reshape rows into images or signals)."""
