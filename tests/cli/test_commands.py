@@ -403,3 +403,13 @@ def test_a_real_process_exits_2_with_one_line(trained, files, tmp_path):
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == f"lucidnet predict: error: {absent}: no such file\n"
+
+
+def test_info_on_an_lbfgs_model_which_has_no_loss_curve(files, tmp_path, capsys):
+    model = tmp_path / "lbfgs.npz"
+    status, _, err = run(capsys, "train", files / "iris.csv", "--target", "species", "--out", model,
+                         "--solver", "lbfgs", *FAST)  # fmt: skip
+    assert status == 0, err
+    status, out, err = run(capsys, "info", model)
+    assert status == 0, err
+    assert "L-BFGS iterations:" in out and "Final training loss:" in out

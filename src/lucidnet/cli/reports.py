@@ -63,7 +63,7 @@ def describe_model(loaded) -> str:
         f"  file format {FORMAT_NAME} version {metadata['format_version']}, written by "
         f"lucidnet {metadata.get('lucidnet_version', '?')}",
         "",
-        architecture_table(metadata["architecture"]),
+        architecture_table(model),
         "",
         *training_lines(model),
     ]
@@ -75,22 +75,55 @@ def describe_model(loaded) -> str:
     return "\n".join(lines)
 
 
-def architecture_table(architecture) -> str:
-    sizes, activations = architecture["layer_sizes"], architecture["activations"]
-    dropout = architecture.get("dropout", [])
-    rows = [["input", f"(n, {sizes[0]})", 0, ""]]
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        last = i == len(sizes) - 2
-        name = "output" if last else f"hidden {i + 1}"
-        rows.append([name, f"(n, {n_out})", n_in * n_out + n_out, activations[i]])
-        if not last and i < len(dropout) and dropout[i]:
-            rows.append([f"dropout {dropout[i]:g}", f"(n, {n_out})", 0, ""])
-    total = sum(row[2] for row in rows)
-    rows.append(["total", "", total, ""])
+def architecture_table(model) -> str:
+    """One row per layer that computes (Dense, convolution, pooling, ...), with
+    its output shape and parameter count; an activation joins the row of the
+    layer before it."""
+    network = model.network if isinstance(model, NeuralNetwork) else model._network
+    shape = tuple(getattr(model, "input_shape_", None) or (network.layers[0].n_in,))
+    rows = [["input", _shape(shape), 0, ""]]
+    dense_total = sum(type(layer).__name__ == "Dense" for layer in network.layers)
+    n_dense = 0
+    for layer in network.layers:
+        shape = layer.output_shape(shape)
+        kind = type(layer).__name__
+        if kind == "Activation":
+            rows[-1][3] = layer.name
+            continue
+        if kind == "Dense":
+            n_dense += 1
+            name = "output" if n_dense == dense_total else f"dense {n_dense}"
+            if not hasattr(model, "input_shape_"):  # an MLP: scikit-learn's words
+                name = "output" if n_dense == dense_total else f"hidden {n_dense}"
+        else:
+            name = _layer_name(layer)
+        count = sum(p.value.size for p in layer.parameters())
+        rows.append([name, _shape(shape), count, ""])
+    if getattr(model, "out_activation_", None):  # an estimator's network ends in raw outputs
+        rows[-1][3] = model.out_activation_
+    rows.append(["total", "", sum(row[2] for row in rows), ""])
     header = ["layer", "output shape", "parameters", "activation"]
     return table(
         [[f"{c:,}" if isinstance(c, int) else c for c in row] for row in rows], header, (2,)
     )
+
+
+def _shape(shape) -> str:
+    return "(n, " + ", ".join(map(str, shape)) + ")"
+
+
+def _layer_name(layer) -> str:
+    kind = type(layer).__name__
+    if kind in ("Conv1D", "Conv2D"):
+        kernel = "x".join(map(str, layer.kernel_size))
+        extra = "" if set(layer.strides) == {1} else f" stride {'x'.join(map(str, layer.strides))}"
+        return f"{kind.lower()} {kernel}{extra}"
+    if kind.startswith(("MaxPool", "AvgPool")):
+        return f"{kind[:3].lower()} pool {'x'.join(map(str, layer.pool_size))}"
+    if kind == "Dropout":
+        return f"dropout {layer.rate:g}"
+    names = {"BatchNormalization": "batch norm", "Flatten": "flatten"}
+    return names.get(kind, kind.lower())
 
 
 def training_lines(model) -> list[str]:
@@ -118,10 +151,12 @@ def training_lines(model) -> list[str]:
         else f"L-BFGS iterations: {model.n_iter_}"
     )
     lines.append(f"{done}; samples seen: {model.t_:,}" if model.t_ else done)
-    if model.loss_curve_:
-        lines.append(f"Final training loss: {model.loss_curve_[-1]:.5g}")
-    if model.best_validation_score_ is not None:
-        lines.append(f"Best validation score: {model.best_validation_score_:.4f}")
+    loss = getattr(model, "loss_", None)  # L-BFGS fits have no loss curve, as in scikit-learn
+    if loss is not None:
+        lines.append(f"Final training loss: {loss:.5g}")
+    best = getattr(model, "best_validation_score_", None)
+    if best is not None:
+        lines.append(f"Best validation score: {best:.4f}")
     return lines
 
 
