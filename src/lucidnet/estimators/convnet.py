@@ -29,7 +29,12 @@ from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
 from ..engine.normalization import BatchNormalization
 from ..engine.pooling import Flatten, MaxPool1D, MaxPool2D
-from .base import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS, BaseNetworkEstimator
+from .base import (
+    HIDDEN_ACTIVATIONS,
+    TRAINING_ATTRIBUTES,
+    TRAINING_PARAMETERS,
+    BaseNetworkEstimator,
+)
 from .targets import ClassifierTargets, RegressorTargets
 
 __all__ = ["BaseConvNet", "ConvNetClassifier", "ConvNetRegressor"]
@@ -206,46 +211,66 @@ class BaseConvNet(BaseNetworkEstimator):
             raise ValueError(f"{name} must be positive ints, got {value!r}")
         return [int(s) for s in sizes]
 
-    def _build_network(self, input_shape, n_outputs, dtype, rng):
+    def _build_network(self, input_shape, n_outputs, dtype, rng, expect=None):
+        """The layers for one sample of ``input_shape`` (channels last).
+
+        ``expect(index, kind, shapes)``, when given, sees the array shapes of
+        each layer with weights before the layer is made: a model file checks
+        them against the arrays it holds, so that nothing is allocated that
+        the file does not justify.
+        """
         filters = self._layer_sizes("conv_layers", self.conv_layers)
         hidden = self._layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
         n_spatial = len(input_shape) - 1
         activations = self._per_layer(
             "activation", self.activation, len(filters) + len(hidden),
-            lambda a: isinstance(a, str), "convolutional and hidden layers",
+            lambda a: a in HIDDEN_ACTIVATIONS, "convolutional and hidden layers",
         )  # fmt: skip
         rates = self._dropout_rates(len(hidden))
         conv, pool = (Conv2D, MaxPool2D) if n_spatial == 2 else (Conv1D, MaxPool1D)
         layers, shape = [], tuple(input_shape)
 
-        def add(layer):
+        def add(make, *args, shapes=None, **kwargs):
             nonlocal shape
+            if expect is not None and shapes is not None:
+                expect(len(layers), shapes)
+            layer = make(*args, **kwargs)
             shape = layer.output_shape(shape)
             layers.append(layer)
+
+        def normalization(n):
+            names = ("gamma", "beta", "running_mean", "running_var")
+            add(BatchNormalization, n, dtype=dtype, shapes=dict.fromkeys(names, (n,)))
 
         for n_filters, settings, activation in zip(
             filters, self._conv_settings(len(filters), n_spatial), activations
         ):
-            add(conv(shape[-1], n_filters, settings["kernel_size"], strides=settings["strides"],
-                     padding=settings["padding"], rng=rng, dtype=dtype))  # fmt: skip
+            kernel, n_in = settings["kernel_size"], shape[-1]
+            add(conv, n_in, n_filters, kernel, strides=settings["strides"],
+                padding=settings["padding"], rng=rng, dtype=dtype,
+                shapes={"W": (*kernel, n_in, n_filters), "b": (n_filters,)})  # fmt: skip
             if self.batch_norm:
-                add(BatchNormalization(n_filters, dtype=dtype))
-            add(Activation(activation))
+                normalization(n_filters)
+            add(Activation, activation)
             if settings["pool"] is not None:
                 narrowed = tuple(min(p, size) for p, size in zip(settings["pool"], shape[:-1]))
                 if math.prod(narrowed) > 1:
-                    add(pool(narrowed))
+                    add(pool, narrowed)
         if len(shape) > 1:
-            add(Flatten())
-        for size, activation, rate in zip(hidden, activations[len(filters) :], rates):
-            add(Dense(shape[0], size, init="he_uniform", rng=rng, dtype=dtype))
+            add(Flatten)
+        sizes = [*hidden, n_outputs]
+        for i, size in enumerate(sizes):
+            n_in, last = shape[0], i == len(hidden)
+            add(Dense, n_in, size, init="glorot_uniform" if last else "he_uniform", rng=rng,
+                dtype=dtype, shapes={"W": (n_in, size), "b": (size,)})  # fmt: skip
+            if last:
+                break
             if self.batch_norm:
-                add(BatchNormalization(size, dtype=dtype))
-            add(Activation(activation))
-            if rate:
+                normalization(size)
+            add(Activation, activations[len(filters) + i])
+            if rates[i]:
                 seed = rng.randint(np.iinfo(np.int32).max)
-                add(Dropout(rate, rng=np.random.default_rng(seed)))
-        add(Dense(shape[0], n_outputs, init="glorot_uniform", rng=rng, dtype=dtype))
+                add(Dropout, rates[i], rng=np.random.default_rng(seed))
         return Sequential(layers)
 
     def __sklearn_tags__(self):
