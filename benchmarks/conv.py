@@ -1,11 +1,14 @@
 """Convolutional networks: accuracy on the digits, and training speed against PyTorch.
 
-    python benchmarks/conv.py [--rounds 5] [--cases accuracy,speed]
+    python benchmarks/conv.py [--rounds 5] [--cases accuracy,signals,speed]
 
 accuracy: scikit-learn's 8x8 digits (X / 16), the 5 stratified 75/25 splits
 of parity.py; ``ConvNetClassifier(input_shape=(8, 8))`` with its defaults
 beside ``MLPClassifier`` with its defaults, on the same splits and seeds.
 Median test accuracy and fit time.
+
+signals: the same comparison on 1-D signals, Saito's cylinder-bell-funnel
+set (600 signals of 128 steps, 3 classes; ``input_shape`` left None).
 
 speed: one epoch of training, float32, batch 128, Adam, on synthetic data,
 lucidnet and PyTorch CPU with the same layers, side by side in rounds (each
@@ -45,9 +48,31 @@ NETWORKS = {
 N_SPEED, BATCH = 10_000, 128
 
 
-def accuracy_rows(splits):
-    X, y = load_digits(return_X_y=True)
-    X = X / 16
+def cylinder_bell_funnel(n=600, length=128, seed=0):
+    """Saito's synthetic 1-D classification set (1994): a plateau, a rising ramp
+    or a falling ramp of random start, length and height, in unit noise."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(3, size=n)
+    t = np.arange(length)
+    a = rng.uniform(16, 32, size=(n, 1))
+    b = a + rng.uniform(32, 96, size=(n, 1))
+    inside = (a <= t) & (t <= b)
+    shape = np.select(
+        [y[:, None] == 0, y[:, None] == 1],
+        [np.ones_like(t * a), (t - a) / (b - a)],
+        (b - t) / (b - a),
+    )
+    X = (6 + rng.standard_normal((n, 1))) * inside * shape + rng.standard_normal((n, length))
+    return X, y
+
+
+def accuracy_rows(splits, data):
+    if data == "digits":
+        X, y = load_digits(return_X_y=True)
+        X, input_shape = X / 16, (8, 8)
+    else:
+        X, y = cylinder_bell_funnel()
+        input_shape = None  # one-channel signals of 128 steps
     results = {"ConvNetClassifier (defaults)": [], "MLPClassifier (defaults)": []}
     for seed in range(splits):
         X_train, X_test, y_train, y_test = train_test_split(
@@ -55,7 +80,7 @@ def accuracy_rows(splits):
         )
         models = {
             "ConvNetClassifier (defaults)": lucidnet.ConvNetClassifier(
-                input_shape=(8, 8), random_state=seed
+                input_shape=input_shape, random_state=seed
             ),
             "MLPClassifier (defaults)": lucidnet.MLPClassifier(random_state=seed),
         }
@@ -143,15 +168,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--splits", type=int, default=5)
-    parser.add_argument("--cases", default="accuracy,speed")
+    parser.add_argument("--cases", default="accuracy,signals,speed")
     args = parser.parse_args()
     print(describe_machine())
     warnings.simplefilter("ignore", ConvergenceWarning)
     cases = args.cases.split(",")
+    header = ["model", "median acc %", "min", "max", "median epochs", "median fit s"]
     if "accuracy" in cases:
-        rows = accuracy_rows(args.splits)
+        rows = accuracy_rows(args.splits, "digits")
         print(f"\nDigits 8x8 (X / 16), {args.splits} stratified 75/25 splits:")
-        header = ["model", "median acc %", "min", "max", "median epochs", "median fit s"]
+        print(markdown_table(header, rows))
+    if "signals" in cases:
+        rows = accuracy_rows(args.splits, "signals")
+        print(f"\nCylinder-bell-funnel signals (600 x 128 steps), {args.splits} 75/25 splits:")
         print(markdown_table(header, rows))
     if "speed" in cases:
         rows = speed_rows(args.rounds)
