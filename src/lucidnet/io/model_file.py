@@ -28,6 +28,7 @@ from .._version import __version__
 from ..exceptions import ModelFileError
 from .atomic import atomic_write
 from .codec import MODEL_CLASSES, array_names, decode_model, encode_model
+from .json_values import MAX_NESTING, nesting_depth
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "LoadedModel", "load", "read_model_file", "save"]
 
@@ -97,10 +98,18 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
         **metadata,
         "preprocessing": preprocessing,
     }
+    too_deep = TypeError(
+        f"cannot store the model's metadata: it nests lists and dicts more than "
+        f"{MAX_NESTING} levels deep, which load refuses"
+    )
     try:
         text = json.dumps(metadata, allow_nan=True)
+    except RecursionError:
+        raise too_deep from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"cannot store the model's metadata as JSON: {exc}") from None
+    if nesting_depth(text) > MAX_NESTING:
+        raise too_deep
     entries = {METADATA_ENTRY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8)}
     entries.update(arrays)
     # Writing to an open file (not a name) keeps np.savez from adding ".npz".
@@ -150,9 +159,21 @@ def _read_metadata(path, npz) -> dict:
     if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > MAX_METADATA_BYTES:
         raise ModelFileError(path, "its metadata entry is not UTF-8 JSON bytes")
     try:
-        metadata = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(path, f"its metadata is not valid JSON ({exc})") from None
+        text = raw.tobytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(path, f"its metadata is not UTF-8 text ({exc})") from None
+    # The parser recurses once per level: measure the nesting before parsing.
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ModelFileError(
+            path,
+            f"its metadata nests lists and objects {depth} levels deep; model files use "
+            f"at most {MAX_NESTING}",
+        )
+    try:
+        metadata = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ModelFileError(path, f"its metadata is not valid JSON ({_describe(exc)})") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
         raise ModelFileError(path, f"is not a lucidnet model file (format is not {FORMAT_NAME!r})")
     version = metadata.get("format_version")
