@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
-from lucidnet import MLPClassifier, ModelFileError, load, save
+from lucidnet import MLPClassifier, ModelFileError, NeuralNetwork, load, save
 from lucidnet.io.json_values import MAX_NESTING, from_json, nesting_depth, to_json
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -199,3 +199,149 @@ def test_json_value_converters_bound_their_recursion():
 )
 def test_nesting_depth_counts_structure_only(text, depth):
     assert nesting_depth(text) == depth
+
+
+# ------------------------------------------------ declared sizes and dtypes
+def test_huge_declared_string_dtype_is_refused_before_reading(iris_model_file, tmp_path):
+    metadata = metadata_of(iris_model_file)
+    metadata["classes"].update(dtype="<U500000000", values=["a", "b", "c"])
+    path = write_entries(tmp_path / "wide.npz", entries_of(iris_model_file), metadata)
+    assert path.stat().st_size < 20_000
+    error = quick_and_small(lambda: load(path))
+    assert "<U500000000" in str(error) and "1000 characters" in str(error)
+
+
+def test_huge_array_header_is_refused_before_reading(iris_model_file, tmp_path):
+    members = members_of(iris_model_file)
+    # 50000 x 50000 float64 would be 18.6 GiB; the file is a few kilobytes.
+    members["coef_0.npy"] = npy_header("<f8", (50_000, 50_000)) + bytes(64)
+    path = write_members(tmp_path / "huge-coef.npz", members)
+    error = quick_and_small(lambda: load(path))
+    assert "coef_0 has shape (50000, 50000)" in str(error)
+
+
+def test_array_header_agreeing_with_lying_metadata_is_refused(iris_model_file, tmp_path):
+    metadata = metadata_of(iris_model_file)
+    big = 30_000
+    metadata["params"]["hidden_layer_sizes"] = [big]
+    metadata["architecture"]["layer_sizes"] = [4, big, 3]
+    members = members_of(iris_model_file)
+    members["metadata.npy"] = (
+        npy_header("|u1", (len(json.dumps(metadata)),)) + json.dumps(metadata).encode()
+    )
+    # Headers agree with the metadata, data is missing: 120000 + 720 KB declared.
+    members["coef_0.npy"] = npy_header("<f8", (4, big))
+    members["intercept_0.npy"] = npy_header("<f8", (big,))
+    members["coef_1.npy"] = npy_header("<f8", (big, 3))
+    path = write_members(tmp_path / "lying.npz", members)
+    error = quick_and_small(lambda: load(path))
+    assert "declares" in str(error) and "header describes" in str(error)
+
+
+def test_declared_size_the_archive_cannot_hold_is_refused(iris_model_file, tmp_path):
+    path = tmp_path / "bomb.npz"
+    path.write_bytes(iris_model_file.read_bytes())
+    # The central directory says coef_0 unpacks to 3 GB (offset 24: uncompressed size).
+    patch_central_directory(path, "coef_0.npy", 24, "<I", 3_000_000_000)
+    error = quick_and_small(lambda: load(path))
+    assert "more than the file can hold" in str(error)
+
+
+def test_metadata_entry_declaring_too_many_bytes_is_refused(iris_model_file, tmp_path):
+    members = members_of(iris_model_file)
+    members["metadata.npy"] = npy_header("|u1", (10**10,)) + b"{}"
+    path = write_members(tmp_path / "huge-metadata.npz", members)
+    error = quick_and_small(lambda: load(path))
+    assert "not up to 67108864 bytes of UTF-8 JSON" in str(error)
+
+
+def test_compressed_metadata_bomb_is_refused(iris_model_file, tmp_path):
+    members = members_of(iris_model_file)
+    # 100 MB of spaces deflate to about 100 KB: valid JSON, but over the bound.
+    size = 100 * 2**20
+    members["metadata.npy"] = npy_header("|u1", (size,)) + b" " * size
+    path = tmp_path / "metadata-bomb.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    del members
+    assert path.stat().st_size < 1_000_000
+    quick_and_small(lambda: load(path))
+
+
+def test_single_npy_with_a_huge_header_is_refused_unread(tmp_path):
+    path = tmp_path / "array.npy"
+    path.write_bytes(npy_header("<f8", (10**10,)))
+    error = quick_and_small(lambda: load(path))
+    assert "single .npy array" in str(error)
+
+
+def test_classic_layers_beyond_the_arrays_are_refused_before_allocating(tmp_path):
+    path = tmp_path / "classic.npz"
+    save(NeuralNetwork([2, 3, 1], random_state=0), path)
+    metadata = metadata_of(path)
+    metadata["params"]["layers"] = [2, 10**6, 10**6, 1]  # 7.3 TiB of weights
+    write_entries(path, entries_of(path), metadata)
+    error = quick_and_small(lambda: load(path))
+    assert "layer_sizes [2, 3, 1]" in str(error) and "[2, 1000000, 1000000, 1]" in str(error)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        pytest.param(
+            lambda members: members.update({"metadata": members.pop("metadata.npy")}),
+            "not a NumPy array",
+            id="metadata-not-npy",
+        ),
+        pytest.param(
+            lambda members: members.update({"coef_0": members["coef_0.npy"]}),
+            "twice",
+            id="entry-twice",
+        ),
+        pytest.param(
+            lambda members: members.update(
+                {"coef_0.npy": b"\x93NUMPY\x03\x00" + members["coef_0.npy"][8:]}
+            ),
+            "version",
+            id="npy-version-3",
+        ),
+    ],
+)
+def test_odd_members_are_model_file_errors(iris_model_file, tmp_path, damage, message):
+    members = members_of(iris_model_file)
+    damage(members)
+    path = write_members(tmp_path / "odd.npz", members)
+    with pytest.raises(ModelFileError, match=message):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    "offset, fmt, value, message",
+    [
+        pytest.param(8, "<H", 0x1, "encrypted", id="encrypted"),
+        pytest.param(10, "<H", 12, "compression method 12", id="bzip2"),
+        pytest.param(10, "<H", 99, "compression method 99", id="unknown-method"),
+    ],
+)
+def test_zip_flags_model_files_never_use_are_refused(
+    iris_model_file, tmp_path, offset, fmt, value, message
+):
+    path = tmp_path / "flags.npz"
+    path.write_bytes(iris_model_file.read_bytes())
+    patch_central_directory(path, "coef_0.npy", offset, fmt, value)
+    with pytest.raises(ModelFileError, match=message):
+        load(path)
+
+
+def test_wide_string_classes_are_narrowed_on_save_and_long_labels_refused(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    labels = np.array(["setosa", "versicolor", "virginica"], dtype="U5000")[y]
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0).fit(X, labels)
+    loaded = load(save(clf, tmp_path / "m.npz") or tmp_path / "m.npz")
+    assert loaded.classes_.dtype == np.dtype("U10")
+    assert np.array_equal(loaded.predict(X), clf.predict(X))
+    long_labels = np.array(["a" * 1001, "b"])[y % 2]
+    clf.fit(X, long_labels)
+    with pytest.raises(ValueError, match="1001 characters"):
+        save(clf, tmp_path / "long.npz")

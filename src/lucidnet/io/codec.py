@@ -25,6 +25,7 @@ MODEL_CLASSES["NeuralNetwork"] = NeuralNetwork
 FLOAT_DTYPES = ("float32", "float64")
 CLASS_DTYPE_KINDS = "iubfUO"  # integers, booleans, floats, strings (numpy or Python)
 LABEL_TYPES = ("binary", "multiclass", "multilabel-indicator")
+MAX_LABEL_CHARS = 1000  # the widest string dtype of classes a file may declare
 # The training record of an estimator: attribute -> what a valid value is.
 TRAINING_FIELDS = {
     "n_iter_": "count",
@@ -110,6 +111,16 @@ def _encode_classes(classes) -> dict:
             f"classes {classes!r} cannot be stored in a model file: expected integers, "
             "booleans, floats or strings"
         )
+    if kind == "U" and classes.dtype.itemsize // 4 > MAX_LABEL_CHARS:
+        # A wide dtype with short labels (y read as <U5000) narrows to what they
+        # need; load refuses wider ones, whose width it would have to allocate.
+        longest = max(len(c) for c in classes.tolist())
+        if longest > MAX_LABEL_CHARS:
+            raise ValueError(
+                f"a class label of {longest} characters cannot be stored in a model file "
+                f"(at most {MAX_LABEL_CHARS})"
+            )
+        classes = classes.astype(f"{classes.dtype.byteorder}U{max(longest, 1)}")
     return {"dtype": classes.dtype.str, "values": [to_json(c, "classes") for c in classes]}
 
 
@@ -171,48 +182,46 @@ class _Checker:
         return values
 
 
-def array_names(path, metadata) -> list[str]:
-    """The arrays the metadata says the file holds (checking the layer sizes)."""
+def expected_arrays(path, metadata) -> dict[str, tuple[np.dtype, tuple]]:
+    """The arrays the metadata says the file holds, by name: ``(dtype, shape)``,
+    known before any of them is read (checking the layer sizes and dtype)."""
     check = _Checker(path)
     architecture = check.field(metadata, "architecture")
     sizes = check.positive_ints(check.field(architecture, "layer_sizes", list), "layer sizes")
     check.require(len(sizes) >= 2, f"its layer sizes {sizes} need at least two entries")
-    n_dense = len(sizes) - 1
-    return [f"{kind}_{i}" for i in range(n_dense) for kind in ("coef", "intercept")]
+    dtype = check.field(architecture, "dtype", str, "architecture")
+    check.require(dtype in FLOAT_DTYPES, f"its weight dtype {dtype!r} is not float32 or float64")
+    expected = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        expected[f"coef_{i}"] = (np.dtype(dtype), (n_in, n_out))
+        expected[f"intercept_{i}"] = (np.dtype(dtype), (n_out,))
+    return expected
 
 
 def decode_model(path, metadata: dict, arrays: dict):
-    """Check everything, then build the model."""
+    """Check everything, then build the model. ``arrays`` are those that
+    :func:`expected_arrays` names, read with the dtype and shape it gives."""
     check = _Checker(path)
-    architecture = metadata["architecture"]
-    coefs, intercepts = _checked_weights(check, architecture, arrays)
+    coefs, intercepts = _checked_weights(check, expected_arrays(path, metadata), arrays)
     params = check.field(metadata, "params")
     if metadata["class"] == "NeuralNetwork":
         return _decode_classic(check, metadata, params, coefs, intercepts)
     return _decode_estimator(check, metadata, params, coefs, intercepts)
 
 
-def _checked_weights(check, architecture, arrays):
-    sizes = architecture["layer_sizes"]
-    dtype = check.field(architecture, "dtype", str, "architecture")
-    check.require(dtype in FLOAT_DTYPES, f"its weight dtype {dtype!r} is not float32 or float64")
+def _checked_weights(check, expected: dict, arrays: dict):
     coefs, intercepts = [], []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        for name, shape, into in (
-            (f"coef_{i}", (n_in, n_out), coefs),
-            (f"intercept_{i}", (n_out,), intercepts),
-        ):
-            array = arrays[name]
-            check.require(
-                array.dtype == np.dtype(dtype),
-                f"array {name} has dtype {array.dtype}, expected {dtype}",
-            )
-            check.require(
-                array.shape == shape,
-                f"array {name} has shape {array.shape}, but the layer sizes {sizes} need {shape}",
-            )
-            check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
-            into.append(array)
+    for name, (dtype, shape) in expected.items():
+        array = arrays[name]
+        check.require(
+            array.dtype == dtype, f"array {name} has dtype {array.dtype}, expected {dtype}"
+        )
+        check.require(
+            array.shape == shape,
+            f"array {name} has shape {array.shape}, but the layer sizes need {shape}",
+        )
+        check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
+        (coefs if name.startswith("coef_") else intercepts).append(array)
     return coefs, intercepts
 
 
@@ -296,6 +305,11 @@ def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
     try:
         dtype = np.dtype(dtype_text)
         check.require(dtype.kind in CLASS_DTYPE_KINDS, f"has classes of dtype {dtype_text!r}")
+        # A string dtype's width is allocated per class before a value is compared.
+        check.require(
+            dtype.kind != "U" or dtype.itemsize // 4 <= MAX_LABEL_CHARS,
+            f"has classes of dtype {dtype_text!r}, wider than {MAX_LABEL_CHARS} characters",
+        )
         if dtype.kind == "O":
             check.require(all(isinstance(v, str) for v in values), "has non-text object classes")
         labels = np.array(values, dtype=dtype)
@@ -303,7 +317,7 @@ def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
         check.fail(f"has classes {values!r} that are not of dtype {dtype_text!r} ({exc})")
     check.require(labels.ndim == 1 and len(labels) >= 1, "has no classes")
     check.require(labels.tolist() == values, f"has classes {values!r} that {dtype_text} distorts")
-    check.require(len(set(values)) == len(values), f"has repeated classes {values!r}")
+    check.require(len(set(labels.tolist())) == len(labels), f"has repeated classes {values!r}")
     expected_outputs = 1 if label_type == "binary" else len(labels)
     check.require(
         n_outputs == expected_outputs,
@@ -362,8 +376,15 @@ def _decode_classic(check, metadata, params, coefs, intercepts):
         or (isinstance(random_state, int) and not isinstance(random_state, bool)),
         f"has an invalid random_state {random_state!r}",
     )
+    # NeuralNetwork allocates and draws its weights as it is made: only for the
+    # layer sizes that the arrays read have justified.
+    layers, sizes = params.get("layers"), metadata["architecture"]["layer_sizes"]
+    check.require(
+        layers == sizes,
+        f"its architecture says layer_sizes {sizes!r}, but its parameters give {layers!r}",
+    )
     try:
-        model = NeuralNetwork(params.get("layers"), params.get("activation"), random_state)
+        model = NeuralNetwork(layers, params.get("activation"), random_state)
     except (TypeError, ValueError) as exc:
         check.fail(f"has invalid NeuralNetwork parameters: {exc}")
     layers = model.layers
