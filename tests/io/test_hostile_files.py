@@ -9,7 +9,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_iris, make_multilabel_classification
 
 from lucidnet import MLPClassifier, ModelFileError, NeuralNetwork, load, save
 from lucidnet.io.json_values import MAX_NESTING, from_json, nesting_depth, to_json
@@ -345,3 +345,73 @@ def test_wide_string_classes_are_narrowed_on_save_and_long_labels_refused(tmp_pa
     clf.fit(X, long_labels)
     with pytest.raises(ValueError, match="1001 characters"):
         save(clf, tmp_path / "long.npz")
+
+
+# --------------------------------------------------------------- label types
+def binary_file(tmp_path):
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0).fit(X, y > 0)
+    save(clf, tmp_path / "binary.npz")
+    return tmp_path / "binary.npz"
+
+
+def two_output_multiclass_file(tmp_path, iris_model_file):
+    """The iris model cut to two outputs: 2 classes, 2 softmax units."""
+    entries = entries_of(iris_model_file)
+    metadata = metadata_of(iris_model_file)
+    entries["coef_1"], entries["intercept_1"] = entries["coef_1"][:, :2], entries["intercept_1"][:2]
+    metadata["architecture"]["layer_sizes"][-1] = 2
+    metadata["classes"]["values"] = [0, 1]
+    return write_entries(tmp_path / "two.npz", entries, metadata)
+
+
+@pytest.mark.parametrize(
+    "make, label_type, values, message",
+    [
+        pytest.param(
+            lambda tmp, iris: binary_file(tmp),
+            "binary",
+            [0, 1, 2],
+            "'binary' with 3 classes and 1 output unit",
+            id="binary-3-classes",
+        ),
+        pytest.param(
+            two_output_multiclass_file,
+            "multiclass",
+            [0, 1],
+            "'multiclass' with 2 classes and 2 output unit",
+            id="multiclass-2-classes",
+        ),
+        pytest.param(
+            lambda tmp, iris: binary_file(tmp),
+            "multilabel-indicator",
+            [0],
+            "'multilabel-indicator' with 1 classes and 1 output unit",
+            id="multilabel-1-label",
+        ),
+    ],
+)
+def test_label_type_must_agree_with_the_classes(
+    tmp_path, iris_model_file, make, label_type, values, message
+):
+    path = make(tmp_path, iris_model_file)
+    metadata = metadata_of(path)
+    metadata["classes"].update(label_type=label_type, values=values, dtype="<i8")
+    write_entries(path, entries_of(path), metadata)
+    with pytest.raises(ModelFileError, match=message):
+        load(path)
+
+
+@pytest.mark.parametrize("kind", ["one-class", "binary", "multiclass", "multilabel"])
+def test_every_label_type_fit_makes_still_loads(tmp_path, kind):
+    X, y = load_iris(return_X_y=True)
+    targets = {
+        "one-class": np.zeros(len(X)),
+        "binary": y > 0,
+        "multiclass": y,
+        "multilabel": make_multilabel_classification(len(X), n_classes=3, random_state=0)[1],
+    }
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0)
+    clf.fit(X, targets[kind])
+    save(clf, tmp_path / "m.npz")
+    assert np.array_equal(load(tmp_path / "m.npz").predict(X), clf.predict(X))

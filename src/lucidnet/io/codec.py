@@ -301,6 +301,7 @@ def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
     label_type = check.field(classes, "label_type", str, "classes")
     check.require(label_type in LABEL_TYPES, f"has an unknown label type {label_type!r}")
     values = check.field(classes, "values", list, "classes")
+    _check_label_type(check, label_type, len(values), n_outputs)
     dtype_text = check.field(classes, "dtype", str, "classes")
     try:
         dtype = np.dtype(dtype_text)
@@ -318,15 +319,25 @@ def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
     check.require(labels.ndim == 1 and len(labels) >= 1, "has no classes")
     check.require(labels.tolist() == values, f"has classes {values!r} that {dtype_text} distorts")
     check.require(len(set(labels.tolist())) == len(labels), f"has repeated classes {values!r}")
-    expected_outputs = 1 if label_type == "binary" else len(labels)
-    check.require(
-        n_outputs == expected_outputs,
-        f"has {n_outputs} output unit(s), but {len(labels)} {label_type} classes need "
-        f"{expected_outputs}",
-    )
     binarizer = LabelBinarizer()  # what LabelBinarizer.fit would have set
     binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = labels, label_type, False
     return binarizer
+
+
+def _check_label_type(check, label_type: str, n_classes: int, n_outputs: int) -> None:
+    """The label type, the number of classes and of output units must agree, as
+    LabelBinarizer and fit make them (one class alone is binary too)."""
+    if label_type == "binary":
+        valid, need = n_classes in (1, 2) and n_outputs == 1, "1 or 2 classes and 1 output unit"
+    else:
+        valid = n_classes >= 2 + (label_type == "multiclass") and n_outputs == n_classes
+        least = "3" if label_type == "multiclass" else "2"
+        need = f"at least {least} classes and one output unit per class"
+    check.require(
+        valid,
+        f"has label type {label_type!r} with {n_classes} classes and {n_outputs} output "
+        f"unit(s); {label_type} needs {need}",
+    )
 
 
 def _checked_training(check, training: dict) -> dict:
