@@ -115,5 +115,11 @@ class Archive:
         reader = HEADER_READERS.get(version)
         if reader is None:
             self._fail(f"its entry {name} is an .npy array of version {version}, not 1.0 or 2.0")
-        shape, fortran_order, dtype = reader(member, max_header_size=MAX_HEADER_CHARS)
+        try:
+            shape, fortran_order, dtype = reader(member, max_header_size=MAX_HEADER_CHARS)
+        except Exception as exc:
+            # numpy parses the header text with ast and, failing that, tokenize:
+            # whatever those raise on garbage, the header is unreadable.
+            problem = f"its entry {name} has an unreadable .npy header ({type(exc).__name__})"
+            raise ModelFileError(self.path, problem) from None
         return dtype, shape, fortran_order

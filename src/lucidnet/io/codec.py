@@ -413,7 +413,7 @@ def _decode_classic(check, metadata, params, coefs, intercepts):
     if rng_state is not None:
         try:
             model.rng.bit_generator.state = from_json(rng_state)
-        except (TypeError, ValueError, KeyError) as exc:
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:
             check.fail(f"has an invalid random generator state ({exc})")
     for layer, w, b in zip(_dense_layers(model.network), coefs, intercepts):
         layer.W.value[...] = w

@@ -207,7 +207,7 @@ def _parse_metadata(path, raw: np.ndarray) -> dict:
             f"{metadata.get('lucidnet_version', '?')}), but lucidnet {__version__} reads up to "
             f"version {FORMAT_VERSION}: upgrade lucidnet (pip install -U lucidnet)",
         )
-    if metadata.get("class") not in MODEL_CLASSES:
+    if not isinstance(metadata.get("class"), str) or metadata["class"] not in MODEL_CLASSES:
         raise ModelFileError(
             path,
             f"holds an unknown model class {metadata.get('class')!r} "
