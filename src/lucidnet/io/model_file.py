@@ -29,7 +29,7 @@ from .._version import __version__
 from ..exceptions import ModelFileError
 from .archive import ARCHIVE_ERRORS, Archive
 from .atomic import atomic_write
-from .codec import MODEL_CLASSES, decode_model, encode_model, expected_arrays
+from .codec import MODEL_CLASSES, decode_model, encode_model, expected_arrays, shown
 from .json_values import MAX_NESTING, nesting_depth
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "LoadedModel", "load", "read_model_file", "save"]
@@ -145,8 +145,9 @@ def _read_entries(path, archive: Archive) -> tuple[dict, dict]:
             path, f"is an .npz file but not a lucidnet model (no '{METADATA_ENTRY}' entry)"
         )
     metadata = _parse_metadata(path, archive.read(METADATA_ENTRY, _accept_metadata(path)))
-    expected = expected_arrays(path, metadata)
-    _check_entries(path, set(archive.members) - {METADATA_ENTRY}, set(expected))
+    entries = set(archive.members) - {METADATA_ENTRY}
+    expected = expected_arrays(path, metadata, n_entries=len(entries))
+    _check_entries(path, entries, set(expected))
     accept = _accept_expected(path, expected)
     return metadata, {name: archive.read(name, accept) for name in sorted(expected)}
 
@@ -199,18 +200,18 @@ def _parse_metadata(path, raw: np.ndarray) -> dict:
         raise ModelFileError(path, f"is not a lucidnet model file (format is not {FORMAT_NAME!r})")
     version = metadata.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ModelFileError(path, f"has an invalid format version {version!r}")
+        raise ModelFileError(path, f"has an invalid format version {shown(version)}")
     if version > FORMAT_VERSION:
         raise ModelFileError(
             path,
             f"was written in model file format version {version} (by lucidnet "
-            f"{metadata.get('lucidnet_version', '?')}), but lucidnet {__version__} reads up to "
-            f"version {FORMAT_VERSION}: upgrade lucidnet (pip install -U lucidnet)",
+            f"{shown(metadata.get('lucidnet_version', '?'))}), but lucidnet {__version__} reads "
+            f"up to version {FORMAT_VERSION}: upgrade lucidnet (pip install -U lucidnet)",
         )
     if not isinstance(metadata.get("class"), str) or metadata["class"] not in MODEL_CLASSES:
         raise ModelFileError(
             path,
-            f"holds an unknown model class {metadata.get('class')!r} "
+            f"holds an unknown model class {shown(metadata.get('class'))} "
             f"(expected one of {', '.join(MODEL_CLASSES)})",
         )
     return metadata
