@@ -72,7 +72,7 @@ class Archive:
         raise ModelFileError(self.path, problem)
 
     def read(self, name: str, accept: Acceptor) -> np.ndarray:
-        """The array stored as ``name``, once its size and header pass."""
+        """The array stored as ``name`` (read-only), once its size and header pass."""
         info = self.members[name]
         self._check_declared_size(name, info)
         with self._zip.open(info) as member:
@@ -87,8 +87,8 @@ class Archive:
             data = member.read(n_bytes)  # reaching the end also checks the CRC
         if len(data) != n_bytes:
             self._fail(f"its entry {name} is truncated")
-        order = "F" if fortran_order else "C"
-        return np.frombuffer(data, dtype=dtype).reshape(shape, order=order).copy(order="K")
+        # A read-only view of the bytes read: the model copies its weights in.
+        return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
 
     def _check_declared_size(self, name: str, info: zipfile.ZipInfo) -> None:
         if not info.filename.endswith(NPY_SUFFIX):
