@@ -41,6 +41,11 @@ ODD_VALUES = [
     [[1, 2]], {}, {"__items__": []}, {"__items__": [[0, 1]]}, {"__items__": [[[0], 1]]},
     list(range(40)),
 ]  # fmt: skip
+ENTRY_NAMES = [
+    f"{name}{suffix}"
+    for name in ("metadata", "coef_0", "coef_1", "coef_2", "intercept_0", "intercept_1", "x")
+    for suffix in (".npy", ".npy", "", "/")
+]
 
 
 def test_one_input(data: bytes) -> None:
@@ -74,13 +79,35 @@ def _mutate_members(data: bytes, members: dict, max_size: int, rng: random.Rando
         members[name] = atheris.Mutate(members[name], max(len(members[name]) * 2, 64))
     if rng.random() < 0.05:
         del members[name]
-    compression = zipfile.ZIP_DEFLATED if rng.random() < 0.2 else zipfile.ZIP_STORED
+    elif rng.random() < 0.05:  # under another name: missing, extra, odd or doubled
+        members[rng.choice(ENTRY_NAMES)] = members.pop(name)
+    result = _zip(members, deflate=rng.random() < 0.2)
+    return result if len(result) <= max_size else atheris.Mutate(data, max_size)
+
+
+def crossover(data1: bytes, data2: bytes, max_size: int, seed: int) -> bytes:
+    """The first file with one member of the second: the metadata of a
+    classifier over a regressor's arrays, say."""
+    rng = random.Random(seed)
+    first, second = _members(data1), _members(data2)
+    if not first or not second:
+        return atheris.Mutate(data1, max_size)
+    name = rng.choice(sorted(second))
+    first[name] = second[name]
+    try:
+        result = _zip(first, deflate=rng.random() < 0.2)
+    except Exception:  # an odd member name, say: the mutator's slip, not a finding
+        return atheris.Mutate(data1, max_size)
+    return result if len(result) <= max_size else data1[:max_size]
+
+
+def _zip(members: dict, deflate: bool) -> bytes:
     out = io.BytesIO()
+    compression = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
     with zipfile.ZipFile(out, "w", compression=compression) as archive:
         for member, content in members.items():
             archive.writestr(member, content)
-    result = out.getvalue()
-    return result if len(result) <= max_size else atheris.Mutate(data, max_size)
+    return out.getvalue()
 
 
 def _members(data: bytes) -> dict | None:
@@ -169,7 +196,12 @@ def main() -> None:
     # libFuzzer runs argv[0] again for -merge=1 (and -fork): as this
     # interpreter on this script, the file need not be executable.
     command = f"{shlex.quote(sys.executable)} {shlex.quote(os.path.abspath(__file__))}"
-    atheris.Setup([command, *sys.argv[1:]], test_one_input, custom_mutator=mutate)
+    atheris.Setup(
+        [command, *sys.argv[1:]],
+        test_one_input,
+        custom_mutator=mutate,
+        custom_crossover=crossover,
+    )
     atheris.Fuzz()
 
 
