@@ -126,8 +126,9 @@ def read_model_file(path) -> LoadedModel:
     try:
         with open(path, "rb") as file:
             file_size = os.fstat(file.fileno()).st_size
-            if file.read(len(ZIP_MAGICS[0])) not in ZIP_MAGICS:
-                raise ModelFileError(path, _not_a_zip(path, file_size))
+            head = file.read(len(NPY_MAGIC))
+            if head[: len(ZIP_MAGICS[0])] not in ZIP_MAGICS:
+                raise ModelFileError(path, _not_a_zip(head))
             file.seek(0)
             with zipfile.ZipFile(file) as opened:
                 metadata, arrays = _read_entries(path, Archive(path, opened, file_size))
@@ -225,19 +226,19 @@ def _check_entries(path, found: set, expected: set) -> None:
         raise ModelFileError(path, f"has unexpected entries {_some(unexpected)}")
 
 
-def _some(names: list, shown: int = 5) -> str:
+def _some(names: list, count: int = 5) -> str:
     """A few names: a tampered file can imply a million missing arrays."""
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    more = f" and {len(names) - count} more" if len(names) > count else ""
+    return ", ".join(names[:count]) + more
 
 
-def _not_a_zip(path, file_size: int) -> str:
-    """Why a file that is not a zip archive is no model file, in the user's terms."""
-    if file_size == 0:
+def _not_a_zip(head: bytes) -> str:
+    """Why a file that does not start as a zip archive is no model file, in the
+    user's terms. A single .npy is not read: its header may ask for gigabytes."""
+    if not head:
         return "is empty, not a lucidnet model file"
-    with open(path, "rb") as file:
-        if file.read(len(NPY_MAGIC)) == NPY_MAGIC:
-            return "is a single .npy array, not a lucidnet model file"
+    if head == NPY_MAGIC:
+        return "is a single .npy array, not a lucidnet model file"
     return "is not a lucidnet model file (neither an .npz archive nor a NumPy array)"
 
 
@@ -249,4 +250,6 @@ def _damaged(exc) -> str:
 
 def _describe(exc) -> str:
     text = str(exc).strip()
+    if len(text) > 200:  # numpy quotes a whole bad header, up to 10,000 characters
+        text = text[:200] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
