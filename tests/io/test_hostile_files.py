@@ -241,9 +241,13 @@ def test_array_header_agreeing_with_lying_metadata_is_refused(iris_model_file, t
     assert "declares" in str(error) and "header describes" in str(error)
 
 
-def test_declared_size_the_archive_cannot_hold_is_refused(iris_model_file, tmp_path):
+@pytest.mark.parametrize("deflated", [False, True], ids=["stored", "deflated"])
+def test_declared_size_the_archive_cannot_hold_is_refused(iris_model_file, tmp_path, deflated):
     path = tmp_path / "bomb.npz"
-    path.write_bytes(iris_model_file.read_bytes())
+    if deflated:  # deflate expands at most 1032 : 1
+        np.savez_compressed(path, **entries_of(iris_model_file))
+    else:
+        path.write_bytes(iris_model_file.read_bytes())
     # The central directory says coef_0 unpacks to 3 GB (offset 24: uncompressed size).
     patch_central_directory(path, "coef_0.npy", 24, "<I", 3_000_000_000)
     error = quick_and_small(lambda: load(path))

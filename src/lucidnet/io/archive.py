@@ -102,9 +102,8 @@ class Archive:
                 "model files are stored or deflated"
             )
         # What the archive's bytes can hold, whatever the entry claims.
-        if info.compress_size > self._file_size or info.file_size > expansion * max(
-            info.compress_size, 1
-        ) + (0 if expansion == 1 else 1024):
+        can_hold = info.compress_size * expansion + (1024 if expansion > 1 else 0)
+        if info.compress_size > self._file_size or info.file_size > can_hold:
             self._fail(
                 f"its entry {name} declares {info.file_size} bytes from "
                 f"{info.compress_size} compressed, more than the file can hold"
