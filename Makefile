@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz fuzz-seeds clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-fuzz: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[fuzz]'
 	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -34,6 +38,36 @@ test: lint
 # scikit-learn and PyTorch (the `bench` extra installs torch's CPU build).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/speed.py
+
+# Not part of `make test`: each fuzz target for FUZZ_SECONDS, one process.
+# An input that raises anything but ModelFileError (load) / DataError
+# (read_table), uses more than FUZZ_RSS_MB or runs longer than FUZZ_TIMEOUT
+# seconds is a crash, written to fuzz/crashes/. Then the inputs found are
+# merged into fuzz/corpus/TARGET, keeping only those that add coverage.
+FUZZ_SECONDS ?= 600
+FUZZ_RSS_MB ?= 2048
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?= load read_table
+fuzz: $(VENV)/.installed-fuzz
+	@mkdir -p fuzz/crashes
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/work/$$target fuzz/corpus/$$target; \
+		log=fuzz/work/$$target.log; \
+		echo "== fuzz_$$target for $(FUZZ_SECONDS) s (log: $$log)"; \
+		$(BIN)/python fuzz/fuzz_$$target.py fuzz/work/$$target fuzz/corpus/$$target \
+			fuzz/seeds/$$target -max_total_time=$(FUZZ_SECONDS) \
+			-rss_limit_mb=$(FUZZ_RSS_MB) -timeout=$(FUZZ_TIMEOUT) \
+			-artifact_prefix=fuzz/crashes/$$target- -print_final_stats=1 >$$log 2>&1 \
+			|| { tail -n 40 $$log; echo "fuzz_$$target: CRASH, input in fuzz/crashes/"; exit 1; }; \
+		grep -E '^#[0-9]+.*DONE|^Done|^stat::' $$log; \
+		$(BIN)/python fuzz/fuzz_$$target.py -merge=1 fuzz/corpus/$$target \
+			fuzz/work/$$target >>$$log 2>&1; \
+		echo "fuzz/corpus/$$target: $$(ls fuzz/corpus/$$target | wc -l) files"; \
+	done
+
+# Rewrites fuzz/seeds/: real model files (saved and trained by the command) and data files.
+fuzz-seeds: $(VENV)/.installed-fuzz
+	$(BIN)/python fuzz/make_seeds.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 import warnings
 
 import numpy as np
@@ -25,6 +26,7 @@ MODEL_CLASSES["NeuralNetwork"] = NeuralNetwork
 FLOAT_DTYPES = ("float32", "float64")
 CLASS_DTYPE_KINDS = "iubfUO"  # integers, booleans, floats, strings (numpy or Python)
 LABEL_TYPES = ("binary", "multiclass", "multilabel-indicator")
+MAX_LABEL_CHARS = 1000  # the widest string dtype of classes a file may declare
 # The training record of an estimator: attribute -> what a valid value is.
 TRAINING_FIELDS = {
     "n_iter_": "count",
@@ -110,6 +112,16 @@ def _encode_classes(classes) -> dict:
             f"classes {classes!r} cannot be stored in a model file: expected integers, "
             "booleans, floats or strings"
         )
+    if kind == "U" and classes.dtype.itemsize // 4 > MAX_LABEL_CHARS:
+        # A wide dtype with short labels (y read as <U5000) narrows to what they
+        # need; load refuses wider ones, whose width it would have to allocate.
+        longest = max(len(c) for c in classes.tolist())
+        if longest > MAX_LABEL_CHARS:
+            raise ValueError(
+                f"a class label of {longest} characters cannot be stored in a model file "
+                f"(at most {MAX_LABEL_CHARS})"
+            )
+        classes = classes.astype(f"{classes.dtype.byteorder}U{max(longest, 1)}")
     return {"dtype": classes.dtype.str, "values": [to_json(c, "classes") for c in classes]}
 
 
@@ -142,6 +154,18 @@ def _encode_classic(model: NeuralNetwork) -> dict:
 
 
 # ------------------------------------------------------------------- decoding
+_SHORT = reprlib.Repr()
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = 8
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxlevel = 3
+
+
+def shown(value) -> str:
+    """``repr(value)`` cut short: a tampered file's values can be megabytes, and
+    messages are built whether or not their check fails."""
+    return _SHORT.repr(value)
+
+
 class _Checker:
     """Raises ModelFileError(path, ...) when a condition does not hold."""
 
@@ -160,59 +184,68 @@ class _Checker:
             self.fail(f"its {where} has no {name!r}")
         value = mapping[name]
         if kind is not None and not isinstance(value, kind):
-            self.fail(f"its {where} field {name!r} is {value!r}, expected a {kind.__name__}")
+            self.fail(f"its {where} field {name!r} is {shown(value)}, expected a {kind.__name__}")
         return value
 
     def positive_ints(self, values, what):
         valid = isinstance(values, list) and all(
             isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
         )
-        self.require(valid, f"its {what} {values!r} is not a list of positive integers")
+        self.require(valid, f"its {what} {shown(values)} is not a list of positive integers")
         return values
 
 
-def array_names(path, metadata) -> list[str]:
-    """The arrays the metadata says the file holds (checking the layer sizes)."""
+def expected_arrays(path, metadata, n_entries=None) -> dict[str, tuple[np.dtype, tuple]]:
+    """The arrays the metadata says the file holds, by name: ``(dtype, shape)``,
+    known before any of them is read (checking the layer sizes and dtype).
+    With ``n_entries``, the arrays the file holds: a list of a million layer
+    sizes is refused before it is expanded into two million names."""
     check = _Checker(path)
     architecture = check.field(metadata, "architecture")
-    sizes = check.positive_ints(check.field(architecture, "layer_sizes", list), "layer sizes")
-    check.require(len(sizes) >= 2, f"its layer sizes {sizes} need at least two entries")
-    n_dense = len(sizes) - 1
-    return [f"{kind}_{i}" for i in range(n_dense) for kind in ("coef", "intercept")]
+    sizes = check.field(architecture, "layer_sizes", list, "architecture")
+    check.require(len(sizes) >= 2, f"its layer sizes {shown(sizes)} need at least two entries")
+    n_arrays = 2 * (len(sizes) - 1)
+    check.require(
+        n_entries is None or n_arrays <= n_entries,
+        f"is missing the array(s): its {len(sizes)} layer sizes need {n_arrays}, it holds "
+        f"{n_entries}",
+    )
+    check.positive_ints(sizes, "layer sizes")
+    dtype = check.field(architecture, "dtype", str, "architecture")
+    check.require(
+        dtype in FLOAT_DTYPES, f"its weight dtype {shown(dtype)} is not float32 or float64"
+    )
+    expected = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        expected[f"coef_{i}"] = (np.dtype(dtype), (n_in, n_out))
+        expected[f"intercept_{i}"] = (np.dtype(dtype), (n_out,))
+    return expected
 
 
 def decode_model(path, metadata: dict, arrays: dict):
-    """Check everything, then build the model."""
+    """Check everything, then build the model. ``arrays`` are those that
+    :func:`expected_arrays` names, read with the dtype and shape it gives."""
     check = _Checker(path)
-    architecture = metadata["architecture"]
-    coefs, intercepts = _checked_weights(check, architecture, arrays)
+    coefs, intercepts = _checked_weights(check, expected_arrays(path, metadata), arrays)
     params = check.field(metadata, "params")
     if metadata["class"] == "NeuralNetwork":
         return _decode_classic(check, metadata, params, coefs, intercepts)
     return _decode_estimator(check, metadata, params, coefs, intercepts)
 
 
-def _checked_weights(check, architecture, arrays):
-    sizes = architecture["layer_sizes"]
-    dtype = check.field(architecture, "dtype", str, "architecture")
-    check.require(dtype in FLOAT_DTYPES, f"its weight dtype {dtype!r} is not float32 or float64")
+def _checked_weights(check, expected: dict, arrays: dict):
     coefs, intercepts = [], []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        for name, shape, into in (
-            (f"coef_{i}", (n_in, n_out), coefs),
-            (f"intercept_{i}", (n_out,), intercepts),
-        ):
-            array = arrays[name]
-            check.require(
-                array.dtype == np.dtype(dtype),
-                f"array {name} has dtype {array.dtype}, expected {dtype}",
-            )
-            check.require(
-                array.shape == shape,
-                f"array {name} has shape {array.shape}, but the layer sizes {sizes} need {shape}",
-            )
-            check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
-            into.append(array)
+    for name, (dtype, shape) in expected.items():
+        array = arrays[name]
+        check.require(
+            array.dtype == dtype, f"array {name} has dtype {array.dtype}, expected {dtype}"
+        )
+        check.require(
+            array.shape == shape,
+            f"array {name} has shape {array.shape}, but the layer sizes need {shape}",
+        )
+        check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
+        (coefs if name.startswith("coef_") else intercepts).append(array)
     return coefs, intercepts
 
 
@@ -221,7 +254,7 @@ def _check_architecture(check, architecture, expected: dict):
         stored = architecture.get(name)
         check.require(
             stored == value,
-            f"its architecture says {name} {stored!r}, but its parameters give {value!r}",
+            f"its architecture says {name} {shown(stored)}, but its parameters give {shown(value)}",
         )
 
 
@@ -286,29 +319,47 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
 def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
     check.require(isinstance(classes, dict), "a classifier's file has no classes")
     label_type = check.field(classes, "label_type", str, "classes")
-    check.require(label_type in LABEL_TYPES, f"has an unknown label type {label_type!r}")
+    check.require(label_type in LABEL_TYPES, f"has an unknown label type {shown(label_type)}")
     values = check.field(classes, "values", list, "classes")
+    _check_label_type(check, label_type, len(values), n_outputs)
     dtype_text = check.field(classes, "dtype", str, "classes")
     try:
         dtype = np.dtype(dtype_text)
-        check.require(dtype.kind in CLASS_DTYPE_KINDS, f"has classes of dtype {dtype_text!r}")
+        check.require(dtype.kind in CLASS_DTYPE_KINDS, f"has classes of dtype {shown(dtype_text)}")
+        # A string dtype's width is allocated per class before a value is compared.
+        check.require(
+            dtype.kind != "U" or dtype.itemsize // 4 <= MAX_LABEL_CHARS,
+            f"has classes of dtype {shown(dtype_text)}, wider than {MAX_LABEL_CHARS} characters",
+        )
         if dtype.kind == "O":
             check.require(all(isinstance(v, str) for v in values), "has non-text object classes")
         labels = np.array(values, dtype=dtype)
     except (TypeError, ValueError, OverflowError) as exc:
-        check.fail(f"has classes {values!r} that are not of dtype {dtype_text!r} ({exc})")
+        check.fail(f"has classes {shown(values)} that are not of dtype {shown(dtype_text)} ({exc})")
     check.require(labels.ndim == 1 and len(labels) >= 1, "has no classes")
-    check.require(labels.tolist() == values, f"has classes {values!r} that {dtype_text} distorts")
-    check.require(len(set(values)) == len(values), f"has repeated classes {values!r}")
-    expected_outputs = 1 if label_type == "binary" else len(labels)
     check.require(
-        n_outputs == expected_outputs,
-        f"has {n_outputs} output unit(s), but {len(labels)} {label_type} classes need "
-        f"{expected_outputs}",
+        labels.tolist() == values, f"has classes {shown(values)} that {shown(dtype_text)} distorts"
     )
+    check.require(len(set(labels.tolist())) == len(labels), f"has repeated classes {shown(values)}")
     binarizer = LabelBinarizer()  # what LabelBinarizer.fit would have set
     binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = labels, label_type, False
     return binarizer
+
+
+def _check_label_type(check, label_type: str, n_classes: int, n_outputs: int) -> None:
+    """The label type, the number of classes and of output units must agree, as
+    LabelBinarizer and fit make them (one class alone is binary too)."""
+    if label_type == "binary":
+        valid, need = n_classes in (1, 2) and n_outputs == 1, "1 or 2 classes and 1 output unit"
+    else:
+        valid = n_classes >= 2 + (label_type == "multiclass") and n_outputs == n_classes
+        least = "3" if label_type == "multiclass" else "2"
+        need = f"at least {least} classes and one output unit per class"
+    check.require(
+        valid,
+        f"has label type {shown(label_type)} with {n_classes} classes and {n_outputs} output "
+        f"unit(s); {label_type} needs {need}",
+    )
 
 
 def _checked_training(check, training: dict) -> dict:
@@ -324,7 +375,7 @@ def _checked_training(check, training: dict) -> dict:
             valid = isinstance(value, list) and all(_is_number(v, finite=True) for v in value)
         else:
             valid = _is_number(value, finite=rule.startswith("finite"))
-        check.require(valid, f"its training field {name} is {value!r}, expected a {rule}")
+        check.require(valid, f"its training field {name} is {shown(value)}, expected a {rule}")
     return {name: list(v) if isinstance(v, list) else v for name, v in training.items()}
 
 
@@ -356,10 +407,18 @@ def _decode_classic(check, metadata, params, coefs, intercepts):
     check.require(
         random_state is None
         or (isinstance(random_state, int) and not isinstance(random_state, bool)),
-        f"has an invalid random_state {random_state!r}",
+        f"has an invalid random_state {shown(random_state)}",
+    )
+    # NeuralNetwork allocates and draws its weights as it is made: only for the
+    # layer sizes that the arrays read have justified.
+    layers, sizes = params.get("layers"), metadata["architecture"]["layer_sizes"]
+    check.require(
+        layers == sizes,
+        f"its architecture says layer_sizes {shown(sizes)}, but its parameters give "
+        f"{shown(layers)}",
     )
     try:
-        model = NeuralNetwork(params.get("layers"), params.get("activation"), random_state)
+        model = NeuralNetwork(layers, params.get("activation"), random_state)
     except (TypeError, ValueError) as exc:
         check.fail(f"has invalid NeuralNetwork parameters: {exc}")
     layers = model.layers
@@ -377,7 +436,7 @@ def _decode_classic(check, metadata, params, coefs, intercepts):
     if rng_state is not None:
         try:
             model.rng.bit_generator.state = from_json(rng_state)
-        except (TypeError, ValueError, KeyError) as exc:
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:
             check.fail(f"has an invalid random generator state ({exc})")
     for layer, w, b in zip(_dense_layers(model.network), coefs, intercepts):
         layer.W.value[...] = w

@@ -3,18 +3,32 @@
 JSON has no tuples and only string keys, so tuples become lists and a dict
 (``class_weight={0: 1.0, 1: 3.0}``) becomes ``{"__items__": [[key, value], ...]}``
 so that its integer keys stay integers. NumPy scalars become Python ones.
+
+Nesting is bounded (:data:`MAX_NESTING`) both ways: the converters and the JSON
+parser recurse once per level, and a file nested 100,000 deep must be refused
+with a message, not by exhausting the interpreter's stack.
 """
 
 from __future__ import annotations
 
 import numbers
+import re
 
 import numpy as np
 
 DICT_TAG = "__items__"
+# Levels of lists and objects a model file's metadata may use. Real files use
+# at most 6 (metadata -> params -> class_weight -> items -> pair -> value).
+MAX_NESTING = 32
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET_STEP = np.zeros(256, dtype=np.int8)
+_BRACKET_STEP[[ord("["), ord("{")]] = 1
+_BRACKET_STEP[[ord("]"), ord("}")]] = -1
+_CHUNK = 1 << 20
 
 
-def to_json(value, name: str):
+def to_json(value, name: str, _depth: int = 0):
     """A JSON-safe copy of ``value``; ``TypeError`` naming ``name`` otherwise."""
     if value is None or isinstance(value, str):
         return value
@@ -24,31 +38,58 @@ def to_json(value, name: str):
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
+    if isinstance(value, (list, tuple, np.ndarray, dict)) and _depth >= MAX_NESTING:
+        raise TypeError(
+            f"{name} cannot be stored in a model file: it nests lists or dicts more than "
+            f"{MAX_NESTING} levels deep"
+        )
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [to_json(item, name) for item in value]
+        return [to_json(item, name, _depth + 1) for item in value]
     if isinstance(value, dict):
-        return {DICT_TAG: [[to_json(k, name), to_json(v, name)] for k, v in value.items()]}
+        # {"__items__": [[key, value], ...]}: each key and value three levels down.
+        pairs = [
+            [to_json(k, name, _depth + 3), to_json(v, name, _depth + 3)] for k, v in value.items()
+        ]
+        return {DICT_TAG: pairs}
     raise TypeError(
         f"{name}={value!r} cannot be stored in a model file: expected numbers, strings, "
         "booleans, None, or lists and dicts of them"
     )
 
 
-def from_json(value):
-    """The inverse of :func:`to_json` (lists stay lists)."""
+def from_json(value, _depth: int = 0):
+    """The inverse of :func:`to_json` (lists stay lists); ``ValueError`` for
+    what ``to_json`` never writes, nesting deeper than ``MAX_NESTING`` included."""
+    if isinstance(value, (list, dict)) and _depth >= MAX_NESTING:
+        raise ValueError(f"lists or dicts nested more than {MAX_NESTING} levels deep")
     if isinstance(value, list):
-        return [from_json(item) for item in value]
+        return [from_json(item, _depth + 1) for item in value]
     if isinstance(value, dict):
         items = value.get(DICT_TAG)
         if set(value) != {DICT_TAG} or not isinstance(items, list):
             raise ValueError(f"expected a {{{DICT_TAG!r}: [[key, value], ...]}} object")
         if not all(isinstance(pair, list) and len(pair) == 2 for pair in items):
             raise ValueError("expected [key, value] pairs")
-        return {_hashable(from_json(k)): from_json(v) for k, v in items}
+        return {_hashable(from_json(k, _depth + 3)): from_json(v, _depth + 3) for k, v in items}
     return value
 
 
 def _hashable(key):
-    if isinstance(key, list):
-        raise ValueError(f"a dict key cannot be a list ({key!r})")
+    if isinstance(key, (list, dict)):
+        raise ValueError(f"a dict key cannot be a {type(key).__name__} ({key!r})")
     return key
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply the arrays and objects of JSON ``text`` nest, found without
+    parsing it (and so without recursing): brackets inside strings are not
+    structure, the others step the depth up or down. Exact for valid JSON."""
+    structure = _JSON_STRING.sub("", text).encode("utf-8", "surrogatepass")
+    codes = np.frombuffer(structure, dtype=np.uint8)
+    depth = deepest = 0
+    # In chunks, so that 64 MB of brackets never needs 512 MB of running sums.
+    for start in range(0, codes.size, _CHUNK):
+        running = depth + np.cumsum(_BRACKET_STEP[codes[start : start + _CHUNK]], dtype=np.int64)
+        deepest = max(deepest, int(running.max()))
+        depth = int(running[-1])
+    return deepest

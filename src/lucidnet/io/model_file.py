@@ -8,9 +8,11 @@ A model file is an ``.npz`` (a zip of ``.npy`` arrays) holding
   models made by the ``lucidnet`` command, the preprocessing of the columns;
 * ``coef_0, intercept_0, coef_1, ...``: the weights, float32 or float64.
 
-Everything is read with ``np.load(allow_pickle=False)`` and checked before a
-model is built from it (see :mod:`lucidnet.io.codec`), so a file can never
-run code, and any problem raises :class:`~lucidnet.ModelFileError` naming the
+Nothing is unpickled, and nothing is read before it is checked: each array's
+header (dtype, shape) against what the metadata implies before its data (see
+:mod:`lucidnet.io.archive`), every field before a model is built (see
+:mod:`lucidnet.io.codec`). So a file can never run code or exhaust the
+machine, and any problem raises :class:`~lucidnet.ModelFileError` naming the
 file and the problem.
 """
 
@@ -19,15 +21,16 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._version import __version__
 from ..exceptions import ModelFileError
+from .archive import ARCHIVE_ERRORS, Archive
 from .atomic import atomic_write
-from .codec import MODEL_CLASSES, array_names, decode_model, encode_model
+from .codec import MODEL_CLASSES, decode_model, encode_model, expected_arrays, shown
+from .json_values import MAX_NESTING, nesting_depth
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "LoadedModel", "load", "read_model_file", "save"]
 
@@ -36,17 +39,8 @@ FORMAT_VERSION = 1
 METADATA_ENTRY = "metadata"
 MAX_METADATA_BYTES = 64 * 1024 * 1024
 
-# Every way a damaged or foreign file can fail inside np.load / zipfile / json.
-_READ_ERRORS = (
-    OSError,
-    EOFError,
-    ValueError,
-    KeyError,
-    zipfile.BadZipFile,
-    zlib.error,
-    MemoryError,
-    OverflowError,
-)
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # an archive; an empty one
+NPY_MAGIC = b"\x93NUMPY"
 
 
 @dataclass
@@ -97,10 +91,18 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
         **metadata,
         "preprocessing": preprocessing,
     }
+    too_deep = TypeError(
+        f"cannot store the model's metadata: it nests lists and dicts more than "
+        f"{MAX_NESTING} levels deep, which load refuses"
+    )
     try:
         text = json.dumps(metadata, allow_nan=True)
+    except RecursionError:
+        raise too_deep from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"cannot store the model's metadata as JSON: {exc}") from None
+    if nesting_depth(text) > MAX_NESTING:
+        raise too_deep
     entries = {METADATA_ENTRY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8)}
     entries.update(arrays)
     # Writing to an open file (not a name) keeps np.savez from adding ".npz".
@@ -122,53 +124,95 @@ def read_model_file(path) -> LoadedModel:
     if not os.path.exists(path):
         raise ModelFileError(path, "no such file")
     try:
-        loaded = np.load(path, allow_pickle=False)
-    except _READ_ERRORS as exc:
-        raise ModelFileError(path, _unreadable(path, exc)) from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ModelFileError(path, "is a single .npy array, not a lucidnet model file")
-    with loaded as npz:
-        try:
-            metadata = _read_metadata(path, npz)
-            expected = {METADATA_ENTRY, *array_names(path, metadata)}
-            _check_entries(path, set(npz.files), expected)
-            arrays = {name: npz[name] for name in sorted(expected - {METADATA_ENTRY})}
-        except _READ_ERRORS as exc:
-            if isinstance(exc, ModelFileError):
-                raise
-            problem = f"is damaged or not a lucidnet model file ({_describe(exc)})"
-            raise ModelFileError(path, problem) from None
+        with open(path, "rb") as file:
+            file_size = os.fstat(file.fileno()).st_size
+            head = file.read(len(NPY_MAGIC))
+            if head[: len(ZIP_MAGICS[0])] not in ZIP_MAGICS:
+                raise ModelFileError(path, _not_a_zip(head))
+            file.seek(0)
+            with zipfile.ZipFile(file) as opened:
+                metadata, arrays = _read_entries(path, Archive(path, opened, file_size))
+    except ARCHIVE_ERRORS as exc:
+        if isinstance(exc, ModelFileError):
+            raise
+        raise ModelFileError(path, _damaged(exc)) from None
     return LoadedModel(decode_model(path, metadata, arrays), metadata, path)
 
 
-def _read_metadata(path, npz) -> dict:
-    if METADATA_ENTRY not in npz.files:
+def _read_entries(path, archive: Archive) -> tuple[dict, dict]:
+    """The metadata, then the arrays it implies, each checked before it is read."""
+    if METADATA_ENTRY not in archive.members:
         raise ModelFileError(
             path, f"is an .npz file but not a lucidnet model (no '{METADATA_ENTRY}' entry)"
         )
-    raw = npz[METADATA_ENTRY]
-    if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > MAX_METADATA_BYTES:
-        raise ModelFileError(path, "its metadata entry is not UTF-8 JSON bytes")
+    metadata = _parse_metadata(path, archive.read(METADATA_ENTRY, _accept_metadata(path)))
+    entries = set(archive.members) - {METADATA_ENTRY}
+    expected = expected_arrays(path, metadata, n_entries=len(entries))
+    _check_entries(path, entries, set(expected))
+    accept = _accept_expected(path, expected)
+    return metadata, {name: archive.read(name, accept) for name in sorted(expected)}
+
+
+def _accept_metadata(path):
+    def accept(name, dtype, shape):
+        n_bytes = shape[0] if len(shape) == 1 else -1
+        if dtype != np.uint8 or not 0 <= n_bytes <= MAX_METADATA_BYTES:
+            raise ModelFileError(
+                path,
+                f"is damaged or not a lucidnet model file: its {name} entry is an array of "
+                f"{dtype} with shape {shape}, not up to {MAX_METADATA_BYTES} bytes of UTF-8 JSON",
+            )
+
+    return accept
+
+
+def _accept_expected(path, expected: dict):
+    def accept(name, dtype, shape):
+        want_dtype, want_shape = expected[name]
+        if dtype != want_dtype:
+            raise ModelFileError(path, f"array {name} has dtype {dtype}, expected {want_dtype}")
+        if shape != want_shape:
+            raise ModelFileError(
+                path,
+                f"array {name} has shape {shape}, but the layer sizes need {want_shape}",
+            )
+
+    return accept
+
+
+def _parse_metadata(path, raw: np.ndarray) -> dict:
     try:
-        metadata = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelFileError(path, f"its metadata is not valid JSON ({exc})") from None
+        text = raw.tobytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(path, f"its metadata is not UTF-8 text ({exc})") from None
+    # The parser recurses once per level: measure the nesting before parsing.
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ModelFileError(
+            path,
+            f"its metadata nests lists and objects {depth} levels deep; model files use "
+            f"at most {MAX_NESTING}",
+        )
+    try:
+        metadata = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ModelFileError(path, f"its metadata is not valid JSON ({_describe(exc)})") from None
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT_NAME:
         raise ModelFileError(path, f"is not a lucidnet model file (format is not {FORMAT_NAME!r})")
     version = metadata.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ModelFileError(path, f"has an invalid format version {version!r}")
+        raise ModelFileError(path, f"has an invalid format version {shown(version)}")
     if version > FORMAT_VERSION:
         raise ModelFileError(
             path,
             f"was written in model file format version {version} (by lucidnet "
-            f"{metadata.get('lucidnet_version', '?')}), but lucidnet {__version__} reads up to "
-            f"version {FORMAT_VERSION}: upgrade lucidnet (pip install -U lucidnet)",
+            f"{shown(metadata.get('lucidnet_version', '?'))}), but lucidnet {__version__} reads "
+            f"up to version {FORMAT_VERSION}: upgrade lucidnet (pip install -U lucidnet)",
         )
-    if metadata.get("class") not in MODEL_CLASSES:
+    if not isinstance(metadata.get("class"), str) or metadata["class"] not in MODEL_CLASSES:
         raise ModelFileError(
             path,
-            f"holds an unknown model class {metadata.get('class')!r} "
+            f"holds an unknown model class {shown(metadata.get('class'))} "
             f"(expected one of {', '.join(MODEL_CLASSES)})",
         )
     return metadata
@@ -177,21 +221,35 @@ def _read_metadata(path, npz) -> dict:
 def _check_entries(path, found: set, expected: set) -> None:
     missing, unexpected = sorted(expected - found), sorted(found - expected)
     if missing:
-        raise ModelFileError(path, f"is missing the array(s) {', '.join(missing)}")
+        raise ModelFileError(path, f"is missing the array(s) {_some(missing)}")
     if unexpected:
-        raise ModelFileError(path, f"has unexpected entries {', '.join(unexpected)}")
+        raise ModelFileError(path, f"has unexpected entries {_some(unexpected)}")
 
 
-def _unreadable(path, exc) -> str:
-    """Why np.load could not even open the file, in the user's terms."""
-    if os.path.getsize(path) == 0:
+def _some(names: list, count: int = 5) -> str:
+    """A few names: a tampered file can imply a million missing arrays."""
+    more = f" and {len(names) - count} more" if len(names) > count else ""
+    return ", ".join(names[:count]) + more
+
+
+def _not_a_zip(head: bytes) -> str:
+    """Why a file that does not start as a zip archive is no model file, in the
+    user's terms. A single .npy is not read: its header may ask for gigabytes."""
+    if not head:
         return "is empty, not a lucidnet model file"
-    if isinstance(exc, zipfile.BadZipFile):
-        return "is not a complete .npz (zip) archive: truncated, or another kind of file"
-    # np.load's own message here suggests loading with pickle: not advice to pass on.
+    if head == NPY_MAGIC:
+        return "is a single .npy array, not a lucidnet model file"
     return "is not a lucidnet model file (neither an .npz archive nor a NumPy array)"
+
+
+def _damaged(exc) -> str:
+    if isinstance(exc, zipfile.BadZipFile) and "File is not a zip file" in str(exc):
+        return "is not a complete .npz (zip) archive: truncated, or another kind of file"
+    return f"is damaged or not a lucidnet model file ({_describe(exc)})"
 
 
 def _describe(exc) -> str:
     text = str(exc).strip()
+    if len(text) > 200:  # numpy quotes a whole bad header, up to 10,000 characters
+        text = text[:200] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
