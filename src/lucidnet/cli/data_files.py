@@ -18,6 +18,9 @@ import zipfile
 
 import numpy as np
 
+from ..exceptions import ModelFileError
+from ..io.archive import ARCHIVE_ERRORS, Archive
+
 MAX_CLASSES_INFERRED = 20  # integer targets with at most this many values are classes
 ROWS_SHOWN = 5
 MOSTLY_NUMBERS = 0.9  # a column this much numbers is a numeric column with typing slips
@@ -144,16 +147,28 @@ def _read_decimal_commas(frame):
 
 
 def _read_npz(path, pandas):
+    """X (and y) from an .npz, read as model files are read (lucidnet.io.archive):
+    no pickle, and no array allocated before its size is justified by the file."""
+    problem = None
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files if name in ("X", "y")}
-            names = list(npz.files)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise DataError(f"{path}: is not a readable .npz file ({exc})") from None
-    if "metadata" in names and "coef_0" in names:
+        with zipfile.ZipFile(path) as opened:
+            archive = Archive(path, opened, os.path.getsize(path))
+            names = list(archive.members)
+            arrays = {} if "metadata" in names else {
+                name: archive.read(name, _accept_data_array)
+                for name in ("X", "y")
+                if name in archive.members
+            }  # fmt: skip
+    except ModelFileError as exc:
+        problem = exc.problem
+    except ARCHIVE_ERRORS as exc:
+        problem = f"{type(exc).__name__}: {str(exc)[:200]}"
+    if problem is not None:
+        raise DataError(f"{path}: is not a readable .npz file ({problem})")
+    if "metadata" in names:
         raise DataError(f"{path}: is a lucidnet model file, not a data file")
     X = arrays.get("X")
-    if X is None or not 2 <= X.ndim <= 4 or X.dtype.kind not in "iuf":
+    if X is None:
         raise DataError(
             f"{path}: an .npz data file needs a numeric array 'X' of shape (n, features), "
             f"(n, height, width) or (n, height, width, channels) (and a 1-D 'y'); "
@@ -173,6 +188,20 @@ def _read_npz(path, pandas):
             )
         frame["y"] = y
     return frame
+
+
+def _accept_data_array(name, dtype, shape) -> None:
+    """X: 2-D to 4-D numbers; y: 1-D numbers, booleans or text; nothing else is read."""
+    if name == "X":
+        ok = dtype.kind in "iuf" and 2 <= len(shape) <= 4
+        expected = "numbers of shape (n, features), (n, height, width) or (n, h, w, channels)"
+    else:
+        ok = dtype.kind in "iufbUS" and len(shape) == 1
+        expected = "a 1-D array of numbers or text"
+    if not ok:
+        raise ModelFileError(
+            "", f"its array {name!r} is {dtype.str} of shape {tuple(shape)}; expected {expected}"
+        )
 
 
 def require_columns(frame, columns, path, what="column") -> None:

@@ -99,7 +99,7 @@ class Archive:
         if expansion is None:
             self._fail(
                 f"its entry {name} uses zip compression method {info.compress_type}; "
-                "model files are stored or deflated"
+                "lucidnet reads stored or deflated entries only"
             )
         # What the archive's bytes can hold, whatever the entry claims.
         can_hold = info.compress_size * expansion + (1024 if expansion > 1 else 0)
