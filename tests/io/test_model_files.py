@@ -136,7 +136,10 @@ def test_random_generator_state_is_saved_as_none_with_a_warning(iris, tmp_path):
 def test_save_refuses_what_it_cannot_store(iris, tmp_path):
     with pytest.raises(ValueError, match="not fitted"):
         save(MLPClassifier(), tmp_path / "m.npz")
-    with pytest.raises(TypeError, match="MLPClassifier, MLPRegressor, NeuralNetwork"):
+    with pytest.raises(
+        TypeError,
+        match="MLPClassifier, MLPRegressor, ConvNetClassifier, ConvNetRegressor, NeuralNetwork",
+    ):
         save(object(), tmp_path / "m.npz")
     assert os.listdir(tmp_path) == []
 

@@ -40,11 +40,14 @@ class Layer:
     def parameters(self) -> list[Parameter]:
         return []
 
+    # Attributes holding arrays other than parameters that training changes and
+    # prediction reads (batch normalization's running statistics).
+    state_names: tuple[str, ...] = ()
+
     def state(self) -> list[np.ndarray]:
-        """Arrays other than parameters that training changes and prediction
-        reads (batch normalization's running statistics); restoring a copy of
-        parameters and state restores the layer."""
-        return []
+        """The arrays named by ``state_names``: restoring a copy of parameters
+        and state restores the layer."""
+        return [getattr(self, name) for name in self.state_names]
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape of one sample's output for one sample's ``input_shape``

@@ -48,6 +48,7 @@ class BatchNormalization(Layer):
     """
 
     _transient = ("_x_hat", "_inv_std")
+    state_names = ("running_mean", "running_var")
 
     def __init__(self, n_features: int, momentum: float = 0.9, epsilon: float = 1e-5,
                  dtype=np.float64):  # fmt: skip
@@ -106,9 +107,6 @@ class BatchNormalization(Layer):
 
     def parameters(self):
         return [self.gamma, self.beta]
-
-    def state(self):
-        return [self.running_mean, self.running_var]
 
     def output_shape(self, input_shape):
         if tuple(input_shape)[-1:] != (self.n_features,):

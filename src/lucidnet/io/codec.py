@@ -17,11 +17,12 @@ from sklearn.preprocessing import LabelBinarizer
 
 from ..classic import NeuralNetwork
 from ..engine.layers import Dense
-from ..estimators import MLPClassifier, MLPRegressor
+from ..estimators import ConvNetClassifier, MLPClassifier, MLPRegressor
 from ..exceptions import ModelFileError
 from .json_values import from_json, to_json
+from .layered_codec import CONV_CLASSES, decode_layered, encode_layers, expected_layer_arrays
 
-MODEL_CLASSES = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
+MODEL_CLASSES = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor, **CONV_CLASSES}
 MODEL_CLASSES["NeuralNetwork"] = NeuralNetwork
 FLOAT_DTYPES = ("float32", "float64")
 CLASS_DTYPE_KINDS = "iubfUO"  # integers, booleans, floats, strings (numpy or Python)
@@ -51,9 +52,13 @@ def encode_model(model) -> tuple[dict, dict]:
     if isinstance(model, NeuralNetwork):
         metadata, dense = _encode_classic(model), _dense_layers(model.network)
     else:
-        if not hasattr(model, "coefs_"):
+        if not hasattr(model, "_network"):
             raise ValueError(f"this {type(model).__name__} is not fitted yet: call fit first")
-        metadata, dense = _encode_estimator(model), _dense_layers(model._network)
+        metadata = _encode_estimator(model)
+        if type(model).__name__ in CONV_CLASSES:
+            metadata["architecture"], arrays = encode_layers(model)
+            return metadata, arrays
+        dense = _dense_layers(model._network)
     arrays = {}
     for i, layer in enumerate(dense):
         arrays[f"coef_{i}"] = layer.W.value
@@ -76,16 +81,11 @@ def _encode_estimator(model) -> dict:
             stacklevel=3,
         )
         params["random_state"] = None
-    n_hidden = len(model._hidden_sizes())
     names = getattr(model, "feature_names_in_", None)
     metadata = {
         "class": type(model).__name__,
         "params": {name: to_json(value, name) for name, value in params.items()},
-        "architecture": {
-            "layer_sizes": [model.coefs_[0].shape[0], *(b.shape[0] for b in model.intercepts_)],
-            "activations": [*model._hidden_activations(n_hidden), model.out_activation_],
-            "dropout": [float(r) for r in model._dropout_rates(n_hidden)],
-        },
+        "architecture": None,
         "feature_names": None if names is None else [str(n) for n in names],
         "training": {
             name: to_json(getattr(model, name), name)
@@ -94,7 +94,14 @@ def _encode_estimator(model) -> dict:
         },
         "classes": None,
     }
-    if isinstance(model, MLPClassifier):
+    if hasattr(model, "coefs_"):
+        n_hidden = len(model._hidden_sizes())
+        metadata["architecture"] = {
+            "layer_sizes": [model.coefs_[0].shape[0], *(b.shape[0] for b in model.intercepts_)],
+            "activations": [*model._hidden_activations(n_hidden), model.out_activation_],
+            "dropout": [float(r) for r in model._dropout_rates(n_hidden)],
+        }
+    if isinstance(model, (MLPClassifier, ConvNetClassifier)):
         metadata["classes"] = {
             "label_type": model._label_binarizer.y_type_,
             **_encode_classes(model.classes_),
@@ -202,6 +209,8 @@ def expected_arrays(path, metadata, n_entries=None) -> dict[str, tuple[np.dtype,
     sizes is refused before it is expanded into two million names."""
     check = _Checker(path)
     architecture = check.field(metadata, "architecture")
+    if metadata.get("class") in CONV_CLASSES:
+        return expected_layer_arrays(check, architecture, _dtype(check, architecture), n_entries)
     sizes = check.field(architecture, "layer_sizes", list, "architecture")
     check.require(len(sizes) >= 2, f"its layer sizes {shown(sizes)} need at least two entries")
     n_arrays = 2 * (len(sizes) - 1)
@@ -211,10 +220,7 @@ def expected_arrays(path, metadata, n_entries=None) -> dict[str, tuple[np.dtype,
         f"{n_entries}",
     )
     check.positive_ints(sizes, "layer sizes")
-    dtype = check.field(architecture, "dtype", str, "architecture")
-    check.require(
-        dtype in FLOAT_DTYPES, f"its weight dtype {shown(dtype)} is not float32 or float64"
-    )
+    dtype = _dtype(check, architecture)
     expected = {}
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         expected[f"coef_{i}"] = (np.dtype(dtype), (n_in, n_out))
@@ -222,10 +228,27 @@ def expected_arrays(path, metadata, n_entries=None) -> dict[str, tuple[np.dtype,
     return expected
 
 
+def _dtype(check, architecture) -> str:
+    dtype = check.field(architecture, "dtype", str, "architecture")
+    check.require(
+        dtype in FLOAT_DTYPES, f"its weight dtype {shown(dtype)} is not float32 or float64"
+    )
+    return dtype
+
+
 def decode_model(path, metadata: dict, arrays: dict):
     """Check everything, then build the model. ``arrays`` are those that
     :func:`expected_arrays` names, read with the dtype and shape it gives."""
     check = _Checker(path)
+    if metadata["class"] in CONV_CLASSES:
+        for name, array in arrays.items():
+            check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
+        params = check.field(metadata, "params")
+
+        def finish(model, n_features):
+            _finish_estimator(check, metadata, model, n_features)
+
+        return decode_layered(check, metadata, params, arrays, _label_binarizer, finish)
     coefs, intercepts = _checked_weights(check, expected_arrays(path, metadata), arrays)
     params = check.field(metadata, "params")
     if metadata["class"] == "NeuralNetwork":
@@ -291,8 +314,8 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
             "dropout": rates,
         },
     )
-    training = _checked_training(check, check.field(metadata, "training"))
-    feature_names = _checked_feature_names(check, metadata.get("feature_names"), n_features)
+    _checked_training(check, check.field(metadata, "training"))
+    _checked_feature_names(check, metadata.get("feature_names"), n_features)
 
     # Everything checked: build the network the way fit does, then put the weights in.
     model._network = model._build_network(
@@ -300,20 +323,27 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
     )
     model._expose_weights()
     model._set_coefs(coefs, intercepts)
+    model.n_outputs_ = n_outputs
+    model.out_activation_ = model._output_activation
+    _finish_estimator(check, metadata, model, n_features)
+    return model
+
+
+def _finish_estimator(check, metadata, model, n_features) -> None:
+    """What every estimator read from a file gets: its inputs' names and count,
+    and the training record as fit left it (an L-BFGS fit has no loss curve,
+    as in scikit-learn; what training on needs and the file lacks, fit fills in)."""
+    training = _checked_training(check, check.field(metadata, "training"))
+    feature_names = _checked_feature_names(check, metadata.get("feature_names"), n_features)
     model.n_features_in_ = n_features
     if feature_names is not None:
         model.feature_names_in_ = np.asarray(feature_names, dtype=object)
-    model.n_outputs_ = n_outputs
-    model.out_activation_ = model._output_activation
-    # The training record as fit left it: an L-BFGS fit has no loss curve, as in
-    # scikit-learn; what training on needs and the file lacks, fit fills in.
     model.n_iter_ = training.get("n_iter_", 0)
     model.t_ = training.get("t_", 0)
     for name, value in training.items():
         setattr(model, name, value)
     # The optimizer's moments are not stored: partial_fit starts a fresh one.
     model._optimizer = None
-    return model
 
 
 def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:

@@ -1,0 +1,163 @@
+"""Convolutional estimators to plain data and back: a layer list and named arrays.
+
+An MLP's file needs only its layer sizes (:mod:`lucidnet.io.codec`); a
+convolutional network's shapes also depend on kernels, strides, padding and
+pooling. So its metadata lists every layer, in order, with the shape of each
+array it holds::
+
+    "architecture": {"dtype": "float32", "input_shape": [8, 8, 1],
+                     "layers": [{"kind": "Conv2D", "arrays": {"W": [3, 3, 1, 32], "b": [32]}},
+                                {"kind": "Activation"}, {"kind": "MaxPool2D"}, ...]}
+
+and the arrays are stored as ``layer<i>.<name>`` (``layer0.W``,
+``layer2.running_mean``). Reading trusts none of it: the array shapes are
+known, and checked against each array's header, before anything is read;
+then the network is rebuilt from the estimator's parameters, and each layer's
+array shapes are compared with the file's *before* that layer is made, so
+nothing is allocated that the file's own bytes do not justify; last, the
+layer kinds must be the file's, in order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..estimators import ConvNetClassifier, ConvNetRegressor
+from ..exceptions import ModelFileError
+from .json_values import from_json
+
+__all__ = ["CONV_CLASSES", "decode_layered", "encode_layers", "expected_layer_arrays"]
+
+CONV_CLASSES = {"ConvNetClassifier": ConvNetClassifier, "ConvNetRegressor": ConvNetRegressor}
+# Which arrays each kind of layer may hold: its parameters, then its state.
+LAYER_ARRAYS = {
+    "Conv1D": ("W", "b"),
+    "Conv2D": ("W", "b"),
+    "Dense": ("W", "b"),
+    "BatchNormalization": ("gamma", "beta", "running_mean", "running_var"),
+    "Activation": (),
+    "MaxPool1D": (),
+    "MaxPool2D": (),
+    "Flatten": (),
+    "Dropout": (),
+}
+MAX_ARRAY_DIMS = 4
+
+
+def layer_arrays(layer) -> dict[str, np.ndarray]:
+    """A layer's arrays by name: its parameters' values, then its state."""
+    arrays = {p.name: p.value for p in layer.parameters()}
+    arrays.update(zip(layer.state_names, layer.state()))
+    return arrays
+
+
+def encode_layers(model) -> tuple[dict, dict]:
+    """``(architecture, arrays)`` of a fitted convolutional estimator."""
+    layers, arrays = [], {}
+    for i, layer in enumerate(model._network.layers):
+        entry = {"kind": type(layer).__name__}
+        held = layer_arrays(layer)
+        if held:
+            entry["arrays"] = {name: list(a.shape) for name, a in held.items()}
+            arrays.update({f"layer{i}.{name}": a for name, a in held.items()})
+        layers.append(entry)
+    architecture = {
+        "dtype": str(model._network.dtype),
+        "input_shape": list(model.input_shape_),
+        "layers": layers,
+    }
+    return architecture, arrays
+
+
+def expected_layer_arrays(check, architecture, dtype, n_entries=None) -> dict:
+    """The arrays a layer list says the file holds: name -> (dtype, shape)."""
+    layers = check.field(architecture, "layers", list, "architecture")
+    check.require(layers, "its architecture lists no layers")
+    n_arrays = sum(len(e.get("arrays", {})) if isinstance(e, dict) else 0 for e in layers)
+    check.require(
+        n_entries is None or n_arrays <= n_entries,
+        f"is missing array(s): its layers list {n_arrays}, it holds {n_entries}",
+    )
+    expected = {}
+    for i, entry in enumerate(layers):
+        kind = check.field(entry, "kind", str, f"layer {i}")
+        check.require(kind in LAYER_ARRAYS, f"its layer {i} is of an unknown kind {kind!r}")
+        held = entry.get("arrays", {})
+        listed = sorted(held) if isinstance(held, dict) else held
+        check.require(
+            isinstance(held, dict) and listed == sorted(LAYER_ARRAYS[kind]),
+            f"its layer {i} ({kind}) lists arrays {listed!r}, expected "
+            f"{sorted(LAYER_ARRAYS[kind])}",
+        )
+        for name, shape in held.items():
+            check.positive_ints(shape, f"layer {i} {name} shape")
+            check.require(len(shape) <= MAX_ARRAY_DIMS, f"its layer {i} {name} has too many axes")
+            expected[f"layer{i}.{name}"] = (np.dtype(dtype), tuple(shape))
+    return expected
+
+
+def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
+    """Build a convolutional estimator from checked metadata and arrays.
+
+    ``label_binarizer(check, classes, n_outputs)`` checks a classifier's classes;
+    ``finish(model, n_features)`` sets what every estimator shares (feature
+    names, training record).
+    """
+    cls = CONV_CLASSES[metadata["class"]]
+    architecture = metadata["architecture"]
+    input_shape = check.positive_ints(architecture.get("input_shape"), "input shape")
+    check.require(2 <= len(input_shape) <= 3, f"its input shape {input_shape} is not 2 or 3 axes")
+    layers = architecture["layers"]
+    last = layers[-1]
+    check.require(last.get("kind") == "Dense", "its last layer is not Dense")
+    n_outputs = last["arrays"]["b"][0]
+    known = cls().get_params()
+    unknown = sorted(set(params) - set(known))
+    check.require(not unknown, f"has unknown {cls.__name__} parameters {unknown}")
+    try:
+        decoded = {name: from_json(value) for name, value in params.items()}
+        for name in ("conv_layers", "hidden_layer_sizes", "input_shape"):
+            if isinstance(decoded.get(name), list):
+                decoded[name] = tuple(decoded[name])
+        model = cls(**decoded)
+        model._validate_params()
+    except (TypeError, ValueError) as exc:
+        check.fail(f"has invalid {cls.__name__} parameters: {exc}")
+    if isinstance(model, ConvNetClassifier):
+        model._label_binarizer = label_binarizer(check, metadata.get("classes"), n_outputs)
+        model.classes_ = model._label_binarizer.classes_
+    else:
+        check.require(metadata.get("classes") is None, "a regressor's file lists classes")
+
+    def expect(index, shapes):
+        stored = layers[index].get("arrays") if index < len(layers) else None
+        wanted = {name: list(shape) for name, shape in shapes.items()}
+        check.require(
+            stored == wanted,
+            f"its layer {index} holds arrays {stored}, but its parameters make {wanted}",
+        )
+
+    try:
+        network = model._build_network(
+            tuple(input_shape), n_outputs, np.dtype(architecture["dtype"]),
+            np.random.RandomState(0), expect=expect,
+        )  # fmt: skip
+    except ModelFileError:
+        raise
+    except ValueError as exc:
+        check.fail(f"has parameters that make no network for its input shape: {exc}")
+    kinds = [type(layer).__name__ for layer in network.layers]
+    stored_kinds = [entry["kind"] for entry in layers]
+    check.require(
+        kinds == stored_kinds,
+        f"its layers are {stored_kinds}, but its parameters make {kinds}",
+    )
+    for i, layer in enumerate(network.layers):
+        for name, target in layer_arrays(layer).items():
+            target[...] = arrays[f"layer{i}.{name}"]
+    model._network = network
+    model.input_shape_ = tuple(input_shape)
+    model.n_outputs_ = n_outputs
+    model.out_activation_ = model._output_activation
+    finish(model, int(np.prod(input_shape)))
+    return model
