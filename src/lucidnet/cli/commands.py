@@ -330,8 +330,8 @@ def evaluate(args) -> int:
     model = loaded.model
     if not _single_target_estimator(model):
         raise DataError(
-            f"{args.model}: evaluate takes MLPClassifier or MLPRegressor models of one target "
-            f"column; this one is a {type(model).__name__} with {_n_outputs(model)} outputs"
+            f"{args.model}: evaluate takes estimators of one target column; this one is a "
+            f"{type(model).__name__} with {_n_outputs(model)} outputs"
         )
     frame = read_table(args.data)
     require_columns(frame, [args.target], args.data, what="target column")
@@ -339,7 +339,7 @@ def evaluate(args) -> int:
     steps = _steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
     X = _named_like_training(model, transform(steps, frame, args.data))
     filled = filled_cells(steps, frame)
-    if isinstance(model, MLPClassifier):
+    if hasattr(model, "classes_"):
         task = "classification"
         y_true = labels_like(frame[args.target], model.classes_, args.data, args.target)
     else:
@@ -356,9 +356,11 @@ def evaluate(args) -> int:
 
 
 def _single_target_estimator(model) -> bool:
-    if isinstance(model, MLPClassifier):
+    if isinstance(model, NeuralNetwork):
+        return False
+    if hasattr(model, "classes_"):
         return not model._label_binarizer.y_type_.startswith("multilabel")
-    return isinstance(model, MLPRegressor) and model.n_outputs_ == 1
+    return model.n_outputs_ == 1
 
 
 def _n_outputs(model) -> int:

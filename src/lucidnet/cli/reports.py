@@ -174,7 +174,13 @@ def feature_lines(model, steps) -> list[str]:
     numeric = steps["numeric"]["columns"]
     lines.append(f"Features expected ({len(steps['columns'])} columns):")
     if numeric:
-        lines.append(f"  numeric, standardized: {', '.join(numeric)}")
+        means, scales = steps["numeric"]["mean"], steps["numeric"]["scale"]
+        together = len(numeric) > 1 and len(set(means)) == 1 and len(set(scales)) == 1
+        how = "standardized together (one mean and scale)" if together else "standardized"
+        shown = ", ".join(numeric[:20]) + (
+            f", ... ({len(numeric)} in all)" if len(numeric) > 20 else ""
+        )
+        lines.append(f"  numeric, {how}: {shown}")
     for column, categories in zip(
         steps["categorical"]["columns"], steps["categorical"]["categories"]
     ):

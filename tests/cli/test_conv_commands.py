@@ -1,0 +1,74 @@
+"""``lucidnet train --conv`` on images and signals, from .npz and CSV files."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+pd = pytest.importorskip("pandas")
+FAST = ["--conv", "4,8", "--hidden", "16", "--max-iter", "60", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    """The digits as an .npz of 8x8 images and as a CSV of 64 pixel columns."""
+    folder = tmp_path_factory.mktemp("images")
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:600], y[:600]
+    np.savez(folder / "digits.npz", X=X.reshape(-1, 8, 8), y=y)
+    frame = pd.DataFrame(X, columns=[f"p{i}" for i in range(64)]).assign(digit=y)
+    frame.to_csv(folder / "digits.csv", index=False)
+    frame.assign(name=[f"img{i}" for i in range(600)]).to_csv(folder / "named.csv", index=False)
+    return folder
+
+
+def test_npz_images_train_a_convnet_that_info_describes(run, images, tmp_path):
+    model = tmp_path / "cnn.npz"
+    status, out, err = run("train", images / "digits.npz", "--target", "y", "--out", model, *FAST)
+    assert status == 0, err
+    assert "ConvNetClassifier(conv_layers=(4, 8)" in out and "input_shape=(8, 8)" in out
+    assert float(out.split("Accuracy: ")[1].split()[0]) > 0.8
+    status, out, err = run("info", model)
+    assert status == 0, err
+    assert "(n, 8, 8, 4)" in out and "conv2d 3x3" in out
+    assert "standardized together" in out
+
+
+def test_csv_pixels_with_input_shape_predict_and_evaluate(run, images, tmp_path):
+    model = tmp_path / "cnn.npz"
+    status, out, err = run("train", images / "digits.csv", "--target", "digit",
+                           "--input-shape", "8,8", "--out", model, *FAST)  # fmt: skip
+    assert status == 0, err
+    status, out, err = run("predict", model, images / "digits.csv")
+    assert status == 0, err
+    assert out.splitlines()[0] == "prediction" and len(out.splitlines()) == 601
+    status, out, err = run("evaluate", model, images / "digits.csv", "--target", "digit")
+    assert status == 0, err
+    assert float(out.split("Accuracy: ")[1].split()[0]) > 0.8
+
+
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--input-shape", "8,8"], "--input-shape goes with --conv"),
+        (["--conv", "4", "--solver", "lbfgs"], "--conv needs --solver adam or sgd"),
+        (["--conv", "4", "--input-shape", "7,7"], "does not divide into channels"),
+        (["--conv", "4", "--input-shape", "0,8"], "expected 1 to 3 positive sizes"),
+    ],
+)
+def test_wrong_convolutional_options_exit_2_with_a_message(run, images, tmp_path, extra, match):
+    args = ["train", images / "digits.csv", "--target", "digit", "--out", tmp_path / "m.npz"]
+    if "0,8" in extra:
+        with pytest.raises(SystemExit) as exit_info:
+            run(*args, *extra)
+        assert exit_info.value.code == 2
+        return
+    status, _, err = run(*args, *extra, "--max-iter", "1", "--quiet")
+    assert status == 2 and match in err
+
+
+def test_a_text_column_is_refused_by_conv_and_fine_once_ignored(run, images, tmp_path):
+    args = ["train", images / "named.csv", "--target", "digit", "--out", tmp_path / "m.npz"]
+    status, _, err = run(*args, "--input-shape", "8,8", *FAST)
+    assert status == 2 and "'name' holds text: leave it out with --ignore" in err
+    status, _, err = run(*args, "--input-shape", "8,8", "--ignore", "name", *FAST)
+    assert status == 0, err
