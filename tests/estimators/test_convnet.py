@@ -192,3 +192,21 @@ def test_grid_search_in_parallel_pipeline_clone_and_pickle(digits):
     model = clone(search.best_estimator_).fit(X_train, y_train)
     again = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(again.predict(X_test), model.predict(X_test))
+
+
+def test_a_training_epoch_allocates_nothing_proportional_to_the_data():
+    """Batches are gathered into buffers kept between steps and each layer copies
+    its windows once per batch: four times the rows cost no more than the labels."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    peaks = {}
+    for n in (1000, 4000):
+        X, y = rng.standard_normal((n, 8, 8)), rng.integers(0, 3, size=n)
+        model = ConvNetClassifier(max_iter=1, batch_size=100, **SMALL)
+        tracemalloc.start()
+        model.fit(X, y)
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    extra_data = 3000 * 64 * 8  # bytes of the 3,000 extra rows of X
+    assert peaks[4000] - peaks[1000] < 0.1 * extra_data, peaks
