@@ -28,6 +28,7 @@ from lucidnet.engine.losses import (
     SoftmaxCrossEntropy,
     SquaredError,
 )
+from lucidnet.engine.noise import GaussianNoise, Masking
 from lucidnet.engine.normalization import BatchNormalization
 from lucidnet.engine.pooling import (
     AvgPool1D,
@@ -37,6 +38,8 @@ from lucidnet.engine.pooling import (
     MaxPool1D,
     MaxPool2D,
     Reshape,
+    UpSampling1D,
+    UpSampling2D,
 )
 from lucidnet.engine.testing import check_gradients, check_loss_gradient
 
@@ -130,6 +133,11 @@ LAYERS = {
     "avg_pool1d_stride_1": Case(lambda rng, dtype: AvgPool1D(2, strides=1), (9, 3)),
     "global_avg_pool_2d": Case(lambda rng, dtype: GlobalAvgPool(), (4, 5, 3)),
     "global_avg_pool_1d": Case(lambda rng, dtype: GlobalAvgPool(), (6, 2)),
+    "up_sampling2d": Case(lambda rng, dtype: UpSampling2D(2), (3, 2, 2)),
+    "up_sampling2d_to_7x5": Case(lambda rng, dtype: UpSampling2D(2, output_size=(7, 5)), (3, 3, 2)),
+    "up_sampling1d_3_cut_to_8": Case(lambda rng, dtype: UpSampling1D(3, output_size=8), (3, 2)),
+    "gaussian_noise": Case(lambda rng, dtype: GaussianNoise(0.4, rng=rng), (5,)),
+    "masking": Case(lambda rng, dtype: Masking(0.3, rng=rng), (4, 3, 2)),
     "flatten": Case(lambda rng, dtype: Flatten(), (3, 4, 2)),
     "reshape": Case(lambda rng, dtype: Reshape((4, 3, 1)), (12,)),
     "batch_norm_features": Case(lambda rng, dtype: BatchNormalization(5, dtype=dtype), (5,), True),

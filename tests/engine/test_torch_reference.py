@@ -11,7 +11,15 @@ import pytest
 
 from lucidnet.engine.conv import Conv1D, Conv2D
 from lucidnet.engine.normalization import BatchNormalization
-from lucidnet.engine.pooling import AvgPool1D, AvgPool2D, GlobalAvgPool, MaxPool1D, MaxPool2D
+from lucidnet.engine.pooling import (
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAvgPool,
+    MaxPool1D,
+    MaxPool2D,
+    UpSampling1D,
+    UpSampling2D,
+)
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -81,6 +89,8 @@ POOLS = [
     (MaxPool1D(3), lambda x: F.max_pool1d(x, 3)),
     (AvgPool1D(2, strides=1), lambda x: F.avg_pool1d(x, 2, stride=1)),
     (GlobalAvgPool(), lambda x: x.mean(dim=tuple(range(2, x.ndim)))[..., None]),
+    (UpSampling2D(2), lambda x: F.interpolate(x, scale_factor=2, mode="nearest")),
+    (UpSampling1D(3), lambda x: F.interpolate(x, scale_factor=3, mode="nearest")),
 ]
 
 

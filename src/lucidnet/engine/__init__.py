@@ -19,10 +19,21 @@ from .losses import (
     get_loss,
 )
 from .network import Sequential
+from .noise import GaussianNoise, Masking
 from .normalization import BatchNormalization
 from .optimizers import SGD, Adam, Optimizer, lbfgs
 from .parameters import Parameter
-from .pooling import AvgPool1D, AvgPool2D, Flatten, GlobalAvgPool, MaxPool1D, MaxPool2D, Reshape
+from .pooling import (
+    AvgPool1D,
+    AvgPool2D,
+    Flatten,
+    GlobalAvgPool,
+    MaxPool1D,
+    MaxPool2D,
+    Reshape,
+    UpSampling1D,
+    UpSampling2D,
+)
 from .testing import check_gradients, check_loss_gradient
 
 __all__ = [
@@ -38,9 +49,11 @@ __all__ = [
     "Dense",
     "Dropout",
     "Flatten",
+    "GaussianNoise",
     "GlobalAvgPool",
     "Layer",
     "Loss",
+    "Masking",
     "MaxPool1D",
     "MaxPool2D",
     "Optimizer",
@@ -52,6 +65,8 @@ __all__ = [
     "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy",
     "SquaredError",
+    "UpSampling1D",
+    "UpSampling2D",
     "check_gradients",
     "check_loss_gradient",
     "get_activation",

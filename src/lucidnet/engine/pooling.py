@@ -1,5 +1,6 @@
 """Pooling and shape layers, channels last: ``MaxPool1D/2D``, ``AvgPool1D/2D``,
-``GlobalAvgPool``, ``Flatten``, ``Reshape``.
+``GlobalAvgPool``, ``Flatten``, ``Reshape``, and their inverse for decoders,
+``UpSampling1D/2D``.
 
 A pool of size ``p`` and stride ``s`` (``s = p`` by default, so windows do not
 overlap) reads the same strided window view as a convolution
@@ -34,6 +35,8 @@ __all__ = [
     "GlobalAvgPool",
     "Flatten",
     "Reshape",
+    "UpSampling1D",
+    "UpSampling2D",
 ]
 
 
@@ -267,3 +270,96 @@ class Reshape(Layer):
 
     def __repr__(self):
         return f"Reshape({self.target_shape})"
+
+
+class _UpSampling(Layer):
+    """Repeat each position ``size`` times along each spatial axis (nearest
+    neighbour), the inverse of a pool: ``(n, h, w, C) -> (n, h * s, w * s, C)``.
+
+    ``output_size`` (one per spatial axis), when given, fixes the output's
+    spatial size: the repeated array is then cut, or extended by repeating its
+    last position, so a decoder lands exactly on an input size that its pools
+    had rounded down (7 -> pool 2 -> 3 -> up 2 -> 6 -> extended to 7).
+
+    Backward: each input position receives the sum of the gradients of the
+    positions it was copied to (the extension's included, at the edge).
+    """
+
+    n_spatial = 2
+    _transient = ("_input_shape",)
+
+    def __init__(self, size=2, output_size=None):
+        super().__init__()
+        self.size = spatial_tuple(size, self.n_spatial, "size")
+        self.output_size = (
+            None
+            if output_size is None
+            else spatial_tuple(output_size, self.n_spatial, "output_size")
+        )
+
+    def _target(self, spatial):
+        repeated = tuple(n * s for n, s in zip(spatial, self.size))
+        return repeated, (self.output_size or repeated)
+
+    def forward(self, X, training=False):
+        self._input_shape = X.shape
+        n, spatial, channels = X.shape[0], X.shape[1:-1], X.shape[-1]
+        repeated, target = self._target(spatial)
+        expand = [n]
+        for size, s in zip(spatial, self.size):
+            expand += [size, s]
+        view = X.reshape(n, *[d for size in spatial for d in (size, 1)], channels)
+        Y = np.broadcast_to(view, (*expand, channels)).reshape(n, *repeated, channels)
+        for axis, (have, want) in enumerate(zip(repeated, target), start=1):
+            if want < have:
+                Y = Y[(slice(None),) * axis + (slice(0, want),)]
+            elif want > have:
+                widths = [(0, 0)] * Y.ndim
+                widths[axis] = (0, want - have)
+                Y = np.pad(Y, widths, mode="edge")
+        return np.ascontiguousarray(Y)
+
+    def backward(self, dY, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        n, spatial, channels = self._input_shape[0], self._input_shape[1:-1], self._input_shape[-1]
+        repeated, target = self._target(spatial)
+        dR = dY
+        for axis, (have, want) in enumerate(zip(repeated, target), start=1):
+            if want > have:  # the extension copied the edge: its gradients go there
+                inside = dR[(slice(None),) * axis + (slice(0, have),)].copy()
+                edge = (slice(None),) * axis + (slice(have - 1, have),)
+                extra = dR[(slice(None),) * axis + (slice(have, None),)]
+                inside[edge] += extra.sum(axis=axis, keepdims=True)
+                dR = inside
+            elif want < have:  # the cut positions had no gradient
+                widths = [(0, 0)] * dR.ndim
+                widths[axis] = (0, have - want)
+                dR = np.pad(dR, widths)
+        blocks = dR.reshape(n, *[d for size, s in zip(spatial, self.size) for d in (size, s)],
+                            channels)  # fmt: skip
+        return blocks.sum(axis=tuple(range(2, 2 * self.n_spatial + 1, 2)))
+
+    def output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self.n_spatial + 1:
+            raise ValueError(
+                f"{self!r} expects one sample with {self.n_spatial} spatial axes and channels "
+                f"last, got shape {input_shape}"
+            )
+        return (*self._target(input_shape[:-1])[1], input_shape[-1])
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size}, output_size={self.output_size})"
+
+
+class UpSampling2D(_UpSampling):
+    """Nearest-neighbour upsampling of ``(n, height, width, channels)``."""
+
+    n_spatial = 2
+
+
+class UpSampling1D(_UpSampling):
+    """Nearest-neighbour upsampling of ``(n, length, channels)``."""
+
+    n_spatial = 1
