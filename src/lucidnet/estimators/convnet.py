@@ -22,7 +22,6 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
 from ..engine.conv import Conv1D, Conv2D, spatial_tuple
 from ..engine.layers import Activation, Dense, Dropout
@@ -35,6 +34,7 @@ from .base import (
     TRAINING_PARAMETERS,
     BaseNetworkEstimator,
 )
+from .shapes import ShapedInput, is_int
 from .targets import ClassifierTargets, RegressorTargets
 
 __all__ = ["BaseConvNet", "ConvNetClassifier", "ConvNetRegressor"]
@@ -78,11 +78,7 @@ _PARAMETERS = CONV_PARAMETERS + TRAINING_PARAMETERS
 _ATTRIBUTES = TRAINING_ATTRIBUTES + CONV_ATTRIBUTES
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-class BaseConvNet(BaseNetworkEstimator):
+class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     """What the convolutional estimators share; use :class:`ConvNetClassifier`
     or :class:`ConvNetRegressor`."""
 
@@ -101,73 +97,6 @@ class BaseConvNet(BaseNetworkEstimator):
         "hidden_layer_sizes": ["array-like"],
         "input_shape": [tuple, list, None],
     }
-
-    # ------------------------------------------------------------- the input
-    def _sample_shape(self, X):
-        """``(X as a 2-D array or sparse matrix, one sample's shape as given)``."""
-        if not hasattr(X, "shape") and not hasattr(X, "__array__"):
-            X = np.asarray(X)
-        if getattr(X, "ndim", 2) > 2:
-            return np.asarray(X).reshape(X.shape[0], -1), tuple(X.shape[1:])
-        return X, None
-
-    def _resolve_input_shape(self, n_features, given) -> tuple[int, ...]:
-        """``(*spatial, channels)`` from the parameter, the shape ``X`` came in and its width."""
-        shape = self.input_shape
-        if shape is None:
-            if given is None:
-                return (n_features, 1)
-            return given if len(given) == 3 else (*given, 1)
-        shape = tuple(shape)
-        if not 1 <= len(shape) <= 3 or not all(_is_int(s) and s >= 1 for s in shape):
-            raise ValueError(
-                f"input_shape must be (length,), (height, width) or (height, width, "
-                f"channels) of positive ints, got {self.input_shape!r}"
-            )
-        if len(shape) == 3:
-            resolved = shape
-        else:
-            channels, left = divmod(n_features, math.prod(shape))
-            if left or not channels:
-                raise ValueError(
-                    f"X has {n_features} features per sample, which input_shape={shape} "
-                    f"does not divide into channels (a multiple of {math.prod(shape)} is needed)"
-                )
-            resolved = (*shape, channels)
-        if math.prod(resolved) != n_features:
-            raise ValueError(
-                f"input_shape={shape} makes {math.prod(resolved)} values per sample, but X "
-                f"has {n_features}"
-            )
-        if given is not None and given not in (resolved, resolved[:-1]):
-            raise ValueError(f"X has samples of shape {given}, but input_shape says {resolved}")
-        return resolved
-
-    def _validate_X_y(self, X, y, first_pass, **kwargs):
-        X, given = self._sample_shape(X)
-        X, y = super()._validate_X_y(X, y, first_pass, **kwargs)
-        if first_pass:
-            self.input_shape_ = self._resolve_input_shape(X.shape[1], given)
-        self._check_given_shape(given)
-        return self._shape_input(X), y
-
-    def _validated_X(self, X):
-        X, given = self._sample_shape(X)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        self._check_given_shape(given)
-        return self._shape_input(X)
-
-    def _check_given_shape(self, given):
-        if given is not None and given not in (self.input_shape_, self.input_shape_[:-1]):
-            raise ValueError(
-                f"X has samples of shape {given}, but this {type(self).__name__} was fitted on "
-                f"samples of shape {self.input_shape_}"
-            )
-
-    def _shape_input(self, X):
-        if hasattr(X, "toarray"):
-            X = X.toarray()
-        return X.reshape(X.shape[0], *self.input_shape_)
 
     # ----------------------------------------------------------- the network
     def _conv_settings(self, n_conv, n_spatial) -> list[dict]:
@@ -189,7 +118,7 @@ class BaseConvNet(BaseNetworkEstimator):
                                   "convolutional layers")  # fmt: skip
         paddings = self._per_layer(
             "padding", self.padding, n_conv,
-            lambda p: p in ("same", "valid") or (_is_int(p) and p >= 0), "convolutional layers",
+            lambda p: p in ("same", "valid") or (is_int(p) and p >= 0), "convolutional layers",
         )  # fmt: skip
         pools = self._per_layer(
             "pool_size", self.pool_size, n_conv,
@@ -207,7 +136,7 @@ class BaseConvNet(BaseNetworkEstimator):
 
     def _layer_sizes(self, name, value) -> list[int]:
         sizes = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
-        if not all(_is_int(s) and s >= 1 for s in sizes):
+        if not all(is_int(s) and s >= 1 for s in sizes):
             raise ValueError(f"{name} must be positive ints, got {value!r}")
         return [int(s) for s in sizes]
 

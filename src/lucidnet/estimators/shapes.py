@@ -1,0 +1,90 @@
+"""Rows as images or signals: the ``input_shape`` parameter and what it decides.
+
+A convolutional estimator takes ``X`` as the usual 2-D table, one row per
+sample, or already shaped ``(n_samples, *input_shape)``. Either way it is
+validated as a table (scikit-learn's checks, ``n_features_in_``), then folded
+into ``(n_samples, *spatial, channels)``, channels last, for the network.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+__all__ = ["ShapedInput", "is_int"]
+
+
+def is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+class ShapedInput:
+    """Mixed into a network estimator whose network takes images or signals."""
+
+    def _sample_shape(self, X):
+        """``(X as a 2-D array or sparse matrix, one sample's shape as given)``."""
+        if not hasattr(X, "shape") and not hasattr(X, "__array__"):
+            X = np.asarray(X)
+        if getattr(X, "ndim", 2) > 2:
+            return np.asarray(X).reshape(X.shape[0], -1), tuple(X.shape[1:])
+        return X, None
+
+    def _resolve_input_shape(self, n_features, given) -> tuple[int, ...]:
+        """``(*spatial, channels)`` from the parameter, the shape ``X`` came in and its width."""
+        shape = self.input_shape
+        if shape is None:
+            if given is None:
+                return (n_features, 1)
+            return given if len(given) == 3 else (*given, 1)
+        shape = tuple(shape)
+        if not 1 <= len(shape) <= 3 or not all(is_int(s) and s >= 1 for s in shape):
+            raise ValueError(
+                f"input_shape must be (length,), (height, width) or (height, width, "
+                f"channels) of positive ints, got {self.input_shape!r}"
+            )
+        if len(shape) == 3:
+            resolved = shape
+        else:
+            channels, left = divmod(n_features, math.prod(shape))
+            if left or not channels:
+                raise ValueError(
+                    f"X has {n_features} features per sample, which input_shape={shape} "
+                    f"does not divide into channels (a multiple of {math.prod(shape)} is needed)"
+                )
+            resolved = (*shape, channels)
+        if math.prod(resolved) != n_features:
+            raise ValueError(
+                f"input_shape={shape} makes {math.prod(resolved)} values per sample, but X "
+                f"has {n_features}"
+            )
+        if given is not None and given not in (resolved, resolved[:-1]):
+            raise ValueError(f"X has samples of shape {given}, but input_shape says {resolved}")
+        return resolved
+
+    def _validate_X_y(self, X, y, first_pass, **kwargs):
+        X, given = self._sample_shape(X)
+        X, y = super()._validate_X_y(X, y, first_pass, **kwargs)
+        if first_pass:
+            self.input_shape_ = self._resolve_input_shape(X.shape[1], given)
+        self._check_given_shape(given)
+        return self._shape_input(X), y
+
+    def _validated_X(self, X):
+        X, given = self._sample_shape(X)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        self._check_given_shape(given)
+        return self._shape_input(X)
+
+    def _check_given_shape(self, given):
+        if given is not None and given not in (self.input_shape_, self.input_shape_[:-1]):
+            raise ValueError(
+                f"X has samples of shape {given}, but this {type(self).__name__} was fitted on "
+                f"samples of shape {self.input_shape_}"
+            )
+
+    def _shape_input(self, X):
+        if hasattr(X, "toarray"):
+            X = X.toarray()
+        return X.reshape(X.shape[0], *self.input_shape_)
