@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.optimizers import SGD, Adam
+from ..engine.optimizers import SGD, Adam, lbfgs
 from ..exceptions import TrainingDivergedError
 from .batches import BatchSampler
 from .objective import LOSS_VALUES, Objective
@@ -386,6 +386,50 @@ class BaseNetworkEstimator(BaseEstimator):
             X_val, y_val, None, True, False, validation=True
         )
         return X_val, Y_val, self._decode(Y_val), None
+
+    def _fit_lbfgs(self, X, Y, sample_weight):
+        if any(hasattr(layer, "rng") for layer in self._network.layers):
+            raise ValueError(
+                "dropout and noise need a stochastic solver ('adam' or 'sgd'): L-BFGS's line "
+                "search assumes the same loss at every evaluation, which random masks break."
+            )
+        objective = self._objective()
+        # scikit-learn's order in scipy's vector: every weight matrix, then every
+        # bias. L-BFGS's inner products run over it, so the order decides the rounding.
+        parameters = self._network.parameters()
+        parameters = [p for p in parameters if p.regularize] + [
+            p for p in parameters if not p.regularize
+        ]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            result = lbfgs(
+                parameters,
+                lambda: objective.loss_and_gradients(X, Y, sample_weight),
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+            )
+        self._take_lbfgs_solution(result.x, parameters)
+        self.n_iter_ = min(int(result.nit), self.max_iter)
+        self.loss_ = result.fun
+        if not np.isfinite(result.fun):
+            raise self._divergence_error(
+                f"L-BFGS iteration {self.n_iter_}", f"the loss became {result.fun}"
+            )
+        if result.status != 0:
+            message = (
+                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+                f"(status={result.status}):\n{result.message}\n"
+            )
+            if self.n_iter_ == self.max_iter:
+                message += (
+                    "\nIncrease the number of iterations to improve the convergence "
+                    f"(max_iter={self.max_iter})."
+                )
+            message += "\nYou might also want to scale the data."
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
+
+    def _take_lbfgs_solution(self, x, parameters) -> None:
+        """A hook: the parameters hold scipy's solution, rounded to their dtype."""
 
     def _batch_size(self, n_samples) -> int:
         if self.batch_size == "auto":

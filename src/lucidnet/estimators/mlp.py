@@ -14,18 +14,15 @@ what is the MLPs' own: the dense architecture, ``coefs_`` and ``intercepts_``
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
-from ..engine.optimizers import lbfgs
 from .base import (
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
@@ -186,7 +183,7 @@ class BaseMLP(BaseNetworkEstimator):
 
     def _take_lbfgs_solution(self, x, parameters) -> None:
         """Weights from scipy's final float64 vector ``x``, unrounded, as
-        scikit-learn takes them: a float32 model comes out of L-BFGS float64."""
+        scikit-learn takes them: a float32 MLP comes out of L-BFGS float64."""
         if self.coefs_[0].dtype == np.float64:
             return  # the parameters hold x already
         bounds = np.cumsum([0] + [p.value.size for p in parameters])
@@ -198,48 +195,6 @@ class BaseMLP(BaseNetworkEstimator):
         self._network = self._network_from_weights(arrays[:n], arrays[n:])
         self._expose_weights()
         self._optimizer = None
-
-    def _check_dropout_solver(self):
-        if self.solver == "lbfgs" and any(self._dropout_rates(len(self._hidden_sizes()))):
-            raise ValueError(
-                "dropout needs a stochastic solver ('adam' or 'sgd'): L-BFGS's line search "
-                "assumes the same loss at every evaluation, which random dropout masks break."
-            )
-
-    def _fit_lbfgs(self, X, Y, sample_weight):
-        self._check_dropout_solver()
-        objective = self._objective()
-        dense = self._dense_layers()
-        # scikit-learn's order in scipy's vector: every weight matrix, then every
-        # bias. L-BFGS's inner products run over it, so the order decides the rounding.
-        parameters = [d.W for d in dense] + [d.b for d in dense]
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            result = lbfgs(
-                parameters,
-                lambda: objective.loss_and_gradients(X, Y, sample_weight),
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-            )
-        self._take_lbfgs_solution(result.x, parameters)
-        self.n_iter_ = min(int(result.nit), self.max_iter)
-        self.loss_ = result.fun
-        if not np.isfinite(result.fun):
-            raise self._divergence_error(
-                f"L-BFGS iteration {self.n_iter_}", f"the loss became {result.fun}"
-            )
-        if result.status != 0:
-            message = (
-                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"(status={result.status}):\n{result.message}\n"
-            )
-            if self.n_iter_ == self.max_iter:
-                message += (
-                    "\nIncrease the number of iterations to improve the convergence "
-                    f"(max_iter={self.max_iter})."
-                )
-            message += "\nYou might also want to scale the data."
-            warnings.warn(message, ConvergenceWarning, stacklevel=4)
 
 
 class MLPClassifier(ClassifierTargets, ClassifierMixin, BaseMLP):
