@@ -48,7 +48,13 @@ from .engine import (
     get_loss,
     lbfgs,
 )
-from .estimators import ConvNetClassifier, ConvNetRegressor, MLPClassifier, MLPRegressor
+from .estimators import (
+    Autoencoder,
+    ConvNetClassifier,
+    ConvNetRegressor,
+    MLPClassifier,
+    MLPRegressor,
+)
 from .exceptions import ModelFileError, TrainingDivergedError
 from .io import load, save
 
@@ -57,6 +63,7 @@ __all__ = [
     "Activation",
     "ActivationFunction",
     "Adam",
+    "Autoencoder",
     "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",

@@ -107,7 +107,7 @@ def test_same_random_state_same_model(files, tmp_path, capsys):
 def test_info_describes_architecture_training_classes_and_features(trained, capsys):
     status, out, _ = run(capsys, "info", trained[0])
     assert status == 0
-    assert "MLPClassifier" in out and "format lucidnet-model version 1" in out
+    assert "MLPClassifier" in out and "format lucidnet-model version 2" in out
     assert f"lucidnet {lucidnet.__version__}" in out
     table = {line[:10].strip(): line[10:].split() for line in out.splitlines()[3:9]}
     assert table["input"] == ["(n,", "5)", "0"]  # 2 numeric columns + 3 colours

@@ -2,7 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lucidnet import ConvNetClassifier, ConvNetRegressor, MLPClassifier, MLPRegressor
+from lucidnet import (
+    Autoencoder,
+    ConvNetClassifier,
+    ConvNetRegressor,
+    MLPClassifier,
+    MLPRegressor,
+)
 
 # scikit-learn runs its own MLPs through these checks with max_iter=100
 # (sklearn/utils/_test_common/instance_generator.py); so do we. The
@@ -18,6 +24,8 @@ ESTIMATORS = [
     MLPRegressor(max_iter=100),
     ConvNetClassifier(**SMALL_CONVNET),
     ConvNetRegressor(**SMALL_CONVNET),
+    Autoencoder(hidden_layer_sizes=(8,), max_iter=50),
+    Autoencoder(conv_layers=(2,), hidden_layer_sizes=(), max_iter=20),
 ]
 
 # Checks that fail with scikit-learn's own MLP at these settings too, with

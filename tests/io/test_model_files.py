@@ -138,7 +138,7 @@ def test_save_refuses_what_it_cannot_store(iris, tmp_path):
         save(MLPClassifier(), tmp_path / "m.npz")
     with pytest.raises(
         TypeError,
-        match="MLPClassifier, MLPRegressor, ConvNetClassifier, ConvNetRegressor, NeuralNetwork",
+        match="MLPClassifier, MLPRegressor, ConvNetClassifier, ConvNetRegressor, Autoencoder, NeuralNetwork",
     ):
         save(object(), tmp_path / "m.npz")
     assert os.listdir(tmp_path) == []
@@ -322,3 +322,20 @@ def test_empty_file_says_so(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ModelFileError, match="empty.npz: is empty"):
         load(path)
+
+
+def test_a_version_1_file_with_tuples_written_as_lists_still_loads(saved_classifier, tmp_path):
+    """Format 1 wrote tuples as JSON lists; format 2 tags them (kernel_size=(3, 5)
+    must not come back as one size per layer). A format-1 file still loads."""
+    from .test_hostile_files import entries_of, write_entries
+
+    clf, path = saved_classifier
+    entries = entries_of(path)
+    metadata = json.loads(entries.pop("metadata").tobytes())
+    assert metadata["params"]["hidden_layer_sizes"] == {"__tuple__": [6, 4]}
+    metadata["format_version"] = 1
+    metadata["params"]["hidden_layer_sizes"] = [6, 4]
+    old = load(write_entries(tmp_path / "v1.npz", entries, metadata))
+    assert old.hidden_layer_sizes == (6, 4)
+    X = np.random.default_rng(0).standard_normal((5, 4))
+    np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))

@@ -47,18 +47,18 @@ NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on 
 )
 DOCS_URL = "https://pypi.org/project/lucidnet/{version}/"
 
-TRAINING_PARAMETERS = """
+_TRAINING_PARAMETERS = """
     alpha : float, default=0.0001
         Strength of the L2 penalty on the weights (not the biases).
-    batch_size : int or 'auto', default='auto'
+    batch_size : int or 'auto', default={batch_size}
         Mini-batch size for the stochastic solvers; 'auto' is min(200, n_samples).
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Schedule of the 'sgd' solver.
     learning_rate_init : float, default=0.001
     power_t : float, default=0.5
         Exponent of 'invscaling': rate = learning_rate_init / (t + 1) ** power_t.
-    max_iter : int, default=200
-        Epochs for 'sgd' and 'adam' (iterations for an MLP's 'lbfgs').
+    max_iter : int, default={max_iter}
+        Epochs for 'sgd' and 'adam', iterations for 'lbfgs'.
     shuffle : bool, default=True
     random_state : int, RandomState instance or None, default=None
     tol : float, default=1e-4
@@ -76,7 +76,7 @@ TRAINING_PARAMETERS = """
     validation_fraction : float, default=0.1
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's settings.
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int, default={n_iter_no_change}
     dropout : float or list of float, default=0.0
         Inverted dropout after each hidden dense layer: one rate, or one per
         layer ('sgd' and 'adam' only).
@@ -84,6 +84,18 @@ TRAINING_PARAMETERS = """
         Show a tqdm progress bar (epoch, loss, validation score) while training,
         on a terminal or in a notebook.
 """
+
+
+def training_parameters_doc(batch_size="'auto'", max_iter=200, n_iter_no_change=10) -> str:
+    """The training parameters' documentation, with an estimator's defaults."""
+    values = {"batch_size": batch_size, "max_iter": max_iter, "n_iter_no_change": n_iter_no_change}
+    text = _TRAINING_PARAMETERS
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+TRAINING_PARAMETERS = training_parameters_doc()
 
 TRAINING_ATTRIBUTES = """
     loss_ : numpy float

@@ -57,6 +57,12 @@ def squared_error(Y, P, sample_weight=None):
     return 0.5 * np.average((Y - P) ** 2, weights=sample_weight, axis=0).mean()
 
 
+def summed_squared_error(Y, P, sample_weight=None):
+    """Half the squared error summed over outputs, averaged over samples: an
+    autoencoder's reconstruction loss, whose gradient is exactly ``p - y``."""
+    return 0.5 * np.average(((Y - P) ** 2).sum(axis=1), weights=sample_weight)
+
+
 def poisson_deviance(Y, P, sample_weight=None):
     """Half the Poisson deviance of counts ``Y`` against means ``P``, summed over outputs."""
     return np.average(xlogy(Y, Y / P) - Y + P, weights=sample_weight, axis=0).sum()
@@ -67,6 +73,7 @@ LOSS_VALUES = {
     "log_loss": (log_loss, "softmax"),
     "binary_log_loss": (binary_log_loss, "logistic"),
     "squared_error": (squared_error, "identity"),
+    "summed_squared_error": (summed_squared_error, "identity"),
     "poisson": (poisson_deviance, "exp"),
 }
 

@@ -20,9 +20,9 @@ from ..engine.layers import Dense
 from ..estimators import ConvNetClassifier, MLPClassifier, MLPRegressor
 from ..exceptions import ModelFileError
 from .json_values import from_json, to_json
-from .layered_codec import CONV_CLASSES, decode_layered, encode_layers, expected_layer_arrays
+from .layered_codec import LAYERED_CLASSES, decode_layered, encode_layers, expected_layer_arrays
 
-MODEL_CLASSES = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor, **CONV_CLASSES}
+MODEL_CLASSES = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor, **LAYERED_CLASSES}
 MODEL_CLASSES["NeuralNetwork"] = NeuralNetwork
 FLOAT_DTYPES = ("float32", "float64")
 CLASS_DTYPE_KINDS = "iubfUO"  # integers, booleans, floats, strings (numpy or Python)
@@ -40,6 +40,7 @@ TRAINING_FIELDS = {
     "loss_curve_": "finite list",
     "validation_scores_": "finite list or null",
     "validation_loss_curve_": "finite list or null",
+    "reconstruction_error_": "finite or absent",
 }
 
 
@@ -55,7 +56,7 @@ def encode_model(model) -> tuple[dict, dict]:
         if not hasattr(model, "_network"):
             raise ValueError(f"this {type(model).__name__} is not fitted yet: call fit first")
         metadata = _encode_estimator(model)
-        if type(model).__name__ in CONV_CLASSES:
+        if type(model).__name__ in LAYERED_CLASSES:
             metadata["architecture"], arrays = encode_layers(model)
             return metadata, arrays
         dense = _dense_layers(model._network)
@@ -209,7 +210,7 @@ def expected_arrays(path, metadata, n_entries=None) -> dict[str, tuple[np.dtype,
     sizes is refused before it is expanded into two million names."""
     check = _Checker(path)
     architecture = check.field(metadata, "architecture")
-    if metadata.get("class") in CONV_CLASSES:
+    if metadata.get("class") in LAYERED_CLASSES:
         return expected_layer_arrays(check, architecture, _dtype(check, architecture), n_entries)
     sizes = check.field(architecture, "layer_sizes", list, "architecture")
     check.require(len(sizes) >= 2, f"its layer sizes {shown(sizes)} need at least two entries")
@@ -240,7 +241,7 @@ def decode_model(path, metadata: dict, arrays: dict):
     """Check everything, then build the model. ``arrays`` are those that
     :func:`expected_arrays` names, read with the dtype and shape it gives."""
     check = _Checker(path)
-    if metadata["class"] in CONV_CLASSES:
+    if metadata["class"] in LAYERED_CLASSES:
         for name, array in arrays.items():
             check.require(np.all(np.isfinite(array)), f"array {name} has NaN or infinite values")
         params = check.field(metadata, "params")

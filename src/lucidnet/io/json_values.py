@@ -1,8 +1,11 @@
 """Parameter values to JSON and back, without losing what JSON cannot say.
 
-JSON has no tuples and only string keys, so tuples become lists and a dict
+JSON has no tuples and only string keys, so a tuple becomes
+``{"__tuple__": [...]}`` (``kernel_size=(3, 5)`` is one kernel of 3x5, where
+the list ``[3, 5]`` is one size per layer) and a dict
 (``class_weight={0: 1.0, 1: 3.0}``) becomes ``{"__items__": [[key, value], ...]}``
-so that its integer keys stay integers. NumPy scalars become Python ones.
+so that its integer keys stay integers. NumPy scalars become Python ones;
+arrays become lists.
 
 Nesting is bounded (:data:`MAX_NESTING`) both ways: the converters and the JSON
 parser recurse once per level, and a file nested 100,000 deep must be refused
@@ -17,6 +20,7 @@ import re
 import numpy as np
 
 DICT_TAG = "__items__"
+TUPLE_TAG = "__tuple__"
 # Levels of lists and objects a model file's metadata may use. Real files use
 # at most 6 (metadata -> params -> class_weight -> items -> pair -> value).
 MAX_NESTING = 32
@@ -43,7 +47,9 @@ def to_json(value, name: str, _depth: int = 0):
             f"{name} cannot be stored in a model file: it nests lists or dicts more than "
             f"{MAX_NESTING} levels deep"
         )
-    if isinstance(value, (list, tuple, np.ndarray)):
+    if isinstance(value, tuple):  # the tag's object and list: two levels
+        return {TUPLE_TAG: [to_json(item, name, _depth + 2) for item in value]}
+    if isinstance(value, (list, np.ndarray)):
         return [to_json(item, name, _depth + 1) for item in value]
     if isinstance(value, dict):
         # {"__items__": [[key, value], ...]}: each key and value three levels down.
@@ -58,12 +64,18 @@ def to_json(value, name: str, _depth: int = 0):
 
 
 def from_json(value, _depth: int = 0):
-    """The inverse of :func:`to_json` (lists stay lists); ``ValueError`` for
+    """The inverse of :func:`to_json` (lists stay lists, tagged tuples come back
+    as tuples of hashable items); ``ValueError`` for
     what ``to_json`` never writes, nesting deeper than ``MAX_NESTING`` included."""
     if isinstance(value, (list, dict)) and _depth >= MAX_NESTING:
         raise ValueError(f"lists or dicts nested more than {MAX_NESTING} levels deep")
     if isinstance(value, list):
         return [from_json(item, _depth + 1) for item in value]
+    if isinstance(value, dict) and set(value) == {TUPLE_TAG}:
+        items = value[TUPLE_TAG]
+        if not isinstance(items, list):
+            raise ValueError(f"expected a {{{TUPLE_TAG!r}: [...]}} object")
+        return tuple(_hashable(from_json(item, _depth + 2)) for item in items)
     if isinstance(value, dict):
         items = value.get(DICT_TAG)
         if set(value) != {DICT_TAG} or not isinstance(items, list):

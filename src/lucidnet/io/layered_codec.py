@@ -1,4 +1,5 @@
-"""Convolutional estimators to plain data and back: a layer list and named arrays.
+"""Convolutional networks and autoencoders to plain data and back: a layer
+list and named arrays.
 
 An MLP's file needs only its layer sizes (:mod:`lucidnet.io.codec`); a
 convolutional network's shapes also depend on kernels, strides, padding and
@@ -22,13 +23,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..estimators import ConvNetClassifier, ConvNetRegressor
+from ..estimators import Autoencoder, ConvNetClassifier, ConvNetRegressor
 from ..exceptions import ModelFileError
 from .json_values import from_json
 
-__all__ = ["CONV_CLASSES", "decode_layered", "encode_layers", "expected_layer_arrays"]
+__all__ = ["LAYERED_CLASSES", "decode_layered", "encode_layers", "expected_layer_arrays"]
 
-CONV_CLASSES = {"ConvNetClassifier": ConvNetClassifier, "ConvNetRegressor": ConvNetRegressor}
+LAYERED_CLASSES = {
+    "ConvNetClassifier": ConvNetClassifier,
+    "ConvNetRegressor": ConvNetRegressor,
+    "Autoencoder": Autoencoder,
+}
 # Which arrays each kind of layer may hold: its parameters, then its state.
 LAYER_ARRAYS = {
     "Conv1D": ("W", "b"),
@@ -39,7 +44,12 @@ LAYER_ARRAYS = {
     "MaxPool1D": (),
     "MaxPool2D": (),
     "Flatten": (),
+    "Reshape": (),
     "Dropout": (),
+    "GaussianNoise": (),
+    "Masking": (),
+    "UpSampling1D": (),
+    "UpSampling2D": (),
 }
 MAX_ARRAY_DIMS = 4
 
@@ -61,9 +71,10 @@ def encode_layers(model) -> tuple[dict, dict]:
             entry["arrays"] = {name: list(a.shape) for name, a in held.items()}
             arrays.update({f"layer{i}.{name}": a for name, a in held.items()})
         layers.append(entry)
+    input_shape = getattr(model, "input_shape_", None) or (model.n_features_in_,)
     architecture = {
         "dtype": str(model._network.dtype),
-        "input_shape": list(model.input_shape_),
+        "input_shape": list(input_shape),
         "layers": layers,
     }
     return architecture, arrays
@@ -103,27 +114,28 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
     ``finish(model, n_features)`` sets what every estimator shares (feature
     names, training record).
     """
-    cls = CONV_CLASSES[metadata["class"]]
+    cls = LAYERED_CLASSES[metadata["class"]]
     architecture = metadata["architecture"]
     input_shape = check.positive_ints(architecture.get("input_shape"), "input shape")
-    check.require(2 <= len(input_shape) <= 3, f"its input shape {input_shape} is not 2 or 3 axes")
+    check.require(1 <= len(input_shape) <= 3, f"its input shape {input_shape} is not 1 to 3 axes")
     layers = architecture["layers"]
-    last = layers[-1]
-    check.require(last.get("kind") == "Dense", "its last layer is not Dense")
-    n_outputs = last["arrays"]["b"][0]
+    n_features = int(np.prod(input_shape))
+    if cls is Autoencoder:
+        n_outputs = n_features  # it gives back its input
+    else:
+        last = layers[-1]
+        check.require(last.get("kind") == "Dense", "its last layer is not Dense")
+        n_outputs = last["arrays"]["b"][0]
     known = cls().get_params()
     unknown = sorted(set(params) - set(known))
     check.require(not unknown, f"has unknown {cls.__name__} parameters {unknown}")
     try:
         decoded = {name: from_json(value) for name, value in params.items()}
-        for name in ("conv_layers", "hidden_layer_sizes", "input_shape"):
-            if isinstance(decoded.get(name), list):
-                decoded[name] = tuple(decoded[name])
         model = cls(**decoded)
         model._validate_params()
     except (TypeError, ValueError) as exc:
         check.fail(f"has invalid {cls.__name__} parameters: {exc}")
-    if isinstance(model, ConvNetClassifier):
+    if cls is ConvNetClassifier:
         model._label_binarizer = label_binarizer(check, metadata.get("classes"), n_outputs)
         model.classes_ = model._label_binarizer.classes_
     else:
@@ -156,8 +168,11 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
         for name, target in layer_arrays(layer).items():
             target[...] = arrays[f"layer{i}.{name}"]
     model._network = network
-    model.input_shape_ = tuple(input_shape)
+    if len(input_shape) > 1:  # images or signals
+        model.input_shape_ = tuple(input_shape)
     model.n_outputs_ = n_outputs
     model.out_activation_ = model._output_activation
-    finish(model, int(np.prod(input_shape)))
+    if cls is Autoencoder:
+        model.n_components_ = model.n_components
+    finish(model, n_features)
     return model

@@ -35,7 +35,9 @@ from .json_values import MAX_NESTING, nesting_depth
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "LoadedModel", "load", "read_model_file", "save"]
 
 FORMAT_NAME = "lucidnet-model"
-FORMAT_VERSION = 1
+# 1: MLPs and NeuralNetwork; 2: tuples in parameters kept as tuples (a kernel
+# size (3, 3) is not one size per layer), convolutional networks, autoencoders.
+FORMAT_VERSION = 2
 METADATA_ENTRY = "metadata"
 MAX_METADATA_BYTES = 64 * 1024 * 1024
 

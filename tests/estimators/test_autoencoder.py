@@ -1,0 +1,155 @@
+"""Autoencoder: a transformer where PCA stands, with codes, reconstructions and scores."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+
+from lucidnet import Autoencoder, ModelFileError, load, save
+from lucidnet.engine.noise import GaussianNoise, Masking
+from lucidnet.engine.pooling import UpSampling1D, UpSampling2D
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+QUICK = dict(hidden_layer_sizes=(32,), max_iter=60, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16, y, test_size=0.25, random_state=0)
+
+
+def test_codes_and_reconstructions_have_pcas_shapes_and_beat_it(digits):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=8, **QUICK).fit(X_train)
+    codes = ae.transform(X_test)
+    assert codes.shape == (len(X_test), 8) and ae.n_components_ == 8
+    back = ae.inverse_transform(codes)
+    assert back.shape == X_test.shape
+    pca = PCA(8).fit(X_train)
+    pca_error = np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2)
+    ae_error = np.mean((back - X_test) ** 2)
+    assert ae_error < pca_error
+    np.testing.assert_allclose(-ae.score(X_test), ae_error, rtol=1e-10)
+    assert 0 < ae.reconstruction_error_ < pca_error
+    np.testing.assert_array_equal(ae.fit_transform(X_train), ae.transform(X_train))
+
+
+def test_score_samples_ranks_noise_below_digits(digits):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=8, **QUICK).fit(X_train)
+    noise = np.random.default_rng(0).uniform(0, 1, size=(50, 64))
+    assert ae.score_samples(noise).max() < np.median(ae.score_samples(X_test))
+    assert ae.score_samples(X_test).shape == (len(X_test),)
+
+
+def test_feature_names_and_pandas_output(digits):
+    pd = pytest.importorskip("pandas")
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=3, **QUICK).fit(X_train)
+    assert ae.get_feature_names_out().tolist() == ["autoencoder0", "autoencoder1", "autoencoder2"]
+    frame = ae.set_output(transform="pandas").transform(pd.DataFrame(X_test))
+    assert list(frame.columns) == ["autoencoder0", "autoencoder1", "autoencoder2"]
+
+
+def test_pipeline_grid_search_clone_and_pickle(digits):
+    X_train, X_test, y_train, y_test = digits
+    pipeline = make_pipeline(Autoencoder(**QUICK), LogisticRegression(max_iter=500))
+    search = GridSearchCV(pipeline, {"autoencoder__n_components": [2, 8]}, cv=2, n_jobs=2)
+    search.fit(X_train, y_train)
+    assert search.best_params_ == {"autoencoder__n_components": 8}
+    model = clone(search.best_estimator_).fit(X_train, y_train)
+    assert model.score(X_test, y_test) > 0.85
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict_proba(X_test), model.predict_proba(X_test))
+
+
+def test_denoising_corrupts_in_training_only(digits):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=8, noise=0.2, masking=0.25, **QUICK).fit(X_train)
+    kinds = [type(layer) for layer in ae._network.layers[:2]]
+    assert kinds == [GaussianNoise, Masking]
+    np.testing.assert_array_equal(ae.transform(X_test), ae.transform(X_test))
+    with pytest.raises(ValueError, match="need a stochastic solver"):
+        Autoencoder(noise=0.1, solver="lbfgs").fit(X_train)
+
+
+def test_logistic_output_for_pixels_and_lbfgs(digits):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=8, output_activation="logistic", solver="lbfgs", **QUICK)
+    back = ae.fit(X_train).inverse_transform(ae.transform(X_test))
+    assert back.min() >= 0 and back.max() <= 1
+    assert ae.out_activation_ == "logistic" and not hasattr(ae, "loss_curve_")
+
+
+def test_convolutional_autoencoder_on_images(digits):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(
+        n_components=8, conv_layers=(8, 16), input_shape=(8, 8), **QUICK | {"max_iter": 20}
+    )
+    ae.fit(X_train)
+    assert ae.input_shape_ == (8, 8, 1)
+    assert sum(isinstance(layer, UpSampling2D) for layer in ae._network.layers) == 2
+    assert ae.transform(X_test).shape == (len(X_test), 8)
+    assert ae.inverse_transform(ae.transform(X_test)).shape == X_test.shape
+    assert -ae.score(X_test) < np.var(X_test)  # better than predicting the mean
+
+
+def test_convolutional_autoencoder_lands_on_an_odd_length():
+    X = np.random.default_rng(0).standard_normal((40, 21))
+    ae = Autoencoder(n_components=4, conv_layers=(4, 4), max_iter=3, random_state=0).fit(X)
+    ups = [layer for layer in ae._network.layers if isinstance(layer, UpSampling1D)]
+    assert [u.output_size for u in ups] == [(10,), (21,)]  # 21 -> 10 -> 5 -> 10 -> 21
+    assert ae.inverse_transform(ae.transform(X)).shape == (40, 21)
+
+
+def test_training_parameters_are_the_other_estimators(digits):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=4, early_stopping=True, n_iter_no_change=3, **QUICK)
+    ae.fit(X_train, X_val=X_test)
+    assert ae.best_validation_score_ == max(ae.validation_scores_)
+    assert ae.validation_scores_[-1] <= 0  # minus an error
+    ae = Autoencoder(n_components=4, dropout=0.1, **QUICK).partial_fit(X_train)
+    ae.partial_fit(X_train)
+    assert ae.t_ == 2 * len(X_train)
+
+
+def test_inverse_transform_wants_codes_of_n_components(digits):
+    X_train, _, _, _ = digits
+    ae = Autoencoder(n_components=4, **QUICK).fit(X_train)
+    with pytest.raises(ValueError, match="takes codes of 4"):
+        ae.inverse_transform(np.zeros((2, 5)))
+
+
+@pytest.mark.parametrize("conv", [(), (4,)])
+def test_a_saved_autoencoder_transforms_the_same(digits, tmp_path, conv):
+    X_train, X_test, _, _ = digits
+    ae = Autoencoder(n_components=4, conv_layers=conv, input_shape=(8, 8), noise=0.1, **QUICK)
+    ae.fit(X_train)
+    save(ae, tmp_path / "ae.npz")
+    loaded = load(tmp_path / "ae.npz")
+    np.testing.assert_array_equal(loaded.transform(X_test), ae.transform(X_test))
+    np.testing.assert_array_equal(loaded.score_samples(X_test), ae.score_samples(X_test))
+    assert loaded.reconstruction_error_ == ae.reconstruction_error_
+    assert loaded.get_params() == ae.get_params()
+
+
+def test_a_tampered_autoencoder_file_is_refused(digits, tmp_path):
+    import json
+
+    from tests.io.test_hostile_files import entries_of, write_entries
+
+    X_train, _, _, _ = digits
+    ae = Autoencoder(n_components=4, **QUICK).fit(X_train)
+    save(ae, tmp_path / "ae.npz")
+    entries = entries_of(tmp_path / "ae.npz")
+    metadata = json.loads(entries.pop("metadata").tobytes())
+    metadata["params"]["n_components"] = 5
+    with pytest.raises(ModelFileError, match="its layer 2 holds arrays"):
+        load(write_entries(tmp_path / "bad.npz", entries, metadata))
