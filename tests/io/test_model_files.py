@@ -138,7 +138,8 @@ def test_save_refuses_what_it_cannot_store(iris, tmp_path):
         save(MLPClassifier(), tmp_path / "m.npz")
     with pytest.raises(
         TypeError,
-        match="MLPClassifier, MLPRegressor, ConvNetClassifier, ConvNetRegressor, Autoencoder, NeuralNetwork",
+        match="MLPClassifier, MLPRegressor, ConvNetClassifier, ConvNetRegressor, Autoencoder, "
+        "NeuralNetwork",
     ):
         save(object(), tmp_path / "m.npz")
     assert os.listdir(tmp_path) == []

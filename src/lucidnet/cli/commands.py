@@ -15,10 +15,15 @@ import warnings
 import numpy as np
 
 from ..classic import NeuralNetwork
-from ..estimators import ConvNetClassifier, ConvNetRegressor, MLPClassifier, MLPRegressor
-from ..io.atomic import atomic_write
+from ..estimators import (
+    Autoencoder,
+    ConvNetClassifier,
+    ConvNetRegressor,
+    MLPClassifier,
+    MLPRegressor,
+)
 from ..io.model_file import read_model_file, save
-from . import plotting, reports
+from . import autoencoding, plotting, reports
 from .data_files import (
     DataError,
     infer_task,
@@ -43,9 +48,13 @@ def train(args) -> int:
     check_outputs({"--out": args.out, "--plot": args.plot}, {"data file": args.data})
     if args.dropout and args.solver == "lbfgs":
         raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
+    if args.target is None and not args.autoencoder:
+        raise DataError("--target COLUMN is needed (only --autoencoder learns without one)")
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     _check_convolutional(args, frame, chosen)
+    if args.autoencoder:
+        return _train_autoencoder(args, frame, chosen)
     target = chosen.frame[args.target]
     if args.task:
         task, reason = args.task, "given with --task"
@@ -58,17 +67,7 @@ def train(args) -> int:
         kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
     )  # fmt: skip
     X = transform(steps, chosen.frame, args.data)
-    filled = filled_cells(steps, chosen.frame)
-    n_text = len(steps["categorical"]["columns"])
-    n_features = len(chosen.features)
-    print(
-        f"Read {args.data}{_how_read(frame)}: {len(frame)} rows, {n_features} feature columns "
-        f"({n_features - n_text} numeric, {n_text} text) -> {X.shape[1]} network inputs"
-    )
-    for note in chosen.notes:
-        print(note)
-    if filled:
-        print(f"Missing values (--missing impute): {filled}")
+    _print_read(args, frame, chosen, steps, X)
     print(f"Task: {task} ({reason})")
     X_train, X_test, y_train, y_test = _split(X, y, task, args)
     model = _estimator(args, task, progress=not args.quiet and sys.stderr.isatty())
@@ -89,6 +88,35 @@ def train(args) -> int:
         print("\nNo held-out rows (--test-size 0): no evaluation.")
     _write_model(model, args.out, steps)
     _plot(args.plot, model, task, y_true, y_pred, f"{args.data}: {where} rows")
+    return 0
+
+
+def _print_read(args, frame, chosen, steps, X) -> None:
+    filled = filled_cells(steps, chosen.frame)
+    n_text = len(steps["categorical"]["columns"])
+    n_features = len(chosen.features)
+    print(
+        f"Read {args.data}{_how_read(frame)}: {len(frame)} rows, {n_features} feature columns "
+        f"({n_features - n_text} numeric, {n_text} text) -> {X.shape[1]} network inputs"
+    )
+    for note in chosen.notes:
+        print(note)
+    if filled:
+        print(f"Missing values (--missing impute): {filled}")
+
+
+def _train_autoencoder(args, frame, chosen) -> int:
+    steps = fit_preprocessing(
+        chosen.frame, chosen.features, args.data, target=args.target, task=None,
+        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
+    )  # fmt: skip
+    X = transform(steps, chosen.frame, args.data)
+    _print_read(args, frame, chosen, steps, X)
+    model = autoencoding.train_autoencoder(args, frame, chosen, steps, X)
+    _write_model(model, args.out, steps)
+    if args.plot:
+        print("Note: --plot draws classifiers and regressors; an autoencoder has no plot here "
+              "(see lucidnet demo autoencoder --plot)")  # fmt: skip
     return 0
 
 
@@ -128,7 +156,7 @@ def _estimator(args, task, progress):
     common = dict(
         activation=args.activation,
         solver=args.solver,
-        max_iter=args.max_iter,
+        max_iter=200 if args.max_iter is None else args.max_iter,
         dropout=args.dropout,
         early_stopping=args.early_stopping,
         random_state=args.random_state,
@@ -209,7 +237,7 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         model._fold_output_scaling(scale, center)
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
-            print(f"Note: not converged after --max-iter {args.max_iter}; a larger one may help.")
+            print(f"Note: not converged after --max-iter {model.max_iter}; a larger one may help.")
         else:
             print(f"warning: {warning.message}", file=sys.stderr)
     return seconds
@@ -274,14 +302,10 @@ def _named_like_training(model, X):
     return pandas.DataFrame(X, columns=names)
 
 
-def predict(args) -> int:
-    check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = _open_model(args.model)
+def model_inputs(args, loaded, steps, n_inputs):
+    """The data file's rows as the model's inputs (``frame, X``), with notes on
+    filled cells and on columns the model does not use."""
     model = loaded.model
-    if args.proba and not hasattr(model, "predict_proba"):
-        raise DataError(
-            f"--proba needs a classification model; {args.model} holds a {type(model).__name__}"
-        )
     frame = read_table(args.data)
     target = steps.get("target") if steps else None
     steps = _steps_for(frame, steps, model, n_inputs, args.data)
@@ -294,16 +318,24 @@ def predict(args) -> int:
         print(
             f"Note: ignoring column(s) the model does not use: {', '.join(unused)}", file=sys.stderr
         )
-    table = _predictions_table(model, X, args.proba)
-    if args.out:
-        try:
-            with atomic_write(args.out, "w", newline="", encoding="utf-8") as file:
-                table.to_csv(file, index=False)
-        except OSError as exc:
-            raise DataError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
-        print(f"Wrote {len(table)} predictions to {args.out}", file=sys.stderr)
+    return frame, X
+
+
+def predict(args) -> int:
+    check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
+    loaded, steps, n_inputs = _open_model(args.model)
+    model = loaded.model
+    if args.proba and not hasattr(model, "predict_proba"):
+        raise DataError(
+            f"--proba needs a classification model; {args.model} holds a {type(model).__name__}"
+        )
+    frame, X = model_inputs(args, loaded, steps, n_inputs)
+    if isinstance(model, Autoencoder):
+        steps = _steps_for(frame, steps, model, n_inputs, args.data)
+        table, what = autoencoding.reconstruction_table(model, np.asarray(X), steps), "rows"
     else:
-        table.to_csv(sys.stdout, index=False)
+        table, what = _predictions_table(model, X, args.proba), "predictions"
+    autoencoding.write_table(table, args.out, what)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The demos: the post's XOR and 8x8 digits, and a convolutional network on the digits."""
+"""The demos: the post's XOR and 8x8 digits; a convolutional network and an
+autoencoder on the digits."""
 
 from __future__ import annotations
 
@@ -158,3 +159,54 @@ def conv_demo(random_state=0, plot=None, out=print):
         )  # fmt: skip
         out(f"Saved the plot to {plot}")
     return rows[0][1]
+
+
+def autoencoder_demo(random_state=0, plot=None, sizes=(2, 8), out=print):
+    """Digits reconstructed from codes of a few numbers: PCA beside an
+    autoencoder (both with their defaults) at each code size in ``sizes``.
+
+    Prints the test reconstruction errors; with ``plot`` draws originals, PCA's
+    and the autoencoder's reconstructions at the largest size, and both 2-D
+    codings of the test images coloured by digit. Returns the errors,
+    ``{k: (pca, autoencoder)}``.
+    """
+    import warnings
+
+    from sklearn.decomposition import PCA
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
+
+    from ..estimators import Autoencoder
+
+    X, y = load_scaled_digits()
+    X_train, X_test, _, y_test = train_test_split(X, y, test_size=0.25, random_state=random_state)
+    out(f"Digits, X / 16, {len(X_train)} training and {len(X_test)} test images, "
+        f"random state {random_state}")  # fmt: skip
+    out(f"{'code size':>9s} {'PCA error':>10s} {'autoencoder':>12s} {'lower by':>9s} {'time':>7s}")
+    errors, models = {}, {}
+    for k in sizes:
+        pca = PCA(n_components=k, random_state=random_state).fit(X_train)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            ae = Autoencoder(n_components=k, random_state=random_state).fit(X_train)
+        seconds = time.perf_counter() - start
+        pca_error = float(np.mean((pca.inverse_transform(pca.transform(X_test)) - X_test) ** 2))
+        ae_error = -ae.score(X_test)
+        errors[k], models[k] = (pca_error, ae_error), (pca, ae)
+        out(f"{k:9d} {pca_error:10.4f} {ae_error:12.4f} {1 - ae_error / pca_error:9.0%} "
+            f"{seconds:6.1f}s")  # fmt: skip
+    out("(mean squared error per pixel on the test images; pixels in [0, 1])")
+    if plot:
+        from .plotting import save_autoencoder_figure
+
+        k = max(sizes)
+        pca, ae = models[k]
+        shown = X_test[:10]
+        rows = [shown, pca.inverse_transform(pca.transform(shown)),
+                ae.inverse_transform(ae.transform(shown))]  # fmt: skip
+        flat = models.get(2)
+        codes = None if flat is None else (flat[0].transform(X_test), flat[1].transform(X_test))
+        save_autoencoder_figure(plot, rows, k, codes, y_test)
+        out(f"Saved the plot to {plot}")
+    return errors

@@ -93,7 +93,16 @@ def _add_data_commands(commands) -> None:
         "train", help="train a network on a CSV or .npz file and save it to a model file"
     )
     train.add_argument("data", metavar="DATA", help="CSV with a header row, or .npz with X and y")
-    train.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
+    train.add_argument(
+        "--target", metavar="COLUMN", help="the column to predict (not with --autoencoder)"
+    )
+    train.add_argument(
+        "--autoencoder",
+        type=_positive_int,
+        metavar="K",
+        help="train an autoencoder of K components on the feature columns (no --target "
+        "needed); lucidnet transform then writes the codes",
+    )
     train.add_argument("--out", required=True, metavar="MODEL", help="model file to write")
     train.add_argument(
         "--task",
@@ -122,7 +131,9 @@ def _add_data_commands(commands) -> None:
     )
     train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu")
     train.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")
-    train.add_argument("--max-iter", type=_positive_int, default=200, help="epochs (default 200)")
+    train.add_argument(
+        "--max-iter", type=_positive_int, help="epochs (default 200; 500 with --autoencoder)"
+    )
     train.add_argument("--dropout", type=_fraction, default=0.0, help="rate after hidden layers")
     train.add_argument("--early-stopping", action="store_true")
     train.add_argument(
@@ -158,6 +169,13 @@ def _add_data_commands(commands) -> None:
     evaluate.add_argument("--target", required=True, metavar="COLUMN")
     evaluate.add_argument("--plot", metavar="PNG")
 
+    transform = commands.add_parser(
+        "transform", help="an autoencoder's codes for each row of a data file, as CSV"
+    )
+    transform.add_argument("model", metavar="MODEL")
+    transform.add_argument("data", metavar="DATA")
+    transform.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
+
     info = commands.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL")
 
@@ -167,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lucidnet {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="run one of the demos (the post's, and a CNN)")
+    demo = commands.add_parser(
+        "demo", help="run one of the demos (the post's, a CNN, an autoencoder)"
+    )
     demos = demo.add_subparsers(dest="demo", required=True)
     xor = demos.add_parser("xor", help="a [2, 2, 1] tanh network learns XOR")
     xor.add_argument("--random-state", type=_random_state, default=0)
@@ -190,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     conv = demos.add_parser("conv", help="a convolutional network on the 8x8 digits, beside an MLP")
     conv.add_argument("--random-state", type=_random_state, default=0)
     conv.add_argument("--plot", metavar="PNG", help="the first layer's filters and the mistakes")
+    autoencoder = demos.add_parser(
+        "autoencoder", help="digits through codes of 2 and 8 numbers: PCA beside an autoencoder"
+    )
+    autoencoder.add_argument("--random-state", type=_random_state, default=0)
+    autoencoder.add_argument(
+        "--plot", metavar="PNG", help="reconstructions in rows, and the 2-D codes coloured by digit"
+    )
     _add_data_commands(commands)
     return parser
 
@@ -227,17 +254,21 @@ def _run(args) -> int:
         if args.demo == "xor":
             solved = demos.xor_demo(args.random_state, args.learning_rate, args.epochs)
             return 0 if solved else 1
-        if args.demo == "conv":
-            return _conv_demo(args, demos)
+        if args.demo in ("conv", "autoencoder"):
+            return _plotting_demo(args, getattr(demos, f"{args.demo}_demo"))
         learning_rate = args.learning_rate or demos.DIGITS_LEARNING_RATE
         demos.digits_demo(args.random_state, args.epochs, learning_rate, args.hidden)
         return 0
     from . import commands
 
+    if args.command == "transform":
+        from . import autoencoding
+
+        return autoencoding.transform(args)
     return getattr(commands, args.command)(args)
 
 
-def _conv_demo(args, demos) -> int:
+def _plotting_demo(args, demo) -> int:
     from .output_paths import check_outputs
     from .plotting import INSTALL_HINT, matplotlib_available
 
@@ -247,7 +278,7 @@ def _conv_demo(args, demos) -> int:
         if not matplotlib_available():
             print(INSTALL_HINT, file=sys.stderr)
             plot = None
-    demos.conv_demo(args.random_state, plot)
+    demo(args.random_state, plot)
     return 0
 
 

@@ -120,3 +120,36 @@ def save_conv_figure(path, kernels, wrong_images, true_labels, predicted_labels)
             axes.set_title(f"{true_labels[i]} -> {predicted_labels[i]}", fontsize=9)
     with atomic_write(path) as file:
         figure.savefig(file, format="png", dpi=100)
+
+
+def save_autoencoder_figure(path, rows, k, codes, labels) -> None:
+    """One PNG: originals, PCA's and the autoencoder's reconstructions with ``k``
+    components (three rows of 8x8 images), and, when ``codes`` holds the two
+    2-D codings (PCA's, the autoencoder's), each as a scatter coloured by digit."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(12, 8.5 if codes is not None else 4), layout="constrained")
+    FigureCanvasAgg(figure)
+    if codes is None:
+        images, scatters = figure, None
+    else:
+        images, scatters = figure.subfigures(2, 1, height_ratios=[1, 1.6])
+    names = ["original", f"PCA ({k})", f"autoencoder ({k})"]
+    grid = images.subplots(3, len(rows[0]))
+    for r, (name, row) in enumerate(zip(names, rows)):
+        for c, axes in enumerate(grid[r]):
+            axes.imshow(np.clip(row[c].reshape(8, 8), 0, 1), cmap="gray_r", vmin=0, vmax=1)
+            axes.set_xticks([])
+            axes.set_yticks([])
+        grid[r][0].set_ylabel(name, fontsize=9)
+    images.suptitle("Test digits and their reconstructions")
+    if codes is not None:
+        for axes, coded, title in zip(
+            scatters.subplots(1, 2), codes, ["PCA, 2 components", "autoencoder, 2 components"]
+        ):
+            points = axes.scatter(coded[:, 0], coded[:, 1], c=labels, cmap="tab10", s=8)
+            axes.set_title(f"Test images coded in 2 numbers: {title}")
+        scatters.colorbar(points, ax=axes, ticks=range(10), label="digit")
+    with atomic_write(path) as file:
+        figure.savefig(file, format="png", dpi=100)

@@ -78,29 +78,34 @@ def describe_model(loaded) -> str:
 def architecture_table(model) -> str:
     """One row per layer that computes (Dense, convolution, pooling, ...), with
     its output shape and parameter count; an activation joins the row of the
-    layer before it."""
+    layer before it. An autoencoder's rows say which are the encoder, the code
+    and the decoder."""
     network = model.network if isinstance(model, NeuralNetwork) else model._network
-    shape = tuple(getattr(model, "input_shape_", None) or (network.layers[0].n_in,))
+    n_inputs = model.layers[0] if isinstance(model, NeuralNetwork) else model.n_features_in_
+    shape = tuple(getattr(model, "input_shape_", None) or (n_inputs,))
     rows = [["input", _shape(shape), 0, ""]]
-    dense_total = sum(type(layer).__name__ == "Dense" for layer in network.layers)
+    code = getattr(network, "encoder_length", 0) - 1  # an autoencoder's code layer
+    weighted = [i for i, layer in enumerate(network.layers) if layer.parameters()]
     n_dense = 0
-    for layer in network.layers:
+    for index, layer in enumerate(network.layers):
         shape = layer.output_shape(shape)
         kind = type(layer).__name__
         if kind == "Activation":
             rows[-1][3] = layer.name
             continue
         if kind == "Dense":
-            n_dense += 1
-            name = "output" if n_dense == dense_total else f"dense {n_dense}"
-            if not hasattr(model, "input_shape_"):  # an MLP: scikit-learn's words
-                name = "output" if n_dense == dense_total else f"hidden {n_dense}"
+            n_dense = 1 if index == code + 1 else n_dense + 1  # the decoder counts anew
+            mlp = not hasattr(model, "input_shape_") and code < 0  # scikit-learn's words
+            name = f"{'hidden' if mlp else 'dense'} {n_dense}"
+            name = "output" if index == weighted[-1] else name
         else:
             name = _layer_name(layer)
+        if code >= 0:
+            name = "code" if index == code else f"{'encoder' if index < code else 'decoder'} {name}"
         count = sum(p.value.size for p in layer.parameters())
         rows.append([name, _shape(shape), count, ""])
     if getattr(model, "out_activation_", None):  # an estimator's network ends in raw outputs
-        rows[-1][3] = model.out_activation_
+        rows[-1 if rows[-1][0] != "decoder flatten" else -2][3] = model.out_activation_
     rows.append(["total", "", sum(row[2] for row in rows), ""])
     header = ["layer", "output shape", "parameters", "activation"]
     return table(
@@ -122,7 +127,13 @@ def _layer_name(layer) -> str:
         return f"{kind[:3].lower()} pool {'x'.join(map(str, layer.pool_size))}"
     if kind == "Dropout":
         return f"dropout {layer.rate:g}"
-    names = {"BatchNormalization": "batch norm", "Flatten": "flatten"}
+    if kind.startswith("UpSampling"):
+        return f"upsampling {'x'.join(map(str, layer.size))}"
+    if kind == "GaussianNoise":
+        return f"gaussian noise {layer.std:g} (training only)"
+    if kind == "Masking":
+        return f"masking {layer.rate:g} (training only)"
+    names = {"BatchNormalization": "batch norm", "Flatten": "flatten", "Reshape": "reshape"}
     return names.get(kind, kind.lower())
 
 

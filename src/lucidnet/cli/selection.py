@@ -30,21 +30,24 @@ class Selection:
 
 
 def select_training_data(frame, args) -> Selection:
-    """The rows and feature columns of ``frame`` that ``train`` learns from."""
+    """The rows and feature columns of ``frame`` that ``train`` learns from
+    (an autoencoder's ``args.target`` may be None: every column is a feature)."""
     path, target = args.data, args.target
-    require_columns(frame, [target], path, what="target column")
+    if target is not None:
+        require_columns(frame, [target], path, what="target column")
     ignored = ignored_columns(args.ignore, frame, path, target)
     features = [c for c in frame.columns if c != target and c not in ignored]
     if not features:
         left = "; --ignore left out all the others" if ignored else ""
         raise DataError(f"{path}: has only the target column {target!r}; no features{left}")
-    column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
+    if target is not None:
+        column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
     hint = "; leave it out with --ignore {}"
     kinds = {c: column_kind(frame[c], path, c, hint=hint.format(c)) for c in features}
     notes = [f"Left out with --ignore: {', '.join(ignored)}"] if ignored else []
     if args.missing == "error":
-        require_no_missing(frame, [target, *features], path)
-    else:
+        require_no_missing(frame, [c for c in (target, *features) if c is not None], path)
+    elif target is not None:
         frame, note = drop_rows_without_target(frame, target, path)
         notes += [note] if note else []
     if args.missing == "drop":

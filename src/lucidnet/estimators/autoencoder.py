@@ -282,12 +282,11 @@ class Autoencoder(
     def _score_predictions(self, X, P, sample_weight):
         return -float(np.average(self._errors(X, P), weights=sample_weight))
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, X_val=None, y_val=None):
-        super()._fit(X, y, sample_weight, incremental, X_val, y_val)
+    def _after_fit(self, X, Y) -> None:
         self.n_components_ = self.n_components
-        X_flat = self._flat_X(X)
-        self.reconstruction_error_ = float(np.mean(self._errors(X_flat, self._forward(X))))
-        return self
+        out = self._network.forward(X)
+        P = ACTIVATIONS[self.out_activation_].value(out, out=out)
+        self.reconstruction_error_ = float(np.mean(self._errors(Y, P)))
 
     # ------------------------------------------------------------ the network
     def _encoder(self) -> Sequential:

@@ -311,7 +311,11 @@ class BaseNetworkEstimator(BaseEstimator):
             # Never leave a NaN model behind: the weights go back to where this call started.
             self._restore(start_weights)
             raise
+        self._after_fit(X, Y)
         return self
+
+    def _after_fit(self, X, Y) -> None:
+        """A hook: what a fit ends with (the autoencoder measures its training error)."""
 
     def _initialize(self, X, Y):
         """A new network and a fresh training record (what scikit-learn's

@@ -1,0 +1,132 @@
+"""The command's autoencoder: ``train --autoencoder K``, ``transform``, and
+``predict``'s reconstructions.
+
+An autoencoder needs no target: it learns the feature columns (numbers
+standardized, text one-hot encoded, as for the other models) and is judged by
+how well it gives them back, beside PCA with as many components on the same
+rows. ``transform`` writes each row's code; ``predict`` writes each row's
+reconstruction, numbers back in the data's units, and its error.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from ..estimators import Autoencoder
+from ..io.atomic import atomic_write
+from .data_files import DataError
+from .tabular import input_names
+
+
+def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
+    """Fit an Autoencoder of ``args.autoencoder`` components on ``X`` and print
+    how it reconstructs the held-out rows; returns it (fitted)."""
+    from sklearn.decomposition import PCA
+    from sklearn.model_selection import train_test_split
+
+    k = args.autoencoder
+    if k >= X.shape[1]:
+        raise DataError(
+            f"{args.data}: --autoencoder {k} needs fewer components than the {X.shape[1]} "
+            "network inputs (a code as wide as the input learns nothing)"
+        )
+    X_train, X_test = X, None
+    if args.test_size:
+        X_train, X_test = train_test_split(
+            X, test_size=args.test_size, random_state=args.random_state
+        )
+    model = Autoencoder(
+        n_components=k,
+        hidden_layer_sizes=(128,) if args.hidden is None else tuple(args.hidden),
+        activation=args.activation,
+        solver=args.solver,
+        max_iter=500 if args.max_iter is None else args.max_iter,
+        dropout=args.dropout,
+        early_stopping=args.early_stopping,
+        conv_layers=tuple(args.conv or ()),
+        input_shape=args.input_shape,
+        random_state=args.random_state,
+        progress_bar=not args.quiet and sys.stderr.isatty(),
+    )
+    held = f", holding out {len(X_test)}" if X_test is not None else ""
+    print(f"Training Autoencoder(n_components={k}, hidden_layer_sizes="
+          f"{model.hidden_layer_sizes}) on {len(X_train)} rows{held}")  # fmt: skip
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.fit(X_train, X_val=X_test if args.early_stopping else None)
+        except ValueError as exc:
+            raise DataError(f"{args.data}: training failed: {exc}") from None
+    model.progress_bar = False
+    print(f"Training time: {time.perf_counter() - start:.2f} s ({model.n_iter_} epochs)")
+    if any("converge" in str(w.message) for w in caught):
+        print(f"Note: not converged after {model.max_iter} epochs; a larger --max-iter may help.")
+    rows = X_test if X_test is not None else X_train
+    where = "held-out" if X_test is not None else "training"
+    pca = PCA(n_components=k, random_state=args.random_state).fit(X_train)
+    pca_error = float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
+    error = -model.score(rows)
+    print(f"\nReconstruction error on the {len(rows)} {where} rows (mean squared, per input, "
+          "in standardized units):")  # fmt: skip
+    print(f"  Autoencoder: {error:.5f}")
+    print(f"  PCA with {k} components: {pca_error:.5f} ({1 - error / pca_error:+.0%} for the "
+          "autoencoder)")  # fmt: skip
+    return model
+
+
+def reconstruction_table(model, X, steps):
+    """Each row's reconstruction (one column per network input, numbers in the
+    data's units) and its mean squared error in the network's units."""
+    import pandas
+
+    back = model.inverse_transform(model.transform(X))
+    errors = np.mean((back - X) ** 2, axis=1)
+    names = input_names(steps)
+    numeric = steps["numeric"]
+    n = len(numeric["columns"])
+    if n:  # standardized numbers back to the data's units
+        back = back.copy()
+        back[:, :n] = back[:, :n] * np.asarray(numeric["scale"]) + np.asarray(numeric["mean"])
+    table = pandas.DataFrame(back, columns=names)
+    table["reconstruction_error"] = errors
+    return table
+
+
+def transform(args) -> int:
+    """``lucidnet transform MODEL DATA``: each row's code, as CSV."""
+    import pandas
+
+    from . import commands
+    from .output_paths import check_outputs
+
+    check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
+    loaded, steps, n_inputs = commands._open_model(args.model)
+    model = loaded.model
+    if not isinstance(model, Autoencoder):
+        raise DataError(
+            f"{args.model}: transform takes an autoencoder (lucidnet train --autoencoder K); "
+            f"this file holds a {type(model).__name__}"
+        )
+    frame, X = commands.model_inputs(args, loaded, steps, n_inputs)
+    codes = model.transform(X)
+    table = pandas.DataFrame(codes, columns=model.get_feature_names_out())
+    write_table(table, args.out, "codes")
+    return 0
+
+
+def write_table(table, path, what) -> None:
+    """The table as CSV to ``path`` (atomically), or to standard output."""
+    if not path:
+        table.to_csv(sys.stdout, index=False)
+        return
+    try:
+        with atomic_write(path, "w", newline="", encoding="utf-8") as file:
+            table.to_csv(file, index=False)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    print(f"Wrote {len(table)} {what} to {path}", file=sys.stderr)

@@ -1,0 +1,97 @@
+"""``lucidnet train --autoencoder K``, ``transform``, ``predict`` and ``info`` on an
+autoencoder, and ``lucidnet demo autoencoder``."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+pd = pytest.importorskip("pandas")
+FAST = ["--hidden", "16", "--max-iter", "40", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    """Digit pixels, a text column and an ID column, as people's tables come."""
+    folder = tmp_path_factory.mktemp("ae")
+    X, y = load_digits(return_X_y=True)
+    frame = pd.DataFrame(X[:400, ::4], columns=[f"p{i}" for i in range(16)])
+    frame["parity"] = np.where(y[:400] % 2, "odd", "even")
+    frame["id"] = [f"row{i}" for i in range(400)]
+    frame.to_csv(folder / "digits.csv", index=False)
+    return folder / "digits.csv"
+
+
+@pytest.fixture(scope="module")
+def model(table, tmp_path_factory):
+    from lucidnet.cli.main import main
+
+    path = tmp_path_factory.mktemp("models") / "ae.npz"
+    assert main(["train", str(table), "--autoencoder", "3", "--ignore", "id", "--out",
+                 str(path), *FAST]) == 0  # fmt: skip
+    return path
+
+
+def test_train_needs_no_target_and_compares_with_pca(run, table, tmp_path):
+    status, out, err = run("train", table, "--autoencoder", "3", "--ignore", "id",
+                           "--out", tmp_path / "ae.npz", *FAST)  # fmt: skip
+    assert status == 0, err
+    assert "Training Autoencoder(n_components=3" in out and "holding out 80" in out
+    ours = float(out.split("Autoencoder: ")[1].split()[0])
+    pca = float(out.split("PCA with 3 components: ")[1].split()[0])
+    assert 0 < ours and 0 < pca
+
+
+def test_without_target_or_autoencoder_train_says_what_it_needs(run, table, tmp_path):
+    status, _, err = run("train", table, "--out", tmp_path / "m.npz", *FAST)
+    assert status == 2 and "--target COLUMN is needed" in err
+
+
+def test_transform_writes_codes_per_row(run, model, table, tmp_path):
+    status, out, err = run("transform", model, table)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "autoencoder0,autoencoder1,autoencoder2" and len(lines) == 401
+    status, _, err = run("transform", model, table, "--out", tmp_path / "codes.csv")
+    assert status == 0 and "Wrote 400 codes" in err
+    codes = pd.read_csv(tmp_path / "codes.csv")
+    assert codes.shape == (400, 3)
+
+
+def test_predict_writes_reconstructions_in_data_units_and_errors(run, model, table):
+    status, out, err = run("predict", model, table)
+    assert status == 0, err
+    from io import StringIO
+
+    back = pd.read_csv(StringIO(out))
+    assert list(back.columns[:2]) == ["p0", "p1"] and back.columns[-1] == "reconstruction_error"
+    assert {"parity=even", "parity=odd"} <= set(back.columns)
+    original = pd.read_csv(table)
+    # numbers come back in the data's units: near the pixels, not near standardized values
+    assert np.corrcoef(back["p5"], original["p5"])[0, 1] > 0.5
+    assert abs(back["p5"].mean() - original["p5"].mean()) < 2
+    assert (back["reconstruction_error"] >= 0).all()
+
+
+def test_transform_refuses_a_model_that_is_not_an_autoencoder(run, tmp_path, table):
+    classifier = tmp_path / "clf.npz"
+    status, _, err = run("train", table, "--target", "parity", "--ignore", "id",
+                         "--out", classifier, *FAST)  # fmt: skip
+    assert status == 0, err
+    status, _, err = run("transform", classifier, table)
+    assert status == 2 and "transform takes an autoencoder" in err
+
+
+def test_info_shows_encoder_code_and_decoder(run, model):
+    status, out, err = run("info", model)
+    assert status == 0, err
+    assert "encoder dense 1" in out and "code" in out and "decoder output" in out
+
+
+def test_demo_autoencoder_beats_pca_and_draws(run, tmp_path):
+    plot = tmp_path / "ae.png"
+    status, out, err = run("demo", "autoencoder", "--plot", plot)
+    assert status == 0, err
+    rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert [int(r[0]) for r in rows] == [2, 8]
+    assert all(float(r[2]) < float(r[1]) for r in rows)  # the autoencoder's error is lower
+    assert plot.read_bytes()[:4] == b"\x89PNG"
