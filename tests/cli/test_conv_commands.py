@@ -51,7 +51,7 @@ def test_csv_pixels_with_input_shape_predict_and_evaluate(run, images, tmp_path)
     [
         (["--input-shape", "8,8"], "--input-shape goes with --conv"),
         (["--conv", "4", "--solver", "lbfgs"], "--conv needs --solver adam or sgd"),
-        (["--conv", "4", "--input-shape", "7,7"], "does not divide into channels"),
+        (["--conv", "4", "--input-shape", "7,7"], "needs a multiple of 49 feature columns"),
         (["--conv", "4", "--input-shape", "0,8"], "expected 1 to 3 positive sizes"),
     ],
 )

@@ -141,3 +141,22 @@ def test_activation_backward_may_write_into_its_gradient(name):
     result = f.backward(a, grad, out=grad)
     np.testing.assert_allclose(grad, expected)
     np.testing.assert_allclose(result, expected)
+
+
+def test_batch_normalization_of_one_sample_uses_the_running_statistics():
+    from lucidnet import BatchNormalization
+
+    layer = BatchNormalization(3)
+    layer.running_mean[...] = [1.0, 2.0, 3.0]
+    layer.running_var[...] = [4.0, 4.0, 4.0]
+    out = layer.forward(np.array([[3.0, 2.0, 1.0]]), training=True)
+    np.testing.assert_allclose(out, [[1.0, 0.0, -1.0]], atol=1e-5)  # not all zeros
+    np.testing.assert_array_equal(layer.running_var, [4.0, 4.0, 4.0])  # left alone
+    np.testing.assert_allclose(layer.backward(np.ones((1, 3))), 0.5 * np.ones((1, 3)), rtol=1e-5)
+
+
+def test_reshape_refuses_sizes_that_are_not_positive():
+    from lucidnet import Reshape
+
+    with pytest.raises(ValueError, match="Reshape needs positive sizes, got \\(-1, 4\\)"):
+        Reshape((-1, 4))

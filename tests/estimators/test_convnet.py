@@ -210,3 +210,51 @@ def test_a_training_epoch_allocates_nothing_proportional_to_the_data():
         tracemalloc.stop()
     extra_data = 3000 * 64 * 8  # bytes of the 3,000 extra rows of X
     assert peaks[4000] - peaks[1000] < 0.1 * extra_data, peaks
+
+
+def test_a_tuple_is_one_size_per_axis_and_a_list_one_per_layer():
+    X, y = np.random.default_rng(0).standard_normal((30, 64)), np.arange(30) % 2
+    settings = dict(conv_layers=(4, 8), input_shape=(8, 8), max_iter=1, random_state=0)
+    clf = ConvNetClassifier(kernel_size=(3, 5), strides=(2, 1), pool_size=None, **settings)
+    convs = [layer for layer in clf.fit(X, y)._network.layers if isinstance(layer, Conv2D)]
+    assert [c.kernel_size for c in convs] == [(3, 5), (3, 5)]
+    assert [c.strides for c in convs] == [(2, 1), (2, 1)]
+    clf = ConvNetClassifier(pool_size=(2, 1), **settings).fit(X, y)
+    pools = [layer.pool_size for layer in clf._network.layers if isinstance(layer, MaxPool2D)]
+    assert pools == [(2, 1), (2, 1)]
+    one = ConvNetClassifier(conv_layers=(4,), pool_size=(2, 2), input_shape=(8, 8), max_iter=1)
+    assert one.fit(X, y).n_iter_ == 1  # a tuple is not a list of one per layer
+    listed = ConvNetClassifier(kernel_size=[5, 3], **settings).fit(X, y)
+    assert [c.kernel_size for c in listed._network.layers if isinstance(c, Conv2D)] == [
+        (5, 5),
+        (3, 3),
+    ]
+
+
+def test_changing_the_architecture_under_warm_start_is_refused(signals):
+    X, y = signals
+    clf = ConvNetClassifier(max_iter=1, warm_start=True, **SMALL).fit(X, y)
+    clf.set_params(conv_layers=(16,))
+    with pytest.raises(
+        ValueError, match="conv_layers is \\(16,\\), but .* fitted with \\(8, 16\\)"
+    ):
+        clf.fit(X, y)
+    clf.set_params(conv_layers=[8, 16])  # the same network, written as a list
+    clf.fit(X, y)
+
+
+def test_input_shape_of_numpy_ints_is_saved(tmp_path, signals):
+    from lucidnet import load, save
+
+    X, y = signals
+    clf = ConvNetClassifier(input_shape=(np.int64(40),), max_iter=1, **SMALL).fit(X, y)
+    save(clf, tmp_path / "m.npz")
+    assert load(tmp_path / "m.npz").input_shape_ == (40, 1)
+
+
+def test_unusable_shapes_and_dropout_without_dense_layers_say_so(signals):
+    X, y = signals
+    with pytest.raises(ValueError, match="samples of shape \\(2, 2, 2, 5\\); expected"):
+        ConvNetClassifier(max_iter=1).fit(np.zeros((4, 2, 2, 2, 5)), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="hidden_layer_sizes=\\(\\) has none"):
+        ConvNetClassifier(hidden_layer_sizes=(), dropout=0.5, max_iter=1).fit(X, y)

@@ -457,3 +457,21 @@ def test_a_convergence_warning_starts_on_a_line_of_its_own_after_the_progress_ba
     bar, _, warning_line = before.rpartition("\n")
     assert found and "3/3" in bar, done.stderr  # the finished bar, then
     assert warning_line.startswith("<string>:4: "), done.stderr  # the warning on a line of its own
+
+
+def test_partial_fit_with_a_class_weight_dict_takes_batches_without_the_weighted_class():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = MLPClassifier(class_weight={1: 5.0}, random_state=0)
+    clf.partial_fit(X[:100], y[:100], classes=[0, 1])
+    zeros = y == 0
+    clf.partial_fit(X[zeros][:10], y[zeros][:10])  # no sample of class 1 in this batch
+    assert clf.t_ == 110
+
+
+def test_changing_hidden_layers_under_warm_start_is_refused(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=2, warm_start=True).fit(X, y)
+    clf.set_params(hidden_layer_sizes=(6,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes is \\(6,\\), but .* with \\(5,\\)"):
+        clf.fit(X, y)

@@ -115,3 +115,26 @@ def test_the_command_reads_a_saved_convnet(saved_convnet, capsys):
     out = capsys.readouterr().out
     assert "conv2d 3x3" in out and "(n, 8, 8, 4)" in out and "max pool 2x2" in out
     assert "batch norm" in out and "dropout 0.2" in out
+
+
+@pytest.mark.parametrize("value", [-1.0, 0.0])
+def test_a_running_variance_that_is_not_positive_is_refused(saved_convnet, tmp_path, value):
+    _, path = saved_convnet
+    entries = entries_of(path)
+    metadata = json.loads(entries.pop("metadata").tobytes())
+    entries["layer1.running_var"] = entries["layer1.running_var"].copy()
+    entries["layer1.running_var"][0] = value
+    with pytest.raises(ModelFileError, match="layer1.running_var is not positive"):
+        load(write_entries(tmp_path / "var.npz", entries, metadata))
+
+
+def test_an_input_shape_parameter_that_disagrees_with_the_architecture_is_refused(
+    saved_convnet, tmp_path
+):
+    _, path = saved_convnet
+
+    def other_shape(metadata):
+        metadata["params"]["input_shape"] = {"__tuple__": [4, 16]}
+
+    with pytest.raises(ModelFileError, match="input_shape parameter makes \\[4, 16, 1\\]"):
+        load(tampered(path, tmp_path, other_shape))

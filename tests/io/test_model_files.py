@@ -340,3 +340,14 @@ def test_a_version_1_file_with_tuples_written_as_lists_still_loads(saved_classif
     assert old.hidden_layer_sizes == (6, 4)
     X = np.random.default_rng(0).standard_normal((5, 4))
     np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
+
+
+def test_classes_out_of_their_sorted_order_are_refused(saved_classifier, tmp_path):
+    from .test_hostile_files import entries_of, write_entries
+
+    _, path = saved_classifier
+    entries = entries_of(path)
+    metadata = json.loads(entries.pop("metadata").tobytes())
+    metadata["classes"]["values"] = metadata["classes"]["values"][::-1]
+    with pytest.raises(ModelFileError, match="out of their sorted order"):
+        load(write_entries(tmp_path / "unsorted.npz", entries, metadata))

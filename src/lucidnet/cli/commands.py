@@ -203,6 +203,13 @@ def _check_convolutional(args, frame, chosen) -> None:
         )
     if args.input_shape is None and "sample_shape" in frame.attrs:
         args.input_shape = tuple(frame.attrs["sample_shape"])
+    shape, n = args.input_shape, len(chosen.features)
+    if shape and (n % math.prod(shape) or (len(shape) == 3 and n != math.prod(shape))):
+        raise DataError(
+            f"{args.data}: --input-shape {','.join(map(str, shape))} needs "
+            f"{'exactly' if len(shape) == 3 else 'a multiple of'} {math.prod(shape)} feature "
+            f"columns, and there are {n}"
+        )
 
 
 def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
@@ -284,6 +291,8 @@ def _steps_for(frame, steps, model, n_inputs, data, target=None):
     if names is not None:
         return identity_preprocessing([str(n) for n in names])
     columns = [c for c in frame.columns if c != target]
+    if frame.attrs.get("from_npz") and "y" in columns and len(columns) == n_inputs + 1:
+        columns.remove("y")  # an .npz data file's labels, not one of X's columns
     if len(columns) != n_inputs:
         raise DataError(
             f"{data}: has {len(columns)} feature columns, but the model (saved without "

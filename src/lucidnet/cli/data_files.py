@@ -177,6 +177,7 @@ def _read_npz(path, pandas):
     sample_shape = X.shape[1:]
     X = X.reshape(len(X), -1)  # images and signals: one column per value, channels last
     frame = pandas.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    frame.attrs["from_npz"] = True
     if len(sample_shape) > 1:
         frame.attrs["sample_shape"] = sample_shape
     if "y" in arrays:
@@ -205,13 +206,18 @@ def _accept_data_array(name, dtype, shape) -> None:
 
 
 def require_columns(frame, columns, path, what="column") -> None:
-    """DataError naming the columns that are absent and listing those present."""
+    """DataError naming the columns that are absent and listing those present
+    (the first few of each: a model of 192 inputs must not print 192 names)."""
     absent = [c for c in columns if c not in frame.columns]
     if absent:
-        quoted = ", ".join(repr(c) for c in absent)
-        raise DataError(
-            f"{path}: has no {what} {quoted}; its columns are: {', '.join(map(str, frame.columns))}"
-        )
+        quoted = _some([repr(c) for c in absent], 5)
+        present = _some([str(c) for c in frame.columns], 10)
+        raise DataError(f"{path}: has no {what} {quoted}; its columns are: {present}")
+
+
+def _some(names, count) -> str:
+    more = f", ... ({len(names)} in all)" if len(names) > count else ""
+    return ", ".join(names[:count]) + more
 
 
 def require_no_missing(frame, columns, path, advice="fill them in or drop those rows") -> None:
@@ -292,9 +298,28 @@ def column_kind(series, path, column, hint="") -> str:
     )
 
 
+def numbers_share(series) -> tuple[float, int | None]:
+    """The share of the present cells that are numbers, and the position of the
+    first that is not (None when all are)."""
+    present = series.notna().to_numpy()
+    stray = present & ~np.isfinite(_numbers(series))
+    n_present = max(int(present.sum()), 1)
+    first = int(np.flatnonzero(stray)[0]) if stray.any() else None
+    return 1 - int(stray.sum()) / n_present, first
+
+
 def infer_task(series, path, column) -> tuple[str, str]:
-    """``(task, reason)``: text or a few distinct integers mean classification."""
+    """``(task, reason)``: text or a few distinct integers mean classification;
+    a column of mostly numbers with some text is refused rather than guessed."""
     if column_kind(series, path, column) == "text":
+        share, first = numbers_share(series)
+        if share >= 0.5 and series.nunique() > MAX_CLASSES_INFERRED:
+            raise DataError(
+                f"{path}: target {column!r} is mostly numbers ({share:.0%} of its values), but "
+                f"{series.iloc[first]!r} in data row {data_row(series, first)} and others are "
+                "not: correct them (or leave them empty, NA) for regression, or give --task "
+                "classification if its values are class labels"
+            )
         return "classification", f"target {column!r} has text values"
     values = as_numbers(series, path, column)
     distinct = len(np.unique(values))

@@ -25,6 +25,9 @@ def check_outputs(outputs: dict, inputs: dict) -> None:
     inputs : dict
         What each input is (``"data file"``) to its path.
     """
+    for option, path in outputs.items():
+        if path is not None and not str(path).strip():
+            raise DataError(f"{option} is empty; it needs a file name")
     given = {option: path for option, path in outputs.items() if path}
     for option, path in given.items():
         _require_writable(path, option)

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .data_files import DataError, column_kind, require_columns, require_no_missing
+import numpy as np
+
+from .data_files import (
+    DataError,
+    column_kind,
+    data_row,
+    numbers_share,
+    require_columns,
+    require_no_missing,
+)
 
 ID_MIN_VALUES = 20  # a text column with more distinct values than this...
 ID_SHARE = 0.5  # ...in more than this share of its rows is probably an ID or a date
@@ -61,6 +70,7 @@ def select_training_data(frame, args) -> Selection:
         if frame.empty:
             raise DataError(f"{path}: every row has a missing value; try --missing impute")
     notes += id_like_notes(frame, [c for c in features if kinds[c] == "text"])
+    notes += numbered_rows_notes(frame, [c for c in features if kinds[c] == "numeric"])
     return Selection(frame, features, kinds, notes)
 
 
@@ -90,11 +100,39 @@ def drop_rows_without_target(frame, target, path):
     return frame[~missing], note
 
 
+def numbered_rows_notes(frame, numeric_columns) -> list:
+    """A note for each column of whole numbers that differ in nearly every row and
+    rise with it (1, 2, 3, ...): a row number or an ID, which teaches nothing."""
+    notes = []
+    for column in numeric_columns:
+        values = frame[column].dropna().astype(float).to_numpy()
+        if len(values) <= ID_MIN_VALUES or not np.all(values == np.round(values)):
+            continue
+        distinct = len(np.unique(values)) / len(values)
+        rising = np.mean(np.diff(values) > 0)
+        if distinct > 0.95 and rising > 0.95:
+            notes.append(
+                f"Note: column {column!r} counts up row by row (a distinct whole number in "
+                f"{distinct:.0%} of rows); if it is a row number or an ID, leave it out with "
+                f"--ignore {column}"
+            )
+    return notes
+
+
 def id_like_notes(frame, text_columns) -> list:
     """A note for each text column with a distinct value in most rows: one-hot
     encoding an ID or a date learns nothing, and new rows bring new values."""
     notes = []
     for column in text_columns:
+        share, first = numbers_share(frame[column])
+        if share >= 0.5:  # numbers with typing slips, most likely
+            notes.append(
+                f"Note: column {column!r} is read as text (a category per value), but "
+                f"{share:.0%} of its cells are numbers; if it holds numbers, correct the others "
+                f"(like {frame[column].iloc[first]!r} in data row "
+                f"{data_row(frame[column], first)}) or leave them empty"
+            )
+            continue
         cells = frame[column].dropna()
         distinct = cells.nunique()
         if distinct > ID_MIN_VALUES and distinct > ID_SHARE * len(cells):

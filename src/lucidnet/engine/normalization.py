@@ -19,6 +19,8 @@ positions``)::
 
 (sums over everything but the feature axis). The last line is the gradient
 through ``mu`` and ``var`` too, so training-mode outputs pass a gradient check.
+A batch with one value per feature has no statistics of its own: it is
+normalized by the running ones, which it leaves alone.
 The running variance is the unbiased one, as in PyTorch; its ``momentum``
 of 0.9 equals PyTorch's default 0.1 (PyTorch weighs the new batch by it).
 """
@@ -47,7 +49,7 @@ class BatchNormalization(Layer):
     dtype : float32 or float64
     """
 
-    _transient = ("_x_hat", "_inv_std")
+    _transient = ("_x_hat", "_inv_std", "_single")
     state_names = ("running_mean", "running_var")
 
     def __init__(self, n_features: int, momentum: float = 0.9, epsilon: float = 1e-5,
@@ -74,13 +76,15 @@ class BatchNormalization(Layer):
             return (X - self.running_mean) * scale + beta
         axes = tuple(range(X.ndim - 1))
         m = X.size // X.shape[-1]
+        if m == 1:
+            return self._forward_single(X)
         mean = X.mean(axis=axes)
         x_hat = self._buffer("x_hat", X.shape, X.dtype)
         np.subtract(X, mean, out=x_hat)
         var = np.mean(np.square(x_hat), axis=axes)
         inv_std = 1.0 / np.sqrt(var + self.epsilon)
         x_hat *= inv_std
-        self._x_hat, self._inv_std = x_hat, inv_std
+        self._x_hat, self._inv_std, self._single = x_hat, inv_std, False
         self.running_mean *= self.momentum
         self.running_mean += (1 - self.momentum) * mean
         self.running_var *= self.momentum
@@ -88,6 +92,21 @@ class BatchNormalization(Layer):
         out = self._buffer("out", X.shape, X.dtype)
         np.multiply(x_hat, gamma, out=out)
         out += beta
+        return out
+
+    def _forward_single(self, X):
+        """One value per feature has no batch statistics (its variance is 0, and
+        every output would be beta): normalize by the running statistics, as
+        prediction does, and leave them as they are. A last mini-batch of one
+        sample after a Dense layer is such a batch."""
+        inv_std = 1.0 / np.sqrt(self.running_var + self.epsilon)
+        x_hat = self._buffer("x_hat", X.shape, X.dtype)
+        np.subtract(X, self.running_mean, out=x_hat)
+        x_hat *= inv_std
+        self._x_hat, self._inv_std, self._single = x_hat, inv_std, True
+        out = self._buffer("out", X.shape, X.dtype)
+        np.multiply(x_hat, self.gamma.value, out=out)
+        out += self.beta.value
         return out
 
     def backward(self, dY, need_input_grad=True):
@@ -98,6 +117,10 @@ class BatchNormalization(Layer):
         np.add.reduce(dY * x_hat, axis=axes, out=self.gamma.grad)
         if not need_input_grad:
             return None
+        if self._single:  # fixed statistics: the normalization is affine
+            return np.multiply(
+                dY, self.gamma.value * self._inv_std, out=self._buffer("dX", dY.shape, dY.dtype)
+            )
         dX = self._buffer("dX", dY.shape, dY.dtype)
         np.multiply(x_hat, self.gamma.grad / m, out=dX)
         np.subtract(dY, dX, out=dX)

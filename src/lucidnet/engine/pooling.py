@@ -252,6 +252,8 @@ class Reshape(Layer):
     def __init__(self, target_shape):
         super().__init__()
         self.target_shape = tuple(int(s) for s in target_shape)
+        if not self.target_shape or min(self.target_shape) < 1:
+            raise ValueError(f"Reshape needs positive sizes, got {tuple(target_shape)}")
 
     def forward(self, X, training=False):
         self._input_shape = X.shape

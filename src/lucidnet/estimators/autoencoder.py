@@ -35,7 +35,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.conv import Conv1D, Conv2D, spatial_tuple
+from ..engine.conv import Conv1D, Conv2D
 from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
 from ..engine.noise import GaussianNoise, Masking
@@ -122,6 +122,10 @@ class Autoencoder(
     >>> ae.get_feature_names_out()[:2].tolist()
     ['autoencoder0', 'autoencoder1']
     """
+
+    _architecture = ("n_components", "hidden_layer_sizes", "activation", "output_activation",
+                     "noise", "masking", "conv_layers", "kernel_size", "pool_size",
+                     "input_shape", "dropout")  # fmt: skip
 
     _parameter_constraints = {
         **BaseNetworkEstimator._parameter_constraints,
@@ -311,6 +315,10 @@ class Autoencoder(
             lambda a: a in HIDDEN_ACTIVATIONS, "encoder layers",
         )  # fmt: skip
         rates = self._dropout_rates(len(hidden))
+        if not hidden and np.any(self.dropout):
+            raise ValueError(
+                "dropout acts after the hidden dense layers, and hidden_layer_sizes=() has none"
+            )
         layers, shape = [], tuple(input_shape)
 
         def add(make, *args, shapes=None, **kwargs):
@@ -396,21 +404,6 @@ class Autoencoder(
 
     def _conv_levels(self, n_conv, n_spatial) -> list[tuple]:
         """``(kernel, pool or None)`` per convolution, one per spatial axis each."""
-        if not n_conv:
-            return []
-        kernels = self._per_layer(
-            "kernel_size", self.kernel_size, n_conv,
-            lambda k: bool(spatial_tuple(k, n_spatial, "kernel_size")), "convolutional layers",
-        )  # fmt: skip
-        pools = self._per_layer(
-            "pool_size", self.pool_size, n_conv,
-            lambda p: p is None or bool(spatial_tuple(p, n_spatial, "pool_size")),
-            "convolutional layers",
-        )  # fmt: skip
-        return [
-            (
-                spatial_tuple(k, n_spatial, "kernel_size"),
-                None if p is None else spatial_tuple(p, n_spatial, "pool_size"),
-            )  # fmt: skip
-            for k, p in zip(kernels, pools)
-        ]
+        kernels = self._per_conv_layer("kernel_size", self.kernel_size, n_conv, n_spatial)
+        pools = self._per_conv_layer("pool_size", self.pool_size, n_conv, n_spatial)
+        return list(zip(kernels, pools))

@@ -141,6 +141,10 @@ class BaseNetworkEstimator(BaseEstimator):
 
     _doc_link_template = DOCS_URL
 
+    # The parameters that shape the network: warm_start and partial_fit go on
+    # training the network they made, so a change to them is refused, not ignored.
+    _architecture: tuple[str, ...] = ()
+
     _parameter_constraints: dict = {
         "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), list, tuple],
         "solver": [StrOptions(set(STOCHASTIC_SOLVERS))],
@@ -282,6 +286,7 @@ class BaseNetworkEstimator(BaseEstimator):
         )
         if not first_pass:
             self._sync_network()
+            self._check_same_architecture()
             self._check_same_shape(X, Y)
             self._complete_training_record()
         validation = None
@@ -322,6 +327,7 @@ class BaseNetworkEstimator(BaseEstimator):
         ``_initialize`` sets, and only that: L-BFGS fits get no loss curve)."""
         self._network = self._build_network(X.shape[1:], Y.shape[1], X.dtype, self._random_state)
         self._network_built()
+        self._fitted_architecture = self._architecture_now()
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = self._output_activation
         self.n_iter_ = 0
@@ -361,6 +367,26 @@ class BaseNetworkEstimator(BaseEstimator):
 
     def _network_built(self) -> None:
         """A hook called whenever ``_network`` is new (the MLPs expose its weights)."""
+
+    def _architecture_now(self) -> dict:
+        def plain(value):  # (8,), [8] and np.array([8]) make the same network
+            if isinstance(value, (list, tuple, np.ndarray)):
+                return tuple(plain(v) for v in value)
+            return value
+
+        return {name: plain(getattr(self, name)) for name in self._architecture}
+
+    def _check_same_architecture(self) -> None:
+        fitted = getattr(self, "_fitted_architecture", None)
+        if fitted is None:
+            return
+        for name, value in self._architecture_now().items():
+            if fitted.get(name, value) != value:
+                raise ValueError(
+                    f"{name} is {value!r}, but this {type(self).__name__} was fitted with "
+                    f"{fitted[name]!r}; warm_start and partial_fit go on training the network "
+                    "it has (set warm_start=False, or make a new estimator, to build another)."
+                )
 
     def _check_same_shape(self, X, Y) -> None:
         name = type(self).__name__

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..engine.conv import Conv1D, Conv2D, spatial_tuple
+from ..engine.conv import Conv1D, Conv2D
 from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
 from ..engine.normalization import BatchNormalization
@@ -44,15 +44,17 @@ CONV_PARAMETERS = """
         Filters of each convolutional layer, in order; ``()`` for none.
     kernel_size : int, tuple or list, default=3
         Window of every convolution: an int, a tuple with one int per spatial
-        axis, or a list with one of those per convolutional layer.
+        axis (``(3, 5)``: 3 high, 5 wide), or a *list* with one of those per
+        convolutional layer (``[5, 3]``).
     strides : int, tuple or list, default=1
         Likewise, the step between windows.
     padding : 'same', 'valid', int or list, default='same'
-        'same' keeps the size (before pooling), 'valid' uses whole windows only.
+        'same' keeps the size (before pooling), 'valid' uses whole windows only;
+        or a list with one per convolutional layer.
     pool_size : int, tuple, None or list, default=2
-        2x2 (or 2) max pooling after each convolution; None for none. A pool is
-        narrowed along any axis shorter than it, and left out where the input
-        is a single position already.
+        2x2 (or 2) max pooling after each convolution; None for none; or a list
+        with one per convolutional layer. A pool is narrowed along any axis
+        shorter than it, and left out where the input is a single position.
     batch_norm : bool, default=False
         Batch normalization after each convolution and hidden dense layer.
     hidden_layer_sizes : tuple of int, default=(128,)
@@ -82,6 +84,10 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     """What the convolutional estimators share; use :class:`ConvNetClassifier`
     or :class:`ConvNetRegressor`."""
 
+    _architecture = ("conv_layers", "kernel_size", "strides", "padding", "pool_size",
+                     "batch_norm", "hidden_layer_sizes", "activation", "input_shape",
+                     "dropout")  # fmt: skip
+
     _parameter_constraints: dict = {
         **BaseNetworkEstimator._parameter_constraints,
         "conv_layers": ["array-like"],
@@ -101,36 +107,19 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     # ----------------------------------------------------------- the network
     def _conv_settings(self, n_conv, n_spatial) -> list[dict]:
         """One dict of Conv/pool settings per convolutional layer."""
-
-        def axes(name, value):
-            return spatial_tuple(value, n_spatial, name)
-
-        def valid_axes(name):
-            def check(v):
-                axes(name, v)  # raises with the parameter's name
-                return True
-
-            return check
-
-        kernels = self._per_layer("kernel_size", self.kernel_size, n_conv,
-                                  valid_axes("kernel_size"), "convolutional layers")  # fmt: skip
-        strides = self._per_layer("strides", self.strides, n_conv, valid_axes("strides"),
-                                  "convolutional layers")  # fmt: skip
-        paddings = self._per_layer(
-            "padding", self.padding, n_conv,
-            lambda p: p in ("same", "valid") or (is_int(p) and p >= 0), "convolutional layers",
-        )  # fmt: skip
-        pools = self._per_layer(
-            "pool_size", self.pool_size, n_conv,
-            lambda p: p is None or bool(axes("pool_size", p)), "convolutional layers",
-        )  # fmt: skip
+        kernels = self._per_conv_layer("kernel_size", self.kernel_size, n_conv, n_spatial)
+        strides = self._per_conv_layer("strides", self.strides, n_conv, n_spatial)
+        pools = self._per_conv_layer("pool_size", self.pool_size, n_conv, n_spatial)
+        paddings = list(self.padding) if isinstance(self.padding, list) else [self.padding] * n_conv
+        if len(paddings) != n_conv or not all(
+            p in ("same", "valid") or (is_int(p) and p >= 0) for p in paddings
+        ):
+            raise ValueError(
+                f"padding must be 'same', 'valid', an int >= 0, or a list of one per "
+                f"convolutional layer ({n_conv}), got {self.padding!r}"
+            )
         return [
-            dict(
-                kernel_size=axes("kernel_size", k),
-                strides=axes("strides", s),
-                padding=p,
-                pool=None if q is None else axes("pool_size", q),
-            )  # fmt: skip
+            dict(kernel_size=k, strides=s, padding=p, pool=q)
             for k, s, p, q in zip(kernels, strides, paddings, pools)
         ]
 
@@ -156,6 +145,10 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
             lambda a: a in HIDDEN_ACTIVATIONS, "convolutional and hidden layers",
         )  # fmt: skip
         rates = self._dropout_rates(len(hidden))
+        if not hidden and np.any(self.dropout):
+            raise ValueError(
+                "dropout acts after the hidden dense layers, and hidden_layer_sizes=() has none"
+            )
         conv, pool = (Conv2D, MaxPool2D) if n_spatial == 2 else (Conv1D, MaxPool1D)
         layers, shape = [], tuple(input_shape)
 

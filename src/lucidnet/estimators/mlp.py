@@ -54,6 +54,8 @@ _ATTRIBUTES = TRAINING_ATTRIBUTES + MLP_ATTRIBUTES
 class BaseMLP(BaseNetworkEstimator):
     """What the two MLPs share; use :class:`MLPClassifier` or :class:`MLPRegressor`."""
 
+    _architecture = ("hidden_layer_sizes", "activation", "dropout")
+
     _parameter_constraints: dict = {
         **BaseNetworkEstimator._parameter_constraints,
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],

@@ -13,6 +13,8 @@ import math
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ..engine.conv import spatial_tuple
+
 __all__ = ["ShapedInput", "is_int"]
 
 
@@ -22,6 +24,19 @@ def is_int(value) -> bool:
 
 class ShapedInput:
     """Mixed into a network estimator whose network takes images or signals."""
+
+    def _per_conv_layer(self, name, value, n_layers, n_spatial) -> list:
+        """A convolution setting for each of ``n_layers``: a list gives one per
+        layer; anything else (an int, or a tuple with one int per spatial axis)
+        is one value for all. Each becomes a tuple per spatial axis (or None)."""
+        values = list(value) if isinstance(value, list) else [value] * n_layers
+        if len(values) != n_layers:
+            raise ValueError(
+                f"{name} has {len(values)} entries but there are {n_layers} convolutional "
+                f"layers; give one {name} (an int, or a tuple of one per spatial axis) or a "
+                "list of one per convolutional layer."
+            )
+        return [None if v is None else spatial_tuple(v, n_spatial, name) for v in values]
 
     def _sample_shape(self, X):
         """``(X as a 2-D array or sparse matrix, one sample's shape as given)``."""
@@ -37,6 +52,11 @@ class ShapedInput:
         if shape is None:
             if given is None:
                 return (n_features, 1)
+            if len(given) > 3:
+                raise ValueError(
+                    f"X has samples of shape {given}; expected (length, channels), (height, "
+                    "width) or (height, width, channels)"
+                )
             return given if len(given) == 3 else (*given, 1)
         shape = tuple(shape)
         if not 1 <= len(shape) <= 3 or not all(is_int(s) and s >= 1 for s in shape):
@@ -44,6 +64,7 @@ class ShapedInput:
                 f"input_shape must be (length,), (height, width) or (height, width, "
                 f"channels) of positive ints, got {self.input_shape!r}"
             )
+        shape = tuple(int(s) for s in shape)  # NumPy ints too: the shape goes to JSON
         if len(shape) == 3:
             resolved = shape
         else:

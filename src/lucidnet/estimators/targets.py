@@ -111,7 +111,7 @@ class ClassifierTargets:
                     "frequencies of one batch are not those of the data. Pass a dict."
                 )
             self._check_class_weight()
-            weights = compute_sample_weight(self.class_weight, y)
+            weights = self._class_weights(y)
             sample_weight = weights if sample_weight is None else sample_weight * weights
         if Y is None:
             # Booleans, as scikit-learn holds them: they decide the dtype of its loss.
@@ -152,6 +152,14 @@ class ClassifierTargets:
                     f"class_weight[{label!r}] is {weight!r}; class weights must be positive, "
                     "finite numbers"
                 )
+
+    def _class_weights(self, y) -> np.ndarray:
+        """Each sample's class weight; classes a dict does not name weigh 1, also
+        when a batch (partial_fit) holds none of the classes it does name."""
+        if not isinstance(self.class_weight, dict):
+            return compute_sample_weight(self.class_weight, y)
+        per_class = {label: float(w) for label, w in self.class_weight.items()}
+        return np.array([per_class.get(label, 1.0) for label in y.tolist()])
 
     def _raise_unknown_classes(self, classes):
         raise ValueError(

@@ -345,6 +345,7 @@ def _finish_estimator(check, metadata, model, n_features) -> None:
         setattr(model, name, value)
     # The optimizer's moments are not stored: partial_fit starts a fresh one.
     model._optimizer = None
+    model._fitted_architecture = model._architecture_now()
 
 
 def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
@@ -372,6 +373,10 @@ def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:
         labels.tolist() == values, f"has classes {shown(values)} that {shown(dtype_text)} distorts"
     )
     check.require(len(set(labels.tolist())) == len(labels), f"has repeated classes {shown(values)}")
+    check.require(
+        np.array_equal(np.unique(labels), labels),
+        f"has classes {shown(values)} out of their sorted order (fit keeps them sorted)",
+    )
     binarizer = LabelBinarizer()  # what LabelBinarizer.fit would have set
     binarizer.classes_, binarizer.y_type_, binarizer.sparse_input_ = labels, label_type, False
     return binarizer

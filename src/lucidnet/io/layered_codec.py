@@ -158,6 +158,20 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
         raise
     except ValueError as exc:
         check.fail(f"has parameters that make no network for its input shape: {exc}")
+    if len(input_shape) > 1 and model.input_shape is not None:
+        try:
+            resolved = model._resolve_input_shape(n_features, None)
+        except ValueError as exc:
+            check.fail(f"has an input_shape parameter that does not fit its inputs: {exc}")
+        check.require(
+            list(resolved) == input_shape,
+            f"its architecture says input shape {input_shape}, but its input_shape parameter "
+            f"makes {list(resolved)}",
+        )
+    for i, entry in enumerate(layers):
+        if entry.get("kind") == "BatchNormalization":
+            variance = arrays[f"layer{i}.running_var"]
+            check.require(np.all(variance > 0), f"array layer{i}.running_var is not positive")
     kinds = [type(layer).__name__ for layer in network.layers]
     stored_kinds = [entry["kind"] for entry in layers]
     check.require(

@@ -63,7 +63,7 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
 
     Parameters
     ----------
-    model : MLPClassifier, MLPRegressor or NeuralNetwork
+    model : MLPClassifier, MLPRegressor, ConvNet*, Autoencoder or NeuralNetwork
         Fitted estimators only (a ``NeuralNetwork`` always has weights).
     path : str or os.PathLike
         Written atomically: a temporary file in the same folder is flushed to
