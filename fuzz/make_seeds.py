@@ -23,6 +23,35 @@ from lucidnet.cli.main import main as lucidnet_command
 SEEDS = Path(__file__).parent / "seeds"
 
 
+def layered_models() -> dict:
+    """Convolutional networks and autoencoders: the layer-list model files."""
+    rng = np.random.default_rng(0)
+    images, signals = rng.standard_normal((30, 6, 6)), rng.standard_normal((30, 12, 2))
+    labels = np.arange(30) % 3
+    tiny = {"max_iter": 2, "random_state": 0}
+    return {
+        "convnet-2d-batch-norm": lucidnet.ConvNetClassifier(
+            conv_layers=(2, 3), hidden_layer_sizes=(4,), batch_norm=True, dropout=0.2, **tiny
+        ).fit(images, labels),
+        "convnet-1d-strides-float32": lucidnet.ConvNetRegressor(
+            conv_layers=(2,),
+            kernel_size=[(3,)],
+            strides=2,
+            padding=1,
+            pool_size=None,
+            input_shape=(12,),
+            hidden_layer_sizes=(3,),
+            **tiny,
+        ).fit(signals.astype(np.float32), signals[:, 0, 0]),  # fmt: skip
+        "autoencoder-dense-noise": lucidnet.Autoencoder(
+            n_components=2, hidden_layer_sizes=(5,), noise=0.1, masking=0.2, **tiny
+        ).fit(images.reshape(30, -1)),
+        "autoencoder-conv": lucidnet.Autoencoder(
+            n_components=2, conv_layers=(2,), hidden_layer_sizes=(), **tiny
+        ).fit(images),
+    }
+
+
 def model_seeds(folder: Path) -> None:
     X, y = load_iris(return_X_y=True)
     X = (X - X.mean(axis=0)) / X.std(axis=0)
@@ -52,6 +81,7 @@ def model_seeds(folder: Path) -> None:
         "regressor-poisson": lucidnet.MLPRegressor(**small, loss="poisson").fit(X, y),
         "neural-network": lucidnet.NeuralNetwork([4, 3, 1], "tanh", random_state=0),
         "neural-network-logistic": lucidnet.NeuralNetwork([4, 2, 2, 1], "logistic"),
+        **layered_models(),
     }
     for name, model in models.items():
         lucidnet.save(model, folder / f"{name}.npz")
