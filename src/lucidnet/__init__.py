@@ -14,49 +14,46 @@ imports from it.
 """
 
 from ._version import __version__ as __version__
-from .classic import NeuralNetwork
-from .engine import (
-    ACTIVATIONS,
-    SGD,
-    Activation,
-    ActivationFunction,
-    Adam,
-    AvgPool1D,
-    AvgPool2D,
-    BatchNormalization,
-    Conv1D,
-    Conv2D,
-    Dense,
-    Dropout,
-    Flatten,
-    GaussianNoise,
-    GlobalAvgPool,
-    Layer,
-    Masking,
-    MaxPool1D,
-    MaxPool2D,
-    Parameter,
-    PoissonLoss,
-    Reshape,
-    Sequential,
-    SigmoidBinaryCrossEntropy,
-    SoftmaxCrossEntropy,
-    SquaredError,
-    UpSampling1D,
-    UpSampling2D,
-    get_activation,
-    get_loss,
-    lbfgs,
-)
-from .estimators import (
-    Autoencoder,
-    ConvNetClassifier,
-    ConvNetRegressor,
-    MLPClassifier,
-    MLPRegressor,
-)
-from .exceptions import ModelFileError, TrainingDivergedError
-from .io import load, save
+
+# Where each public name lives. They are imported when first used (PEP 562),
+# so that ``import lucidnet`` and the command's start-up cost almost nothing:
+# the estimators import scikit-learn, which takes a second or more.
+_ENGINE = [
+    "ACTIVATIONS", "SGD", "Activation", "ActivationFunction", "Adam", "AvgPool1D",
+    "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Dense", "Dropout", "Flatten",
+    "GaussianNoise", "GlobalAvgPool", "Layer", "Masking", "MaxPool1D", "MaxPool2D",
+    "Parameter", "PoissonLoss", "Reshape", "Sequential", "SigmoidBinaryCrossEntropy",
+    "SoftmaxCrossEntropy", "SquaredError", "UpSampling1D", "UpSampling2D", "get_activation",
+    "get_loss", "lbfgs",
+]  # fmt: skip
+_ESTIMATORS = [
+    "Autoencoder", "ConvNetClassifier", "ConvNetRegressor", "MLPClassifier", "MLPRegressor"
+]  # fmt: skip
+_HOMES = {
+    **dict.fromkeys(_ENGINE, "engine"),
+    **dict.fromkeys(_ESTIMATORS, "estimators"),
+    "NeuralNetwork": "classic",
+    "ModelFileError": "exceptions",
+    "TrainingDivergedError": "exceptions",
+    "load": "io",
+    "save": "io",
+}
+
+
+def __getattr__(name):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'lucidnet' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # imported once
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_HOMES])
+
 
 __all__ = [
     "ACTIVATIONS",

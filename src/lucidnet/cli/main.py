@@ -13,7 +13,7 @@ import sys
 import traceback
 
 from .._version import __version__
-from ..estimators.base import HIDDEN_ACTIVATIONS
+from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..exceptions import ModelFileError, TrainingDivergedError
 from .data_files import DataError
 from .tabular import MISSING_STRATEGIES

@@ -22,9 +22,8 @@ softmax     exp(z_j) / sum_k exp(z_k)  Jacobian diag(a) - a a^T
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
-__all__ = ["ActivationFunction", "ACTIVATIONS", "get_activation"]
+__all__ = ["ActivationFunction", "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "get_activation"]
 
 
 class ActivationFunction:
@@ -84,6 +83,8 @@ class Logistic(ActivationFunction):
     name = "logistic"
 
     def value(self, z, out=None):
+        from scipy.special import expit  # imported on first use: scipy.special is slow to load
+
         return expit(z, out=out) if out is not None else expit(z)
 
     def derivative(self, a):
@@ -198,6 +199,10 @@ class Softmax(ActivationFunction):
 ACTIVATIONS: dict[str, ActivationFunction] = {
     f.name: f for f in (Identity(), Logistic(), Tanh(), ReLU(), LeakyReLU(), Exp(), Softmax())
 }
+
+
+# What a hidden layer may use: softmax and exp only end networks (with their losses).
+HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name not in ("softmax", "exp"))
 
 
 def get_activation(name: str | ActivationFunction) -> ActivationFunction:

@@ -14,7 +14,6 @@ exact gradient ``(p - y) / n`` and lets the value be computed with
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, logsumexp, xlogy
 
 from .activations import ACTIVATIONS, ActivationFunction
 
@@ -128,6 +127,8 @@ class SigmoidBinaryCrossEntropy(Loss):
         return np.sum(np.logaddexp(0, out) - y * out, axis=1)
 
     def raw_gradient(self, y, out):
+        from scipy.special import expit  # imported on first use: slow to load
+
         return np.subtract(expit(out), y)
 
 
@@ -144,6 +145,8 @@ class SoftmaxCrossEntropy(Loss):
     output_activation = "softmax"
 
     def per_sample(self, y, out):
+        from scipy.special import logsumexp
+
         return logsumexp(out, axis=1) - np.einsum("ij,ij->i", y, out)
 
     def raw_gradient(self, y, out):
@@ -184,6 +187,8 @@ class PoissonLoss(Loss):
 
     def per_sample(self, y, out):
         mu = np.exp(out)
+        from scipy.special import xlogy
+
         return np.sum(xlogy(y, y) - y * out - y + mu, axis=1)
 
     def raw_gradient(self, y, out):

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy.optimize import minimize
 
+from . import kernels
 from .parameters import Parameter, ParameterBuffer, blocks
 
 __all__ = ["Optimizer", "SGD", "Adam", "lbfgs"]
@@ -78,6 +78,32 @@ class Optimizer:
             self._scratch[i] = np.empty_like(self._blocks[i].value)
         return self._scratch[i]
 
+    def _kernel_segments(self, i):
+        """This block's segments for a fused kernel, or None for the NumPy form
+        (a small block, no numba, an L2 term of the optimizer's own)."""
+        block = self._blocks[i]
+        if self.l2 or not kernels.fused(block.value.size):
+            return None
+        key = ("segments", i)
+        if key not in self._scratch:
+            self._scratch[key] = kernels.segments(block)
+        return self._scratch[key]
+
+    def _finish_gradients(self, i, finish) -> None:
+        """``g <- (g + alpha * w) / divisor``, ``alpha`` on regularized parameters
+        only: gradients summed over a batch become the gradient of its mean loss
+        with an L2 term (``finish = (alpha, divisor)``; see the estimators'
+        objective, which leaves this last pass to the optimizer to fuse)."""
+        if finish is None:
+            return
+        alpha, divisor = finish
+        block = self._blocks[i]
+        if alpha:
+            for part in block.regularized:
+                g = block.grad[part]
+                g += alpha * block.value[part]
+        block.grad /= divisor
+
     def _add_penalty(self, i) -> None:
         """``g <- g + l2 * w`` for the weights (the gradient of ``l2 / 2 * ||w||^2``)."""
         if self.l2:
@@ -87,7 +113,9 @@ class Optimizer:
                 g = grad[part]  # a view, so += adds in place (grad[part] += would copy back)
                 g += np.multiply(value[part], self.l2, out=scratch[part])
 
-    def step(self) -> None:
+    def step(self, finish=None) -> None:
+        """Update the parameters from their gradients; ``finish = (alpha,
+        divisor)`` first turns summed gradients into mean ones with an L2 term."""
         raise NotImplementedError
 
 
@@ -114,9 +142,15 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self.velocities = self._state() if momentum else []
 
-    def step(self):
+    def step(self, finish=None):
         lr, mu = self.learning_rate, self.momentum
         for i, block in enumerate(self._blocks):
+            segs = self._kernel_segments(i)
+            if segs is not None and kernels.exact_in(block.value.dtype, finish):
+                velocity = self.velocities[i] if mu else None
+                kernels.sgd_update(block, segs, velocity, finish, lr, mu, self.nesterov)
+                continue
+            self._finish_gradients(i, finish)
             self._add_penalty(i)
             w, g = block.value, block.grad
             g *= -lr  # the gradient is spent after this step: scale it in place
@@ -168,11 +202,17 @@ class Adam(Optimizer):
         self.first_moments = self._state()  # m, one per block
         self.second_moments = self._state()  # v
 
-    def step(self):
+    def step(self, finish=None):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         lr_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         for i, block in enumerate(self._blocks):
+            segs = self._kernel_segments(i)
+            if segs is not None and kernels.exact_in(block.value.dtype, finish):
+                m, v = self.first_moments[i], self.second_moments[i]
+                kernels.adam_update(block, segs, m, v, finish, b1, b2, lr_t, self.epsilon)
+                continue
+            self._finish_gradients(i, finish)
             self._add_penalty(i)
             m, v, g, w = self.first_moments[i], self.second_moments[i], block.grad, block.value
             scratch = self._scratch_for(i)
@@ -217,6 +257,8 @@ def lbfgs(
     parameters; at the end they hold the solution, rounded to their dtype
     (``result.x`` holds it unrounded). Returns scipy's ``OptimizeResult``.
     """
+    from scipy.optimize import minimize  # a fifth of a second to import: only when used
+
     parameters = list(parameters)
     sizes = [p.value.size for p in parameters]
     bounds = np.cumsum([0, *sizes])

@@ -27,18 +27,16 @@ import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from ..engine.optimizers import SGD, Adam, lbfgs
 from ..exceptions import TrainingDivergedError
 from .batches import BatchSampler
 from .objective import LOSS_VALUES, Objective
 
-HIDDEN_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a not in ("softmax", "exp"))
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 DIVERGED_GROWTH = 1e6  # an epoch loss this many times the untrained one means divergence
 NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on it still does
@@ -510,8 +508,8 @@ class BaseNetworkEstimator(BaseEstimator):
                 accumulated_loss = 0.0
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     for Xb, Yb, wb in batches.epoch():
-                        batch_loss = objective.loss_and_gradients(Xb, Yb, wb)
-                        optimizer.step()
+                        batch_loss, finish = objective.loss_and_gradients(Xb, Yb, wb, False)
+                        optimizer.step(finish)
                         accumulated_loss += batch_loss * Xb.shape[0]
                         if self._initial_loss is None:
                             self._initial_loss = float(batch_loss)
@@ -591,6 +589,8 @@ class BaseNetworkEstimator(BaseEstimator):
         """Hold out ``validation_fraction`` as scikit-learn does: stratified on the
         encoded target when there is a single output (binary classification),
         else not (multiclass, multilabel, regression)."""
+        from sklearn.model_selection import train_test_split  # slow to import: when needed
+
         stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
         # Without train_test_split's own parameter checks, as inside scikit-learn's

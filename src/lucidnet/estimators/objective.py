@@ -116,12 +116,15 @@ class Objective:
             squares += np.dot(s, s)
         return (0.5 * self.alpha) * squares / weight_sum
 
-    def loss_and_gradients(self, X, Y, sample_weight=None):
+    def loss_and_gradients(self, X, Y, sample_weight=None, finish=True):
         """The loss on the batch ``(X, Y)`` at the current weights; leaves the
         gradient of that loss in every parameter's ``grad``.
 
         ``Y`` is as scikit-learn holds it: booleans for classifiers (which
         decides the dtype of the binary log-loss), numbers for regressors.
+        With ``finish=False`` the last pass, ``(g + alpha * W) / sum(w)``, is
+        left to the optimizer, which fuses it into its update: returns
+        ``(loss, (alpha, sum(w)))`` for ``optimizer.step``.
         """
         out = self.network.forward(X, training=True)
         P = self._activation.value(out, out=out)
@@ -134,6 +137,8 @@ class Objective:
         if sample_weight is not None:
             delta *= sample_weight.reshape(-1, 1)
         self.network.backward(delta)
+        if not finish:
+            return loss, (self.alpha, weight_sum)
         if self.alpha:
             for W in self._weights:
                 W.grad += self.alpha * W.value

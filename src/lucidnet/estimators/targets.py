@@ -15,7 +15,6 @@ import math
 from numbers import Real
 
 import numpy as np
-from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
@@ -206,6 +205,8 @@ class ClassifierTargets:
         return self._labels(probabilities)
 
     def _score_predictions(self, y_true, labels, sample_weight):
+        from sklearn.metrics import accuracy_score  # sklearn.metrics is slow to import
+
         return accuracy_score(y_true, labels, sample_weight=sample_weight)
 
     def predict(self, X):
@@ -272,6 +273,8 @@ class RegressorTargets:
         return self._decode(predictions)
 
     def _score_predictions(self, y_true, predictions, sample_weight):
+        from sklearn.metrics import r2_score  # sklearn.metrics is slow to import
+
         return r2_score(y_true, predictions, sample_weight=sample_weight)
 
     def predict(self, X):

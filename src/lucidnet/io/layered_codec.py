@@ -84,7 +84,11 @@ def expected_layer_arrays(check, architecture, dtype, n_entries=None) -> dict:
     """The arrays a layer list says the file holds: name -> (dtype, shape)."""
     layers = check.field(architecture, "layers", list, "architecture")
     check.require(layers, "its architecture lists no layers")
-    n_arrays = sum(len(e.get("arrays", {})) if isinstance(e, dict) else 0 for e in layers)
+    n_arrays = sum(
+        len(e["arrays"])
+        for e in layers
+        if isinstance(e, dict) and isinstance(e.get("arrays"), dict)
+    )
     check.require(
         n_entries is None or n_arrays <= n_entries,
         f"is missing array(s): its layers list {n_arrays}, it holds {n_entries}",

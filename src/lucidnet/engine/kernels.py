@@ -1,0 +1,140 @@
+"""Fused optimizer updates: the NumPy steps of ``SGD`` and ``Adam`` in one pass.
+
+An optimizer's step is a dozen element-wise NumPy calls, each a pass over all
+the parameters; on a network of 235,146 float32 weights those passes, not the
+arithmetic, took a third of a training step. A kernel here computes the same
+expressions element by element in one loop, compiled by numba, so the
+parameters are read and written once.
+
+The NumPy form in :mod:`lucidnet.engine.optimizers` stays the definition. Each
+kernel evaluates the same operations in the same order and precision: no
+``fastmath`` (no reassociation, no fused multiply-add), float32 arithmetic
+where NumPy's is float32 and float64 where NumPy promotes (Adam's step on
+float32 weights), so its results equal the NumPy form's to the last bit, which
+``tests/engine/test_kernels.py`` checks on random shapes and values.
+
+Compilation is cached on disk (numba's ``cache=True``); numba is imported,
+and a kernel compiled or loaded, only for parameter blocks of at least
+``MIN_FUSED`` elements: below that, NumPy's passes are cheap and the first
+fit would wait for the compiler (or its cache) for nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+__all__ = ["MIN_FUSED", "adam_update", "exact_in", "fused", "segments", "sgd_update"]
+
+# Elements in a block below which the NumPy form runs: a pass over 50,000
+# float32 values takes about 10 microseconds, the overhead a few calls cost.
+MIN_FUSED = 50_000
+
+
+def fused(size: int) -> bool:
+    """Whether a block of ``size`` parameters takes a compiled kernel."""
+    return size >= MIN_FUSED and _numba_kernels() is not None
+
+
+@functools.cache
+def _numba_kernels():
+    """The compiled kernels, or None when numba cannot be imported (or when
+    ``LUCIDNET_NO_NUMBA`` is set: the NumPy form then runs everywhere)."""
+    if os.environ.get("LUCIDNET_NO_NUMBA"):
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+    return {"adam": jit(_adam_loop), "sgd": jit(_sgd_loop)}
+
+
+def _adam_loop(w, g, m, v, starts, stops, regularized, alpha, divisor, b1, c1, b2, c2,
+               neg_lr, eps):  # fmt: skip
+    """Per element, as Optimizer._finish_gradients then Adam.step compute it::
+
+        g = (g + alpha * w) / divisor      (alpha on regularized segments only)
+        m = b1 * m + c1 * g
+        v = b2 * v + c2 * g^2
+        w = w + (neg_lr * m) / (sqrt(v) + eps)
+
+    ``neg_lr`` is float64, so for float32 parameters the step is float64 and
+    rounded once when it is added, as NumPy's promotion has it.
+    """
+    for s in range(starts.shape[0]):
+        reg = regularized[s]
+        for i in range(starts[s], stops[s]):
+            gi = g[i]
+            if reg:
+                gi = gi + alpha * w[i]
+            gi = gi / divisor
+            mi = b1 * m[i] + c1 * gi
+            vi = b2 * v[i] + c2 * (gi * gi)
+            m[i] = mi
+            v[i] = vi
+            w[i] = w[i] + (neg_lr * mi) / (np.sqrt(vi) + eps)
+
+
+def _sgd_loop(w, g, velocity, starts, stops, regularized, alpha, divisor, neg_lr, mu,
+              momentum, nesterov):  # fmt: skip
+    """Per element, as Optimizer._finish_gradients then SGD.step compute it::
+
+    g = ((g + alpha * w) / divisor) * neg_lr
+    v = mu * v + g                       (with momentum)
+    w = w + (mu * v + g)  (Nesterov),  w + v  (classical),  w + g  (plain)
+    """
+    for s in range(starts.shape[0]):
+        reg = regularized[s]
+        for i in range(starts[s], stops[s]):
+            gi = g[i]
+            if reg:
+                gi = gi + alpha * w[i]
+            gi = (gi / divisor) * neg_lr
+            if not momentum:
+                w[i] = w[i] + gi
+                continue
+            vi = velocity[i] * mu + gi
+            velocity[i] = vi
+            if nesterov:
+                w[i] = w[i] + (vi * mu + gi)
+            else:
+                w[i] = w[i] + vi
+
+
+def segments(block):
+    """The block as consecutive ``(starts, stops, regularized)`` segments, for a kernel."""
+    starts, stops, regularized = [], [], []
+    reg = {(part.start, part.stop) for part in block.regularized}
+    for part in block.slices():
+        starts.append(part.start)
+        stops.append(part.stop)
+        regularized.append((part.start, part.stop) in reg)
+    return (np.array(starts, dtype=np.int64), np.array(stops, dtype=np.int64),
+            np.array(regularized, dtype=np.bool_))  # fmt: skip
+
+
+def adam_update(block, segs, m, v, finish, b1, b2, lr_t, eps) -> None:
+    """Adam's step over one parameter block (see ``_adam_loop``)."""
+    t = block.value.dtype.type
+    alpha, divisor = finish if finish is not None else (0.0, 1)
+    _numba_kernels()["adam"](block.value, block.grad, m, v, *segs, t(alpha), t(divisor), t(b1),
+                             t(1 - b1), t(b2), t(1 - b2), np.float64(-lr_t), t(eps))  # fmt: skip
+
+
+def sgd_update(block, segs, velocity, finish, lr, mu, nesterov) -> None:
+    """SGD's step over one parameter block (see ``_sgd_loop``)."""
+    t = block.value.dtype.type
+    alpha, divisor = finish if finish is not None else (0.0, 1)
+    velocity = velocity if velocity is not None else block.grad  # not read without momentum
+    _numba_kernels()["sgd"](block.value, block.grad, velocity, *segs, t(alpha), t(divisor),
+                            t(-lr), t(mu), bool(mu), bool(nesterov))  # fmt: skip
+
+
+def exact_in(dtype, finish) -> bool:
+    """Whether a kernel in ``dtype`` computes ``finish``'s division as NumPy does:
+    a float64 divisor (weights summed in float64) makes NumPy divide float32
+    gradients in float64, which the kernels do not."""
+    return finish is None or np.result_type(dtype, finish[1]) == dtype
