@@ -44,6 +44,7 @@ from _peers import (  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 
 import lucidnet  # noqa: E402
+from lucidnet.estimators.batches import BatchSampler  # noqa: E402
 
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 HIDDEN, BATCH = (256, 128), 128
@@ -240,15 +241,10 @@ def classic(rounds):
     print(markdown_table(header, rows))
 
 
-def profile(rounds):
-    """Where one float32 training step of the throughput case spends its time."""
-    X, y = synthetic_data(n=128 * 200)
-    model = lucidnet.MLPClassifier(**mlp_params(0)).fit(X[:1000], y[:1000])
-    network, optimizer, loss = model._network, model._optimizer, model._loss
-    Y = np.eye(N_CLASSES, dtype=X.dtype)[y]
-    batch_X = np.empty((BATCH, N_FEATURES), X.dtype)
-    batch_Y = np.empty((BATCH, N_CLASSES), X.dtype)
-    phases = {}
+def profile_step(model, X, Y, phases):
+    """One training epoch over ``(X, Y)`` as ``_fit_stochastic`` runs it,
+    with the clock read between phases."""
+    network, optimizer, objective = model._network, model._optimizer, model._objective()
     clock = time.perf_counter
 
     def lap(name, since):
@@ -256,38 +252,79 @@ def profile(rounds):
         phases[name] = phases.get(name, 0.0) + now - since
         return now
 
+    batches = BatchSampler(X, Y, None, BATCH, True, np.random.RandomState(0))
     n_steps = 0
-    for _ in range(rounds):
-        order = np.random.default_rng(n_steps).permutation(X.shape[0])
-        for start in range(0, X.shape[0], BATCH):
-            t = clock()
-            idx = order[start : start + BATCH]
-            np.take(X, idx, axis=0, out=batch_X, mode="clip")
-            np.take(Y, idx, axis=0, out=batch_Y, mode="clip")
-            t = lap("gather the batch", t)
-            out = batch_X
-            for layer in network.layers:
-                out = layer.forward(out, training=True)
-                t = lap(f"forward {type(layer).__name__}", t)
-            _, grad = loss.value_and_gradient(batch_Y, out)
-            t = lap("loss and its gradient", t)
-            for i in range(len(network.layers) - 1, -1, -1):
-                grad = network.layers[i].backward(grad, need_input_grad=i > 0)
-                t = lap(f"backward {type(network.layers[i]).__name__}", t)
-            optimizer.step()
-            lap("Adam step (with L2)", t)
-            n_steps += 1
+    t = clock()
+    for Xb, Yb, _ in batches.epoch():
+        t = lap("gather the batch", t)
+        out = Xb
+        for layer in network.layers:
+            out = layer.forward(out, training=True)
+            t = lap(f"forward {layer!r}"[:40], t)
+        P = objective._activation.value(out, out=out)
+        loss = objective.value_function(Yb, P) + objective.penalty(Xb.shape[0])
+        t = lap("softmax, log-loss and L2 value", t)
+        delta = np.subtract(P, Yb, out=P)
+        t = lap("output error p - y", t)
+        for i in range(len(network.layers) - 1, -1, -1):
+            delta = network.layers[i].backward(delta, need_input_grad=i > 0)
+            t = lap(f"backward {network.layers[i]!r}"[:40], t)
+        optimizer.step((objective.alpha, Xb.shape[0]))
+        t = lap(f"{type(optimizer).__name__} step (L2 and 1/n fused in)", t)
+        n_steps += 1
+        del loss
+    return n_steps
+
+
+def profile(rounds):
+    """Where a float32 training step of the throughput case spends its time,
+    for Adam and for SGD with momentum, and where predict spends it."""
+    X, y = synthetic_data(n=BATCH * 200)
     sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
-    raw = raw_matmul_epoch(X, sizes, BATCH, X.dtype) / (X.shape[0] / BATCH)
-    total = sum(phases.values()) / n_steps
+    n_batches = X.shape[0] // BATCH
+    for solver in ("adam", "sgd"):
+        model = lucidnet.MLPClassifier(**mlp_params(0, solver)).fit(X[:1000], y[:1000])
+        Y = model._label_binarizer.transform(y).astype(bool)
+        phases, n_steps = {}, 0
+        raw = []
+        for _ in range(rounds):
+            n_steps += profile_step(model, X, Y, phases)
+            raw.append(raw_matmul_epoch(X, sizes, BATCH, X.dtype) / n_batches)
+        raw = median(raw)
+        total = sum(phases.values()) / n_steps
+        rows = [
+            [name, f"{1e6 * s / n_steps:.0f}", f"{100 * s / n_steps / total:.0f}%"]
+            for name, s in phases.items()
+        ]
+        rows.append(["total", f"{1e6 * total:.0f}", "100%"])
+        rows.append(
+            ["(the 8 matrix products alone)", f"{1e6 * raw:.0f}", f"{100 * raw / total:.0f}%"]
+        )
+        print(f"\nProfile of one float32 {solver} training step (batch {BATCH}), {n_steps} steps")
+        print(markdown_table(["phase", "us per step", "share"], rows))
+    predict_profile(model, X, rounds)
+
+
+def predict_profile(model, X, rounds):
+    """predict against its 3 forward products alone, on the same data."""
+    weights = [W.astype(X.dtype) for W in model.coefs_]
+    outs = [np.empty((X.shape[0], W.shape[1]), X.dtype) for W in weights]
+    rates = {"predict": [], "3 forward products alone": []}
+    for _ in range(rounds):
+        seconds, _ = timed(model.predict, X)
+        rates["predict"].append(X.shape[0] / seconds)
+        start = time.perf_counter()
+        a = X
+        for W, out in zip(weights, outs):
+            a = np.matmul(a, W, out=out)
+        rates["3 forward products alone"].append(X.shape[0] / (time.perf_counter() - start))
+    limit = np.array(rates["3 forward products alone"])
     rows = [
-        [name, f"{1e6 * s / n_steps:.0f}", f"{100 * s / n_steps / total:.0f}%"]
-        for name, s in phases.items()
+        [name, f"{median(r):,.0f}", f"{100 * median(np.array(r) / limit):.0f}%"]
+        for name, r in rates.items()
     ]
-    rows.append(["total", f"{1e6 * total:.0f}", "100%"])
-    rows.append(["(the 8 matrix products alone)", f"{1e6 * raw:.0f}", f"{100 * raw / total:.0f}%"])
-    print(f"\nProfile of one float32 training step (batch {BATCH}), {n_steps} steps")
-    print(markdown_table(["phase", "us per step", "share"], rows))
+    print(f"\nProfile of predict (float32, {X.shape[0]:,} rows at once)")
+    print(markdown_table(["what", "samples/s", "share of the forward products"], rows))
 
 
 def resident_kb(field):

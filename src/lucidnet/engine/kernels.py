@@ -40,68 +40,35 @@ def fused(size: int) -> bool:
 
 @functools.cache
 def _numba_kernels():
-    """The compiled kernels, or None when numba cannot be imported (or when
-    ``LUCIDNET_NO_NUMBA`` is set: the NumPy form then runs everywhere)."""
+    """The compiled loops (module ``_compiled``), or None when numba cannot be
+    imported (or when ``LUCIDNET_NO_NUMBA`` is set: the NumPy form then runs
+    everywhere)."""
     if os.environ.get("LUCIDNET_NO_NUMBA"):
         return None
     try:
-        import numba
+        from . import _compiled
     except ImportError:
         return None
-    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-    return {"adam": jit(_adam_loop), "sgd": jit(_sgd_loop)}
+    return {"adam": _compiled.adam_block, "sgd": _compiled.sgd_block}
 
 
-def _adam_loop(w, g, m, v, starts, stops, regularized, alpha, divisor, b1, c1, b2, c2,
-               neg_lr, eps):  # fmt: skip
-    """Per element, as Optimizer._finish_gradients then Adam.step compute it::
-
-        g = (g + alpha * w) / divisor      (alpha on regularized segments only)
-        m = b1 * m + c1 * g
-        v = b2 * v + c2 * g^2
-        w = w + (neg_lr * m) / (sqrt(v) + eps)
-
-    ``neg_lr`` is float64, so for float32 parameters the step is float64 and
-    rounded once when it is added, as NumPy's promotion has it.
-    """
-    for s in range(starts.shape[0]):
-        reg = regularized[s]
-        for i in range(starts[s], stops[s]):
-            gi = g[i]
-            if reg:
-                gi = gi + alpha * w[i]
-            gi = gi / divisor
-            mi = b1 * m[i] + c1 * gi
-            vi = b2 * v[i] + c2 * (gi * gi)
-            m[i] = mi
-            v[i] = vi
-            w[i] = w[i] + (neg_lr * mi) / (np.sqrt(vi) + eps)
-
-
-def _sgd_loop(w, g, velocity, starts, stops, regularized, alpha, divisor, neg_lr, mu,
-              momentum, nesterov):  # fmt: skip
-    """Per element, as Optimizer._finish_gradients then SGD.step compute it::
-
-    g = ((g + alpha * w) / divisor) * neg_lr
-    v = mu * v + g                       (with momentum)
-    w = w + (mu * v + g)  (Nesterov),  w + v  (classical),  w + g  (plain)
-    """
-    for s in range(starts.shape[0]):
-        reg = regularized[s]
-        for i in range(starts[s], stops[s]):
-            gi = g[i]
-            if reg:
-                gi = gi + alpha * w[i]
-            gi = (gi / divisor) * neg_lr
-            if not momentum:
-                w[i] = w[i] + gi
-                continue
-            vi = velocity[i] * mu + gi
-            velocity[i] = vi
-            if nesterov:
-                w[i] = w[i] + (vi * mu + gi)
-            else:
-                w[i] = w[i] + vi
+# Per element, as Optimizer._finish_gradients then Adam.step compute it
+# (the loop itself is _compiled.adam_segment):
+#
+#     g = (g + alpha * w) / divisor      (alpha on regularized segments only)
+#     m = b1 * m + c1 * g
+#     v = b2 * v + c2 * g^2
+#     w = w + (neg_lr * m) / (sqrt(v) + eps)
+#
+# ``neg_lr`` is float64, so for float32 parameters the step is float64 and
+# rounded once when it is added, as NumPy's promotion has it.
+#
+# And as Optimizer._finish_gradients then SGD.step compute it
+# (_compiled.sgd_segment):
+#
+#     g = ((g + alpha * w) / divisor) * neg_lr
+#     v = mu * v + g                       (with momentum)
+#     w = w + (mu * v + g)  (Nesterov),  w + v  (classical),  w + g  (plain)
 
 
 def segments(block):
