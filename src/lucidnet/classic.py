@@ -21,6 +21,7 @@ import numbers
 
 import numpy as np
 
+from .engine import kernels
 from .engine.activations import ACTIVATIONS
 from .engine.layers import Activation, Dense
 from .engine.losses import SquaredError
@@ -135,25 +136,55 @@ class NeuralNetwork:
 
         params = self.network.parameters()
         before = [p.value.copy() for p in params]
+        order = self.rng.integers(X.shape[0], size=epochs)
+        n_params = sum(p.value.size for p in params)
+        if kernels.per_sample_fused(epochs, n_params, self.activation):
+            problem = self._fit_compiled(X, Y, order, learning_rate, params)
+        else:
+            problem = self._fit_numpy(X, Y, order, learning_rate, params)
+        if problem:
+            for p, value in zip(params, before):
+                p.value[...] = value
+            raise TrainingDivergedError(
+                f"training diverged: {problem}. "
+                f"Try a smaller learning_rate than {learning_rate:g} "
+                "(the weights were restored to their values before fit)."
+            )
+        return self
+
+    def _fit_numpy(self, X, Y, order, learning_rate, params):
+        """The engine's step, one sample at a time: the readable definition."""
         optimizer = SGD(params, learning_rate=learning_rate)
-        order = self.rng.integers(X.shape[0], size=epochs).tolist()
         # Each sample as a (1, n) view, made once: slicing anew on every update
         # costs as much as one of its numpy calls.
         X_rows, Y_rows = list(X[:, None, :]), list(Y[:, None, :])
+        epochs = len(order)
         # Overflow is caught below and reported as a TrainingDivergedError.
         with np.errstate(over="ignore", invalid="ignore"):
-            for update, i in enumerate(order, start=1):
+            for update, i in enumerate(order.tolist(), start=1):
                 loss = self.network.train_step(X_rows[i], Y_rows[i], self.loss, optimizer)
                 problem = self._divergence(loss, params, update, epochs)
                 if problem:
-                    for p, value in zip(params, before):
-                        p.value[...] = value
-                    raise TrainingDivergedError(
-                        f"training diverged: {problem}. "
-                        f"Try a smaller learning_rate than {learning_rate:g} "
-                        "(the weights were restored to their values before fit)."
-                    )
-        return self
+                    return problem
+        return None
+
+    def _fit_compiled(self, X, Y, order, learning_rate, params):
+        """The same updates by the compiled per-sample kernel, a hundred at a
+        time, checked for divergence as often as the NumPy loop checks."""
+        dense = [layer for layer in self.network.layers if isinstance(layer, Dense)]
+        steps = kernels.PerSampleSGD(dense, self.activation, learning_rate)
+        X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)
+        epochs = len(order)
+        for start in range(0, epochs, WEIGHT_CHECK_EVERY):
+            losses = steps.run(X, Y, order[start : start + WEIGHT_CHECK_EVERY])
+            bad = np.flatnonzero(~np.isfinite(losses))
+            update = start + (bad[0] + 1 if bad.size else losses.size)
+            problem = self._divergence(
+                float(losses[bad[0]]) if bad.size else 0.0, params, update, epochs
+            )
+            if problem:
+                return problem
+        return None
 
     @staticmethod
     def _divergence(loss, params, update, epochs):

@@ -89,3 +89,84 @@ def test_an_estimator_through_the_kernels_is_still_scikit_learns_model(monkeypat
         assert ours.n_iter_ == theirs.n_iter_
         for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
             np.testing.assert_array_equal(a, b)
+
+
+def per_sample_networks(sizes, activation, dtype, seed):
+    """Two identical stacks of Dense layers, each followed by ``activation``."""
+    from lucidnet import Activation
+
+    stacks = []
+    for _ in range(2):
+        rng = np.random.default_rng(seed)
+        layers = []
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            layers += [Dense(a, b, rng=rng, dtype=dtype, init="classic"), Activation(activation)]
+        stacks.append(Sequential(layers))
+    return stacks
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    activation=st.sampled_from(kernels.PER_SAMPLE_ACTIVATIONS),
+    sizes=st.lists(st.integers(1, 12), min_size=2, max_size=4),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 1000),
+    learning_rate=st.sampled_from([0.01, 0.2]),
+    n_updates=st.integers(1, 30),
+)
+def test_the_per_sample_kernel_takes_the_engines_steps(
+    activation, sizes, dtype, seed, learning_rate, n_updates
+):
+    """The compiled per-sample SGD against Sequential.train_step (SquaredError,
+    SGD), one sample at a time: the same losses and weights, to rounding
+    (the kernel sums its products in another order than BLAS)."""
+    from lucidnet import SquaredError
+
+    engine_net, kernel_net = per_sample_networks(sizes, activation, dtype, seed)
+    rng = np.random.default_rng(seed + 1)
+    X = rng.uniform(-1, 1, (7, sizes[0])).astype(dtype)
+    Y = rng.uniform(0, 1, (7, sizes[-1])).astype(dtype)
+    rows = rng.integers(7, size=n_updates)
+    optimizer = SGD(engine_net.parameters(), learning_rate=learning_rate)
+    expected = [
+        engine_net.train_step(X[i : i + 1], Y[i : i + 1], SquaredError(), optimizer) for i in rows
+    ]
+    dense = [layer for layer in kernel_net.layers if isinstance(layer, Dense)]
+    losses = kernels.PerSampleSGD(dense, activation, learning_rate).run(X, Y, rows)
+    tolerance = dict(rtol=2e-4, atol=2e-5) if dtype == np.float32 else dict(rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(losses, expected, **tolerance)
+    for a, b in zip(engine_net.parameters(), kernel_net.parameters()):
+        assert b.value.dtype == dtype
+        np.testing.assert_allclose(b.value, a.value, **tolerance)
+
+
+def test_neural_network_fit_is_the_same_network_through_the_kernel(monkeypatch):
+    """NeuralNetwork.fit on digits with the kernel and without: the same
+    samples in the same order give the same weights, to rounding."""
+    from sklearn.datasets import load_digits
+
+    import lucidnet
+
+    X, y = load_digits(return_X_y=True)
+    X, Y = X / 16, np.eye(10)[y]
+    fits = {}
+    for work in (0, 10**15):  # every fit compiled, then none
+        monkeypatch.setattr(kernels, "MIN_PER_SAMPLE_WORK", work)
+        net = lucidnet.NeuralNetwork([64, 30, 10], random_state=4).fit(X, Y, 0.1, 2_000)
+        fits[work] = net.weights
+    for a, b in zip(fits[0], fits[10**15]):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
+def test_a_diverging_compiled_fit_restores_the_weights(monkeypatch):
+    import lucidnet
+    from lucidnet.exceptions import TrainingDivergedError
+
+    monkeypatch.setattr(kernels, "MIN_PER_SAMPLE_WORK", 0)
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]) * 1e3
+    net = lucidnet.NeuralNetwork([2, 8, 1], activation="relu", random_state=0)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(TrainingDivergedError, match="update"):
+        net.fit(X, [0, 1, 1, 0], learning_rate=10.0, epochs=1_000)
+    for a, b in zip(before, net.weights):
+        np.testing.assert_array_equal(a, b)

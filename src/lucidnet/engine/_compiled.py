@@ -65,3 +65,78 @@ def sgd_block(w, g, velocity, starts, stops, regularized, alpha, divisor, neg_lr
         part = slice(starts[s], stops[s])
         sgd_segment(w[part], g[part], velocity[part], regularized[s], alpha, divisor, neg_lr,
                     mu, momentum, nesterov)  # fmt: skip
+
+
+# Activations of the per-sample kernel, by code (see kernels.PER_SAMPLE_ACTIVATIONS).
+IDENTITY, LOGISTIC, TANH, RELU, LEAKY_RELU, EXP = range(6)
+
+
+@jit
+def activate(z, code, slope):
+    if code == LOGISTIC:
+        return 1.0 / (1.0 + np.exp(-z))
+    if code == TANH:
+        return np.tanh(z)
+    if code == RELU:
+        return 0.0 if z < 0 else z  # NaN passes through, as np.maximum lets it
+    if code == LEAKY_RELU:
+        return slope * z if z < 0 else z
+    if code == EXP:
+        return np.exp(z)
+    return z
+
+
+@jit
+def derivative(a, code, slope):
+    """f'(z) from the output a = f(z), as ActivationFunction.derivative has it."""
+    if code == LOGISTIC:
+        return a * (1 - a)
+    if code == TANH:
+        return 1 - a * a
+    if code == RELU:
+        return 1.0 if a > 0 else 0.0
+    if code == LEAKY_RELU:
+        return 1.0 if a > 0 else slope
+    if code == EXP:
+        return a
+    return 1.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract"})
+def per_sample_sgd(weights, biases, code, slope, X, Y, rows, neg_lr, losses, outputs, deltas):
+    """SGD on one sample at a time, for each row index in ``rows``: the
+    network of ``NeuralNetwork`` (``a = f(a_in @ W + b)`` per layer, half the
+    squared error) forward, backward and updated in one call, with no
+    array made per step. ``losses[k]`` gets the loss before update k."""
+    n_layers = len(weights)
+    for k in range(rows.shape[0]):
+        x, y = X[rows[k]], Y[rows[k]]
+        for layer in range(n_layers):  # forward: out = f(a_in @ W + b)
+            W, out = weights[layer], outputs[layer]
+            a_in = x if layer == 0 else outputs[layer - 1]
+            out[:] = biases[layer]
+            for i in range(W.shape[0]):
+                ai = a_in[i]
+                for j in range(W.shape[1]):
+                    out[j] += ai * W[i, j]
+            for j in range(out.shape[0]):
+                out[j] = activate(out[j], code, slope)
+        last, delta = outputs[n_layers - 1], deltas[n_layers - 1]
+        loss = 0.0
+        for j in range(last.shape[0]):  # the output error (out - y) * f'(z)
+            diff = last[j] - y[j]
+            loss += diff * diff
+            delta[j] = diff * derivative(last[j], code, slope)
+        losses[k] = 0.5 * loss
+        for layer in range(n_layers - 1, -1, -1):  # backward, updating as it goes
+            W, b, delta = weights[layer], biases[layer], deltas[layer]
+            a_in = x if layer == 0 else outputs[layer - 1]
+            for j in range(b.shape[0]):
+                b[j] = b[j] + neg_lr * delta[j]
+            for i in range(W.shape[0]):
+                ai, back = a_in[i], 0.0
+                for j in range(W.shape[1]):
+                    back += W[i, j] * delta[j]  # with W before its update
+                    W[i, j] = W[i, j] + neg_lr * (ai * delta[j])
+                if layer > 0:
+                    deltas[layer - 1][i] = back * derivative(ai, code, slope)

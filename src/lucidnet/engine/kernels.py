@@ -26,7 +26,18 @@ import os
 
 import numpy as np
 
-__all__ = ["MIN_FUSED", "adam_update", "exact_in", "fused", "segments", "sgd_update"]
+from .activations import get_activation
+
+__all__ = [
+    "MIN_FUSED",
+    "PerSampleSGD",
+    "adam_update",
+    "exact_in",
+    "fused",
+    "per_sample_fused",
+    "segments",
+    "sgd_update",
+]
 
 # Elements in a block below which the NumPy form runs: a pass over 50,000
 # float32 values takes about 10 microseconds, the overhead a few calls cost.
@@ -49,7 +60,7 @@ def _numba_kernels():
         from . import _compiled
     except ImportError:
         return None
-    return {"adam": _compiled.adam_block, "sgd": _compiled.sgd_block}
+    return _compiled
 
 
 # Per element, as Optimizer._finish_gradients then Adam.step compute it
@@ -87,7 +98,7 @@ def adam_update(block, segs, m, v, finish, b1, b2, lr_t, eps) -> None:
     """Adam's step over one parameter block (see ``_adam_loop``)."""
     t = block.value.dtype.type
     alpha, divisor = finish if finish is not None else (0.0, 1)
-    _numba_kernels()["adam"](block.value, block.grad, m, v, *segs, t(alpha), t(divisor), t(b1),
+    _numba_kernels().adam_block(block.value, block.grad, m, v, *segs, t(alpha), t(divisor), t(b1),
                              t(1 - b1), t(b2), t(1 - b2), np.float64(-lr_t), t(eps))  # fmt: skip
 
 
@@ -96,7 +107,7 @@ def sgd_update(block, segs, velocity, finish, lr, mu, nesterov) -> None:
     t = block.value.dtype.type
     alpha, divisor = finish if finish is not None else (0.0, 1)
     velocity = velocity if velocity is not None else block.grad  # not read without momentum
-    _numba_kernels()["sgd"](block.value, block.grad, velocity, *segs, t(alpha), t(divisor),
+    _numba_kernels().sgd_block(block.value, block.grad, velocity, *segs, t(alpha), t(divisor),
                             t(-lr), t(mu), bool(mu), bool(nesterov))  # fmt: skip
 
 
@@ -105,3 +116,47 @@ def exact_in(dtype, finish) -> bool:
     a float64 divisor (weights summed in float64) makes NumPy divide float32
     gradients in float64, which the kernels do not."""
     return finish is None or np.result_type(dtype, finish[1]) == dtype
+
+
+# The per-sample path (NeuralNetwork.fit): one compiled call runs a chunk of
+# updates, forward, backward and SGD, instead of ~20 NumPy calls per sample.
+# Its loop sums the products in another order than BLAS, so it agrees with
+# the NumPy form to rounding, not to the bit (tests/engine/test_kernels.py).
+PER_SAMPLE_ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu", "exp")
+
+# Work (updates x parameters) below which the per-sample path stays NumPy:
+# numba's import and the cached kernel's load take about half a second in a
+# fresh process, which a NumPy step of ~25 us repays after ~20,000 updates.
+MIN_PER_SAMPLE_WORK = 2_000_000
+
+
+def per_sample_fused(n_updates: int, n_parameters: int, activation: str) -> bool:
+    """Whether ``NeuralNetwork.fit`` takes the compiled per-sample kernel."""
+    return (
+        activation in PER_SAMPLE_ACTIVATIONS
+        and n_updates * max(n_parameters, 100) >= MIN_PER_SAMPLE_WORK
+        and _numba_kernels() is not None
+    )
+
+
+class PerSampleSGD:
+    """Runs per-sample SGD updates over a stack of Dense layers, each followed
+    by the same element-wise activation, on half the squared error."""
+
+    def __init__(self, dense_layers, activation, learning_rate):
+        compiled = _numba_kernels()
+        self._run = compiled.per_sample_sgd
+        self.weights = tuple(d.W.value for d in dense_layers)
+        self.biases = tuple(d.b.value for d in dense_layers)
+        self.outputs = tuple(np.empty_like(b) for b in self.biases)
+        self.deltas = tuple(np.empty_like(b) for b in self.biases)
+        self.code = PER_SAMPLE_ACTIVATIONS.index(activation)
+        self.slope = float(getattr(get_activation(activation), "slope", 0.0))
+        self.neg_lr = -float(learning_rate)
+
+    def run(self, X, Y, rows) -> np.ndarray:
+        """One update per index in ``rows``; returns each update's loss before it."""
+        losses = np.empty(len(rows))
+        self._run(self.weights, self.biases, self.code, self.slope, X, Y, rows, self.neg_lr,
+                  losses, self.outputs, self.deltas)  # fmt: skip
+        return losses
