@@ -10,15 +10,11 @@ Median test accuracy and fit time.
 signals: the same comparison on 1-D signals, Saito's cylinder-bell-funnel
 set (600 signals of 128 steps, 3 classes; ``input_shape`` left None).
 
-speed: one epoch of training, float32, batch 128, Adam, on synthetic data,
-lucidnet and PyTorch CPU with the same layers, side by side in rounds (each
-round runs both; figures are medians over rounds, the ratio the median of
-per-round ratios):
-
-- digits network: 8x8x1, conv 32 3x3 same, 2x2 max pool, conv 64 3x3 same,
-  2x2 max pool, dense 128, 10 (10,000 samples);
-- 28x28 network: 28x28x1, conv 32 3x3 valid, pool, conv 64 3x3 valid, pool,
-  dense 128, 10 (10,000 samples).
+speed: table (f) of ``make bench``, one epoch of training, float32, Adam,
+on 10,000 synthetic samples, lucidnet and PyTorch CPU with the same layers,
+side by side in rounds (each round runs both; figures are medians over
+rounds, the ratio the median of per-round ratios); the networks are
+``NETWORKS`` below.
 
 PyTorch runs channels-first (its native layout, data converted before
 timing), 2 threads, OMP_WAIT_POLICY=PASSIVE.
@@ -41,11 +37,7 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 
 import lucidnet  # noqa: E402
 
-NETWORKS = {
-    "digits 8x8": dict(size=8, padding="same"),
-    "28x28": dict(size=28, padding="valid"),
-}
-N_SPEED, BATCH = 10_000, 128
+N_SPEED = 10_000
 
 
 def cylinder_bell_funnel(n=600, length=128, seed=0):
@@ -99,61 +91,100 @@ def accuracy_rows(splits, data):
     return rows
 
 
-def synthetic_images(size, n=N_SPEED, seed=0):
+# The networks of table (f), as issue 12 names them: (input shape, batch,
+# ConvNetClassifier settings). Each is also built layer for layer in PyTorch.
+NETWORKS = {
+    "digits 1x8x8": ((8, 8), 128, dict(conv_layers=(32, 64), kernel_size=3, padding="same",
+                                       pool_size=2, hidden_layer_sizes=(128,))),
+    "28x28": ((28, 28), 128, dict(conv_layers=(32, 64), kernel_size=3, padding="valid",
+                                  pool_size=2, hidden_layer_sizes=(128,))),
+    "1-D signal 1x40": ((40,), 100, dict(conv_layers=(25, 25, 25), kernel_size=[5, 3, 3],
+                                         strides=2, padding=1, pool_size=None,
+                                         hidden_layer_sizes=())),
+}  # fmt: skip
+
+
+def synthetic_inputs(shape, n=N_SPEED, seed=0):
+    """float32 samples of ``shape`` (channels last, one channel), 10 classes,
+    each class marked by a bump at its own place."""
     rng = np.random.default_rng(seed)
     y = rng.integers(10, size=n)
-    X = rng.standard_normal((n, size, size, 1), dtype=np.float32)
-    X[np.arange(n), y % size, (3 * y) % size] += 3  # something to learn
+    X = rng.standard_normal((n, *shape, 1), dtype=np.float32)
+    where = [(k * y) % size for k, size in zip((1, 3), shape)]
+    X[(np.arange(n), *where, 0)] += 3  # something to learn
     return X, y
 
 
-def lucidnet_epoch(X, y, padding, seed):
-    model = lucidnet.ConvNetClassifier(
-        conv_layers=(32, 64), kernel_size=3, padding=padding, pool_size=2,
-        hidden_layer_sizes=(128,), batch_size=BATCH, max_iter=1, random_state=seed,
-    )  # fmt: skip
+def lucidnet_model(name, seed):
+    shape, batch, settings = NETWORKS[name]
+    return lucidnet.ConvNetClassifier(
+        **settings, input_shape=shape, batch_size=batch, max_iter=1, random_state=seed
+    )
+
+
+def lucidnet_epoch(name, X, y, seed):
+    model = lucidnet_model(name, seed)
     start = time.perf_counter()
     model.fit(X, y)
     return time.perf_counter() - start
 
 
-def torch_epoch(X_nchw, y, padding, seed):
-    import torch
+def torch_network(name):
+    """The same layers in PyTorch (channels first, its native layout)."""
     from torch import nn
+
+    shape, _, settings = NETWORKS[name]
+    conv, pool = (nn.Conv1d, nn.MaxPool1d) if len(shape) == 1 else (nn.Conv2d, nn.MaxPool2d)
+    n = len(settings["conv_layers"])
+    kernels = settings["kernel_size"]
+    kernels = kernels if isinstance(kernels, list) else [kernels] * n
+    layers, channels = [], 1
+    for filters, kernel in zip(settings["conv_layers"], kernels):
+        layers += [conv(channels, filters, kernel, stride=settings.get("strides", 1),
+                        padding=settings["padding"]), nn.ReLU()]  # fmt: skip
+        if settings["pool_size"]:
+            layers.append(pool(settings["pool_size"]))
+        channels = filters
+    layers.append(nn.Flatten())
+    body = nn.Sequential(*layers)
+    import torch
+
+    width = body(torch.zeros(1, 1, *shape)).shape[1]
+    for units in settings["hidden_layer_sizes"]:
+        layers += [nn.Linear(width, units), nn.ReLU()]
+        width = units
+    layers.append(nn.Linear(width, 10))
+    return nn.Sequential(*layers)
+
+
+def torch_epoch(name, X_channels_first, y, seed):
+    import torch
 
     torch.manual_seed(seed)
     start = time.perf_counter()
-    size = X_nchw.shape[-1]
-    after = size
-    for _ in range(2):
-        after = (after - (0 if padding == "same" else 2)) // 2
-    model = nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * after * after, 128), nn.ReLU(), nn.Linear(128, 10),
-    )  # fmt: skip
-    torch_adam_epoch(model, X_nchw, y, BATCH)
+    torch_adam_epoch(torch_network(name), X_channels_first, y, NETWORKS[name][1])
     return time.perf_counter() - start
 
 
 def speed_rows(rounds):
+    """Table (f): samples/s of one training epoch, lucidnet beside PyTorch."""
     have_torch = torch_available()
     if have_torch:
         import torch
 
-        torch.set_num_threads(2)
         print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
     rows = []
-    for name, spec in NETWORKS.items():
-        X, y = synthetic_images(spec["size"])
-        X_nchw = np.ascontiguousarray(X.transpose(0, 3, 1, 2))
+    for name, (shape, batch, _) in NETWORKS.items():
+        X, y = synthetic_inputs(shape)
+        X_channels_first = np.ascontiguousarray(np.moveaxis(X, -1, 1))
+        X = X.reshape(len(X), -1)  # lucidnet reads the shape from input_shape
+        lucidnet_epoch(name, X[:500], y[:500], 0)  # the first fit pays for imports
         ours, theirs = [], []
         for r in range(rounds):
-            ours.append(lucidnet_epoch(X, y, spec["padding"], r))
+            ours.append(lucidnet_epoch(name, X, y, r))
             if have_torch:
-                theirs.append(torch_epoch(X_nchw, y, spec["padding"], r))
-        rate = N_SPEED / np.median(ours)
-        row = [name, f"{rate:,.0f}"]
+                theirs.append(torch_epoch(name, X_channels_first, y, r))
+        row = [name, batch, f"{N_SPEED / np.median(ours):,.0f}"]
         if have_torch:
             ratio = np.median([t / o for o, t in zip(ours, theirs)])
             row += [f"{N_SPEED / np.median(theirs):,.0f}", f"{ratio:.2f}x"]
@@ -162,6 +193,14 @@ def speed_rows(rounds):
         rows.append(row)
         print(f"  {name} done", flush=True)
     return rows
+
+
+def print_speed(rounds):
+    rows = speed_rows(rounds)
+    print(f"\n(f) Convolutional training throughput, float32, Adam, one epoch of "
+          f"{N_SPEED:,} samples, median of {rounds} rounds")  # fmt: skip
+    header = ["network", "batch", "lucidnet samples/s", "PyTorch samples/s", "lucidnet / PyTorch"]
+    print(markdown_table(header, rows))
 
 
 def main():
@@ -183,12 +222,7 @@ def main():
         print(f"\nCylinder-bell-funnel signals (600 x 128 steps), {args.splits} 75/25 splits:")
         print(markdown_table(header, rows))
     if "speed" in cases:
-        rows = speed_rows(args.rounds)
-        print(
-            f"\nTraining throughput, float32, batch {BATCH}, Adam, median of {args.rounds} rounds:"
-        )
-        header = ["network", "lucidnet samples/s", "PyTorch samples/s", "lucidnet / PyTorch"]
-        print(markdown_table(header, rows))
+        print_speed(args.rounds)
 
 
 if __name__ == "__main__":

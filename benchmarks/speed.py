@@ -50,7 +50,7 @@ N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 HIDDEN, BATCH = (256, 128), 128
 SGD_ROW = "(lucidnet with SGD, momentum 0.9)"
 PLAIN_ROW = "a plain NumPy loop (Adam)"
-CASES = ("throughput", "profile", "digits", "classic", "memory")
+CASES = ("throughput", "profile", "digits", "classic", "conv", "startup", "memory")
 
 
 def synthetic_data(n=N_SAMPLES, d=N_FEATURES, classes=N_CLASSES, seed=0):
@@ -158,46 +158,84 @@ def warm_up(X, y):
         cls(hidden_layer_sizes=(8,)).partial_fit(X[:200], y[:200], classes=np.unique(y))
 
 
-def time_to_target(make_model, split, target=0.97, max_epochs=200):
-    """Training seconds (partial_fit calls only) until test accuracy >= target."""
-    X_train, X_test, y_train, y_test = split
-    classes = np.unique(y_train)
-    model, seconds = make_model(), 0.0
-    for epoch in range(1, max_epochs + 1):
-        start = time.perf_counter()
-        model.partial_fit(X_train, y_train, classes=classes)
-        seconds += time.perf_counter() - start
-        accuracy = model.score(X_test, y_test)
-        if accuracy >= target:
-            return seconds, epoch, accuracy
-    return float("inf"), max_epochs, accuracy
+# Run by ``python speed.py --digits-child LIBRARY SPLIT.npz SEED`` in a fresh
+# interpreter: the clock starts before the library is imported, so import and
+# any compilation count, as they do for a user who runs a script.
+DIGITS_CHILD = """
+import sys, time
+start = time.perf_counter()
+library, split_file, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if library == "lucidnet":
+    from lucidnet import MLPClassifier
+else:
+    from sklearn.neural_network import MLPClassifier
+imported = time.perf_counter()
+import numpy as np
+data = np.load(split_file)
+X_train, X_test, y_train, y_test = (data[k] for k in ("X_train", "X_test", "y_train", "y_test"))
+model, classes = MLPClassifier(random_state=seed), np.unique(y_train)
+for epoch in range(1, 201):
+    model.partial_fit(X_train, y_train, classes=classes)
+    accuracy = model.score(X_test, y_test)
+    if accuracy >= 0.97:
+        break
+print(time.perf_counter() - start, imported - start, epoch, accuracy)
+"""
+
+
+def time_to_target_fresh(library, split, seed, workdir):
+    """Seconds from a fresh interpreter's first line to 97% test accuracy
+    (import, data loading from .npy, every partial_fit and score)."""
+    import os
+
+    path = os.path.join(workdir, f"split{seed}.npz")
+    if not os.path.exists(path):
+        np.savez(path, **dict(zip(("X_train", "X_test", "y_train", "y_test"), split)))
+    out = subprocess.run(
+        [sys.executable, "-c", DIGITS_CHILD, library, path, str(seed)],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    seconds, import_seconds, epochs, accuracy = (
+        float(out[0]),
+        float(out[1]),
+        int(out[2]),
+        float(out[3]),
+    )
+    return (seconds if accuracy >= 0.97 else float("inf")), import_seconds, epochs, accuracy
 
 
 def digits(rounds):
+    import tempfile
+
     results = {"lucidnet": [], "scikit-learn": []}
-    warm_up(*digits_split(0)[::2])
-    for r in range(rounds):
-        split = digits_split(r)
-        for lib, cls in (("lucidnet", lucidnet.MLPClassifier), ("scikit-learn", sk.MLPClassifier)):
-            results[lib].append(time_to_target(lambda cls=cls, r=r: cls(random_state=r), split))
-    ours = np.array([s for s, _, _ in results["lucidnet"]])
+    with tempfile.TemporaryDirectory() as workdir:
+        for r in range(rounds):
+            split = digits_split(r)
+            for lib in results:  # one after the other in each round
+                results[lib].append(time_to_target_fresh(lib, split, r, workdir))
+    ours = np.array([r[0] for r in results["lucidnet"]])
+    ours_after_import = ours - np.array([r[1] for r in results["lucidnet"]])
     rows = []
     for lib, res in results.items():
-        seconds = np.array([s for s, _, _ in res])
+        seconds, imports, epochs, accuracy = (np.array([r[i] for r in res]) for i in range(4))
         rows.append(
             [
                 lib,
                 f"{1000 * median(seconds):.0f}",
-                f"{median([e for _, e, _ in res]):.0f}",
-                f"{100 * median([a for _, _, a in res]):.2f}",
+                f"{1000 * median(imports):.0f}",
+                f"{1000 * median(seconds - imports):.0f}",
+                f"{median(epochs):.0f}",
+                f"{100 * median(accuracy):.2f}",
                 f"{median(ours / seconds):.2f}",
+                f"{median(ours_after_import / (seconds - imports)):.2f}",
             ]
         )
     print(
         f"\n(c) Time to 97% test accuracy on digits (defaults, standardized, 75/25 split), "
-        f"median of {rounds} seeds"
+        f"a fresh Python process per fit, median of {rounds} seeds"
     )
-    header = ["library", "ms to 97%", "epochs", "accuracy %", "lucidnet time / this"]
+    header = ["library", "ms to 97%", "of which import", "after import", "epochs",
+              "accuracy %", "lucidnet / this", "lucidnet / this after import"]  # fmt: skip
     print(markdown_table(header, rows))
 
 
@@ -241,7 +279,17 @@ def classic(rounds):
     print(markdown_table(header, rows))
 
 
-def profile_step(model, X, Y, phases):
+def layer_label(layer):
+    from lucidnet.cli.reports import _layer_name
+
+    if type(layer).__name__ == "Dense":
+        return f"dense {layer.n_in}x{layer.n_out}"
+    if type(layer).__name__ == "Activation":
+        return layer.name
+    return _layer_name(layer)
+
+
+def profile_step(model, X, Y, phases, batch=BATCH):
     """One training epoch over ``(X, Y)`` as ``_fit_stochastic`` runs it,
     with the clock read between phases."""
     network, optimizer, objective = model._network, model._optimizer, model._objective()
@@ -252,15 +300,15 @@ def profile_step(model, X, Y, phases):
         phases[name] = phases.get(name, 0.0) + now - since
         return now
 
-    batches = BatchSampler(X, Y, None, BATCH, True, np.random.RandomState(0))
+    batches = BatchSampler(X, Y, None, batch, True, np.random.RandomState(0))
     n_steps = 0
     t = clock()
     for Xb, Yb, _ in batches.epoch():
         t = lap("gather the batch", t)
         out = Xb
-        for layer in network.layers:
+        for i, layer in enumerate(network.layers):
             out = layer.forward(out, training=True)
-            t = lap(f"forward {layer!r}"[:40], t)
+            t = lap(f"forward {i} {layer_label(layer)}", t)
         P = objective._activation.value(out, out=out)
         loss = objective.value_function(Yb, P) + objective.penalty(Xb.shape[0])
         t = lap("softmax, log-loss and L2 value", t)
@@ -268,7 +316,7 @@ def profile_step(model, X, Y, phases):
         t = lap("output error p - y", t)
         for i in range(len(network.layers) - 1, -1, -1):
             delta = network.layers[i].backward(delta, need_input_grad=i > 0)
-            t = lap(f"backward {network.layers[i]!r}"[:40], t)
+            t = lap(f"backward {i} {layer_label(network.layers[i])}", t)
         optimizer.step((objective.alpha, Xb.shape[0]))
         t = lap(f"{type(optimizer).__name__} step (L2 and 1/n fused in)", t)
         n_steps += 1
@@ -290,18 +338,8 @@ def profile(rounds):
         for _ in range(rounds):
             n_steps += profile_step(model, X, Y, phases)
             raw.append(raw_matmul_epoch(X, sizes, BATCH, X.dtype) / n_batches)
-        raw = median(raw)
-        total = sum(phases.values()) / n_steps
-        rows = [
-            [name, f"{1e6 * s / n_steps:.0f}", f"{100 * s / n_steps / total:.0f}%"]
-            for name, s in phases.items()
-        ]
-        rows.append(["total", f"{1e6 * total:.0f}", "100%"])
-        rows.append(
-            ["(the 8 matrix products alone)", f"{1e6 * raw:.0f}", f"{100 * raw / total:.0f}%"]
-        )
         print(f"\nProfile of one float32 {solver} training step (batch {BATCH}), {n_steps} steps")
-        print(markdown_table(["phase", "us per step", "share"], rows))
+        print(phase_table(phases, n_steps, median(raw), "(the 8 matrix products alone)"))
     predict_profile(model, X, rounds)
 
 
@@ -325,6 +363,125 @@ def predict_profile(model, X, rounds):
     ]
     print(f"\nProfile of predict (float32, {X.shape[0]:,} rows at once)")
     print(markdown_table(["what", "samples/s", "share of the forward products"], rows))
+
+
+def phase_table(phases, n_steps, limit_seconds=None, limit_name=""):
+    total = sum(phases.values()) / n_steps
+    rows = [
+        [name, f"{1e6 * s / n_steps:.0f}", f"{100 * s / n_steps / total:.0f}%"]
+        for name, s in phases.items()
+    ]
+    rows.append(["total", f"{1e6 * total:.0f}", "100%"])
+    if limit_seconds is not None:
+        rows.append(
+            [limit_name, f"{1e6 * limit_seconds:.0f}", f"{100 * limit_seconds / total:.0f}%"]
+        )
+    return markdown_table(["phase", "us per step", "share"], rows)
+
+
+def conv(rounds):
+    """Table (f): convolutional networks against PyTorch, then where a step goes."""
+    import conv as conv_benchmark
+
+    conv_benchmark.print_speed(rounds)
+    for name, (shape, batch, _) in conv_benchmark.NETWORKS.items():
+        X, y = conv_benchmark.synthetic_inputs(shape, n=batch * 40)
+        X = X.reshape(len(X), -1)
+        model = conv_benchmark.lucidnet_model(name, 0).fit(X[:batch], y[:batch])
+        Y = model._label_binarizer.transform(y).astype(bool)
+        X = model._validated_X(X)
+        phases, n_steps = {}, 0
+        for _ in range(rounds):
+            n_steps += profile_step(model, X, Y, phases, batch)
+        print(
+            f"\nProfile of one training step of the {name} network (batch {batch}), {n_steps} steps"
+        )
+        print(phase_table(phases, n_steps))
+
+
+HEAVY_MODULES = ("sklearn.model_selection", "matplotlib", "pandas", "numba")
+
+# Prints, at exit, which of HEAVY_MODULES the command imported.
+IMPORTS_PROBE = """
+import atexit, runpy, sys
+heavy = sys.argv.pop(1).split(",")
+atexit.register(lambda: print("IMPORTED", *[m for m in heavy if m in sys.modules], file=sys.stderr))
+sys.argv = ["lucidnet", *sys.argv[1:]]
+runpy.run_module("lucidnet.cli.main", run_name="__main__")
+"""
+
+
+def startup_commands(workdir):
+    """name -> argv of each start-up case; builds the model file and CSV they read."""
+    import os
+
+    import pandas as pd
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame
+    data, five, model = (os.path.join(workdir, f) for f in ("iris.csv", "five.csv", "iris.npz"))
+    frame.to_csv(data, index=False)
+    frame.drop(columns="target").head(5).to_csv(five, index=False)
+    lucidnet_command = [os.path.join(os.path.dirname(sys.executable), "lucidnet")]
+    subprocess.run(
+        [*lucidnet_command, "train", data, "--target", "target", "--out", model, "--quiet"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    del pd
+    python = [sys.executable, "-c"]
+    return {
+        'python -c "import numpy"': [*python, "import numpy"],
+        'python -c "import lucidnet"': [*python, "import lucidnet"],
+        'python -c "import sklearn.neural_network"': [*python, "import sklearn.neural_network"],
+        "from lucidnet import MLPClassifier": [*python, "from lucidnet import MLPClassifier"],
+        "from sklearn.neural_network import MLPClassifier": [
+            *python, "from sklearn.neural_network import MLPClassifier"
+        ],
+        "lucidnet --help": [*lucidnet_command, "--help"],
+        "lucidnet info model.npz": [*lucidnet_command, "info", model],
+        "lucidnet predict model.npz five-rows.csv": [*lucidnet_command, "predict", model, five],
+    }  # fmt: skip
+
+
+def startup(rounds):
+    """Wall time of short commands in fresh processes, against importing NumPy."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as workdir:
+        commands = startup_commands(workdir)
+        times = {name: [] for name in commands}
+        for _ in range(max(rounds, 5)):
+            for name, argv in commands.items():  # interleaved: one of each per round
+                start = time.perf_counter()
+                subprocess.run(argv, check=True, capture_output=True)
+                times[name].append(time.perf_counter() - start)
+        imported = {}
+        for name, argv in commands.items():
+            if argv[0].endswith("lucidnet"):
+                probe = [sys.executable, "-c", IMPORTS_PROBE, ",".join(HEAVY_MODULES), *argv[1:]]
+                err = subprocess.run(probe, capture_output=True, text=True).stderr
+                line = [ln for ln in err.splitlines() if ln.startswith("IMPORTED")]
+                imported[name] = ", ".join(line[-1].split()[1:]) or "none" if line else "?"
+    base = np.array(times['python -c "import numpy"'])
+    rows = [
+        [name, f"{1000 * median(t):.0f}", f"{median(np.array(t) / base):.1f}x",
+         imported.get(name, "")]
+        for name, t in times.items()
+    ]  # fmt: skip
+    ours = np.array(times['python -c "import lucidnet"'])
+    ours_mlp = np.array(times["from lucidnet import MLPClassifier"])
+    theirs = np.array(times['python -c "import sklearn.neural_network"'])
+    theirs_mlp = np.array(times["from sklearn.neural_network import MLPClassifier"])
+    print(
+        f"\nStart-up: wall time of a fresh process, median of {max(rounds, 5)} interleaved rounds"
+    )
+    header = ["command", "ms", "/ import numpy", f"imports any of {', '.join(HEAVY_MODULES)}"]
+    print(markdown_table(header, rows))
+    print(
+        f"import lucidnet / import sklearn.neural_network: {median(ours / theirs):.2f}x; "
+        f"from lucidnet import MLPClassifier / from sklearn.neural_network import "
+        f"MLPClassifier: {median(ours_mlp / theirs_mlp):.2f}x"
+    )
 
 
 def resident_kb(field):
