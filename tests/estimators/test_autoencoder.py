@@ -153,3 +153,22 @@ def test_a_tampered_autoencoder_file_is_refused(digits, tmp_path):
     metadata["params"]["n_components"] = 5
     with pytest.raises(ModelFileError, match="its layer 2 holds arrays"):
         load(write_entries(tmp_path / "bad.npz", entries, metadata))
+
+
+def test_partial_fit_is_only_for_stochastic_solvers_as_in_scikit_learn(digits):
+    from sklearn.neural_network import MLPClassifier
+
+    X_train, _, _, _ = digits
+    assert not hasattr(Autoencoder(solver="lbfgs"), "partial_fit")
+    assert hasattr(Autoencoder(solver="sgd"), "partial_fit")
+    errors = []
+    for estimator, args in [
+        (Autoencoder(solver="lbfgs"), ()),
+        (MLPClassifier(solver="lbfgs"), ([0] * len(X_train), [0, 1])),
+    ]:
+        with pytest.raises(AttributeError) as info:
+            estimator.partial_fit(X_train, *args)
+        errors.append(info.value)
+    ours, theirs = errors
+    assert str(ours) == str(theirs).replace("MLPClassifier", "Autoencoder")
+    assert str(ours.__cause__) == str(theirs.__cause__)

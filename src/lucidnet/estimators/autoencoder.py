@@ -32,6 +32,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..engine.activations import ACTIVATIONS
@@ -44,6 +45,7 @@ from .base import (
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
     BaseNetworkEstimator,
+    stochastic_solver_only,
     training_parameters_doc,
 )
 from .shapes import ShapedInput, is_int
@@ -191,8 +193,11 @@ class Autoencoder(
         self._fit(X, None, sample_weight, incremental=False, X_val=X_val, y_val=X_val)
         return self
 
+    @available_if(stochastic_solver_only)
     def partial_fit(self, X, y=None, sample_weight=None):
-        """One epoch over ``X``, starting from the current weights."""
+        """One epoch over ``X``, starting from the current weights ('sgd' and
+        'adam' only: with 'lbfgs' there is no partial_fit, as in scikit-learn's
+        MLPClassifier)."""
         self._fit(X, None, sample_weight, incremental=True)
         return self
 
