@@ -172,3 +172,17 @@ def test_partial_fit_is_only_for_stochastic_solvers_as_in_scikit_learn(digits):
     ours, theirs = errors
     assert str(ours) == str(theirs).replace("MLPClassifier", "Autoencoder")
     assert str(ours.__cause__) == str(theirs.__cause__)
+
+
+@pytest.mark.parametrize("fit", ["fit", "partial_fit"])
+def test_logistic_output_refuses_X_outside_0_1(digits, fit):
+    X_train, _, _, _ = digits
+    shifted = X_train * 2 - 0.5  # values from -0.5 to 1.5
+    ae = Autoencoder(n_components=4, output_activation="logistic", **QUICK)
+    with pytest.raises(ValueError, match=r"X must lie in \[0, 1\]") as info:
+        getattr(ae, fit)(shifted)
+    message = str(info.value)
+    assert f"{shifted.min():g}" in message and f"{shifted.max():g}" in message
+    assert "MinMaxScaler" in message and "output_activation='identity'" in message
+    assert not hasattr(ae, "n_iter_")  # refused before any training
+    Autoencoder(n_components=4, output_activation="identity", **QUICK).partial_fit(shifted)

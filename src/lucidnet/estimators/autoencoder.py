@@ -63,7 +63,8 @@ AUTOENCODER_PARAMETERS = """
         or a list with one per encoder layer (convolutions first), mirrored.
     output_activation : {'identity', 'logistic'}, default='identity'
         'identity' reconstructs any real values with the squared error;
-        'logistic' reconstructs values in [0, 1] (pixels) with the cross-entropy.
+        'logistic' reconstructs values in [0, 1] (pixels) with the cross-entropy;
+        fit and partial_fit refuse an X outside [0, 1] with it.
     noise : float, default=0.0
         Denoising: the standard deviation of Gaussian noise added to every
         input in training (not in transform or predict).
@@ -258,12 +259,28 @@ class Autoencoder(
         X, given = self._sample_shape(X) if convolutional else (X, None)
         reset = first_pass and not validation
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
+        if not validation:
+            self._check_logistic_range(X)
         if convolutional:
             if reset:
                 self.input_shape_ = self._resolve_input_shape(X.shape[1], given)
             self._check_given_shape(given)
         # The target is the clean input itself, as a table (the network ends flat).
         return self._shape_input(X), X, self._check_weights(sample_weight, X)
+
+    def _check_logistic_range(self, X) -> None:
+        """'logistic' outputs lie in [0, 1]: the cross-entropy towards a value
+        outside has no minimum at that value (it goes negative), and training
+        would follow it astray without a word."""
+        if self.output_activation != "logistic":
+            return
+        low, high = float(X.min()), float(X.max())
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"X must lie in [0, 1] for output_activation='logistic', but its values go "
+                f"from {low:g} to {high:g}: scale X into [0, 1] (MinMaxScaler) or use "
+                "output_activation='identity'"
+            )
 
     def _validated_X(self, X):
         if not self._convolutional():
