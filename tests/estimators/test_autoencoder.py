@@ -186,3 +186,11 @@ def test_logistic_output_refuses_X_outside_0_1(digits, fit):
     assert "MinMaxScaler" in message and "output_activation='identity'" in message
     assert not hasattr(ae, "n_iter_")  # refused before any training
     Autoencoder(n_components=4, output_activation="identity", **QUICK).partial_fit(shifted)
+
+
+def test_hidden_layer_sizes_may_be_an_int_as_in_the_mlps(digits):
+    X_train, X_test, _, _ = digits
+    settings = dict(n_components=4, max_iter=3, random_state=0)
+    one_int = Autoencoder(hidden_layer_sizes=16, **settings).fit(X_train)
+    one_tuple = Autoencoder(hidden_layer_sizes=(16,), **settings).fit(X_train)
+    np.testing.assert_array_equal(one_int.transform(X_test), one_tuple.transform(X_test))

@@ -55,9 +55,9 @@ __all__ = ["Autoencoder"]
 AUTOENCODER_PARAMETERS = """
     n_components : int, default=2
         Size of the code: the number of features ``transform`` returns.
-    hidden_layer_sizes : tuple of int, default=(128,)
-        The encoder's hidden layers, from the input inwards; the decoder
-        mirrors them. ``()`` for none (a linear autoencoder).
+    hidden_layer_sizes : int or tuple of int, default=(128,)
+        The encoder's hidden layers, from the input inwards (an int: one
+        layer); the decoder mirrors them. ``()`` for none (a linear autoencoder).
     activation : str or list of str, default='relu'
         Activation of the hidden layers (and of the convolutions): one for all,
         or a list with one per encoder layer (convolutions first), mirrored.
@@ -133,7 +133,7 @@ class Autoencoder(
     _parameter_constraints = {
         **BaseNetworkEstimator._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "output_activation": [StrOptions({"identity", "logistic"})],
         "noise": [Interval(Real, 0, None, closed="left")],
         "masking": [Interval(Real, 0, 1, closed="left")],
