@@ -95,3 +95,12 @@ def test_demo_autoencoder_beats_pca_and_draws(run, tmp_path):
     assert [int(r[0]) for r in rows] == [2, 8]
     assert all(float(r[2]) < float(r[1]) for r in rows)  # the autoencoder's error is lower
     assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_code_as_wide_as_the_inputs_is_refused_before_training(run, table, tmp_path):
+    # 16 pixel columns and the two one-hot columns of parity: 18 network inputs
+    status, out, err = run("train", table, "--autoencoder", "18", "--ignore", "id",
+                           "--out", tmp_path / "ae.npz", *FAST)  # fmt: skip
+    assert status == 2 and "Training" not in out
+    assert "--autoencoder 18 must be less than the 18 network inputs" in err
+    assert "a code as wide as the input" in err

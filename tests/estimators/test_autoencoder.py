@@ -194,3 +194,20 @@ def test_hidden_layer_sizes_may_be_an_int_as_in_the_mlps(digits):
     one_int = Autoencoder(hidden_layer_sizes=16, **settings).fit(X_train)
     one_tuple = Autoencoder(hidden_layer_sizes=(16,), **settings).fit(X_train)
     np.testing.assert_array_equal(one_int.transform(X_test), one_tuple.transform(X_test))
+
+
+@pytest.mark.parametrize(
+    "n_components, settings",
+    [
+        (64, {"hidden_layer_sizes": ()}),
+        (100, {}),
+        (64, {"conv_layers": (2,), "input_shape": (8, 8)}),
+    ],
+)
+def test_a_code_as_wide_as_the_input_is_refused(digits, n_components, settings):
+    X_train, _, _, _ = digits
+    ae = Autoencoder(n_components, max_iter=1, **settings)
+    with pytest.raises(ValueError, match=f"n_components={n_components} must be less than") as info:
+        ae.fit(X_train)
+    assert f"n_features={X_train.shape[1]}" in str(info.value)
+    Autoencoder(X_train.shape[1] - 1, max_iter=1, **settings).fit(X_train)

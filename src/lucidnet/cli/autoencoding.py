@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from ..estimators import Autoencoder
+from ..estimators.autoencoder import CODE_TOO_WIDE
 from ..io.atomic import atomic_write
 from .data_files import DataError
 from .tabular import input_names
@@ -29,10 +30,10 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     from sklearn.model_selection import train_test_split
 
     k = args.autoencoder
-    if k >= X.shape[1]:
+    if k >= X.shape[1]:  # before any work, in the command's words
         raise DataError(
-            f"{args.data}: --autoencoder {k} needs fewer components than the {X.shape[1]} "
-            "network inputs (a code as wide as the input learns nothing)"
+            f"{args.data}: --autoencoder {k} must be less than the {X.shape[1]} network "
+            f"inputs: {CODE_TOO_WIDE}"
         )
     X_train, X_test = X, None
     if args.test_size:

@@ -54,7 +54,8 @@ __all__ = ["Autoencoder"]
 
 AUTOENCODER_PARAMETERS = """
     n_components : int, default=2
-        Size of the code: the number of features ``transform`` returns.
+        Size of the code: the number of features ``transform`` returns, less
+        than the number of input features.
     hidden_layer_sizes : int or tuple of int, default=(128,)
         The encoder's hidden layers, from the input inwards (an int: one
         layer); the decoder mirrors them. ``()`` for none (a linear autoencoder).
@@ -99,6 +100,9 @@ AUTOENCODER_ATTRIBUTES = """    n_components_ : int
         One sample's shape as the network takes it (with ``conv_layers`` only).
 """
 
+
+# Why the code must be narrower than the input (the command says it too).
+CODE_TOO_WIDE = "a code as wide as the input can copy it and learns nothing"
 
 _TRAINING = training_parameters_doc(batch_size=64, max_iter=500, n_iter_no_change=20)
 
@@ -259,6 +263,8 @@ class Autoencoder(
         X, given = self._sample_shape(X) if convolutional else (X, None)
         reset = first_pass and not validation
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
+        if reset:
+            self._check_code_narrower(X.shape[1])
         if not validation:
             self._check_logistic_range(X)
         if convolutional:
@@ -267,6 +273,13 @@ class Autoencoder(
             self._check_given_shape(given)
         # The target is the clean input itself, as a table (the network ends flat).
         return self._shape_input(X), X, self._check_weights(sample_weight, X)
+
+    def _check_code_narrower(self, n_features) -> None:
+        if self.n_components >= n_features:
+            raise ValueError(
+                f"n_components={self.n_components} must be less than n_features={n_features}, "
+                f"the number of features of X: {CODE_TOO_WIDE}"
+            )
 
     def _check_logistic_range(self, X) -> None:
         """'logistic' outputs lie in [0, 1]: the cross-entropy towards a value
