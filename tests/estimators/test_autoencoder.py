@@ -130,7 +130,8 @@ def test_inverse_transform_wants_codes_of_n_components(digits):
 @pytest.mark.parametrize("conv", [(), (4,)])
 def test_a_saved_autoencoder_transforms_the_same(digits, tmp_path, conv):
     X_train, X_test, _, _ = digits
-    ae = Autoencoder(n_components=4, conv_layers=conv, input_shape=(8, 8), noise=0.1, **QUICK)
+    shape = (8, 8) if conv else None
+    ae = Autoencoder(n_components=4, conv_layers=conv, input_shape=shape, noise=0.1, **QUICK)
     ae.fit(X_train)
     save(ae, tmp_path / "ae.npz")
     loaded = load(tmp_path / "ae.npz")
@@ -211,3 +212,10 @@ def test_a_code_as_wide_as_the_input_is_refused(digits, n_components, settings):
         ae.fit(X_train)
     assert f"n_features={X_train.shape[1]}" in str(info.value)
     Autoencoder(X_train.shape[1] - 1, max_iter=1, **settings).fit(X_train)
+
+
+def test_input_shape_without_conv_layers_is_refused(digits):
+    X_train, _, _, _ = digits
+    with pytest.raises(ValueError, match=r"input_shape=\(8, 8\) is for convolutional") as info:
+        Autoencoder(4, input_shape=(8, 8), max_iter=1).fit(X_train)
+    assert "conv_layers" in str(info.value)

@@ -80,7 +80,8 @@ AUTOENCODER_PARAMETERS = """
         Max pooling after each convolution of the encoder, upsampling by as
         much before each of the decoder.
     input_shape : tuple or None, default=None
-        As in :class:`ConvNetClassifier`; only with ``conv_layers``.
+        As in :class:`ConvNetClassifier`; only with ``conv_layers`` (fit
+        refuses it for a dense autoencoder).
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -260,6 +261,12 @@ class Autoencoder(
         self, X, y, sample_weight, incremental, first_pass, validation=False
     ):
         convolutional = self._convolutional()
+        if not convolutional and self.input_shape is not None:
+            raise ValueError(
+                f"input_shape={self.input_shape!r} is for convolutional autoencoders "
+                "(conv_layers); with conv_layers=() the autoencoder is dense and takes each "
+                "row as a flat vector of features: give conv_layers too, or input_shape=None"
+            )
         X, given = self._sample_shape(X) if convolutional else (X, None)
         reset = first_pass and not validation
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
