@@ -12,6 +12,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from lucidnet import Autoencoder, ModelFileError, load, save
+from lucidnet.engine.conv import Conv1D
 from lucidnet.engine.noise import GaussianNoise, Masking
 from lucidnet.engine.pooling import UpSampling1D, UpSampling2D
 
@@ -219,3 +220,19 @@ def test_input_shape_without_conv_layers_is_refused(digits):
     with pytest.raises(ValueError, match=r"input_shape=\(8, 8\) is for convolutional") as info:
         Autoencoder(4, input_shape=(8, 8), max_iter=1).fit(X_train)
     assert "conv_layers" in str(info.value)
+
+
+def test_signals_of_several_channels_by_the_documented_route():
+    """X of shape (n, length, channels) with input_shape=(length,): 1-D signals
+    with channels, as the docstring says (not one-channel length x channels images)."""
+    rng = np.random.default_rng(0)
+    signals = rng.standard_normal((60, 30, 3))
+    assert "input_shape=(length,)" in " ".join(Autoencoder.__doc__.split())
+    ae = Autoencoder(4, conv_layers=(4,), input_shape=(30,), max_iter=2, random_state=0)
+    ae.fit(signals)
+    assert ae.input_shape_ == (30, 3)
+    first = next(layer for layer in ae._network.layers if hasattr(layer, "W"))
+    assert isinstance(first, Conv1D) and first.in_channels == 3
+    flat = signals.reshape(60, -1)  # each step's channels next to each other
+    np.testing.assert_array_equal(ae.transform(signals), ae.transform(flat))
+    assert ae.inverse_transform(ae.transform(signals)).shape == (60, 90)

@@ -127,7 +127,9 @@ def _add_data_commands(commands) -> None:
         type=_shape,
         metavar="SHAPE",
         help="with --conv: the shape of one row's values, e.g. 8,8 for 8x8 images or 40 "
-        "for signals of 40 steps (default: from an .npz file's X, else one signal per row)",
+        "for signals of 40 steps; channels are what is left (120 columns with 40: signals "
+        "of 3 channels), and two sizes are always height,width (default: from an .npz "
+        "file's X, where (n, 40, 3) is 40x3 images, else one signal per row)",
     )
     train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu")
     train.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")

@@ -81,7 +81,10 @@ AUTOENCODER_PARAMETERS = """
         much before each of the decoder.
     input_shape : tuple or None, default=None
         As in :class:`ConvNetClassifier`; only with ``conv_layers`` (fit
-        refuses it for a dense autoencoder).
+        refuses it for a dense autoencoder). ``(height, width)`` for images,
+        ``(length,)`` for signals: signals of several channels are
+        ``input_shape=(length,)`` with ``X`` of shape ``(n_samples, length,
+        channels)``, which without input_shape would be one-channel images.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
