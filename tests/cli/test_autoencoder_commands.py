@@ -104,3 +104,25 @@ def test_a_code_as_wide_as_the_inputs_is_refused_before_training(run, table, tmp
     assert status == 2 and "Training" not in out
     assert "--autoencoder 18 must be less than the 18 network inputs" in err
     assert "a code as wide as the input" in err
+
+
+def test_early_stopping_validates_on_training_rows_not_the_held_out_ones(
+    run, table, tmp_path, monkeypatch
+):
+    from lucidnet import Autoencoder
+
+    fits, fit = [], Autoencoder.fit
+
+    def recording_fit(self, X, *args, **kwargs):
+        fits.append((self, len(X), kwargs.get("X_val")))
+        return fit(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(Autoencoder, "fit", recording_fit)
+    status, out, err = run("train", table, "--autoencoder", "3", "--ignore", "id",
+                           "--early-stopping", "--out", tmp_path / "ae.npz", *FAST)  # fmt: skip
+    assert status == 0, err
+    [(model, n_rows, X_val)] = fits
+    assert X_val is None  # the held-out rows stay unseen
+    assert f"on {n_rows} rows, holding out 80" in out
+    assert model.early_stopping and len(model.validation_scores_) == model.n_iter_
+    assert model.best_validation_score_ == max(model.validation_scores_)

@@ -60,7 +60,10 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model.fit(X_train, X_val=X_test if args.early_stopping else None)
+            # With --early-stopping the estimator validates on a validation_fraction
+            # split of the training rows: the held-out rows never steer training, so
+            # the error reported on them below stays fair (as for the other models).
+            model.fit(X_train)
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     model.progress_bar = False
