@@ -126,3 +126,16 @@ def test_early_stopping_validates_on_training_rows_not_the_held_out_ones(
     assert f"on {n_rows} rows, holding out 80" in out
     assert model.early_stopping and len(model.validation_scores_) == model.n_iter_
     assert model.best_validation_score_ == max(model.validation_scores_)
+
+
+def test_target_with_autoencoder_is_a_usage_error_that_suggests_ignore(capsys, table, tmp_path):
+    from lucidnet.cli.main import main
+
+    model = tmp_path / "ae.npz"
+    with pytest.raises(SystemExit) as info:
+        main(["train", str(table), "--autoencoder", "2", "--target", "parity", "--out", str(model)])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith("usage: lucidnet train")
+    assert "lucidnet train: error: argument --target: not allowed with argument" in err
+    assert "--autoencoder" in err.splitlines()[-1] and "--ignore COLUMN" in err
+    assert not model.exists()

@@ -107,7 +107,7 @@ def _print_read(args, frame, chosen, steps, X) -> None:
 
 def _train_autoencoder(args, frame, chosen) -> int:
     steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data, target=args.target, task=None,
+        chosen.frame, chosen.features, args.data, target=None, task=None,
         kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
     )  # fmt: skip
     X = transform(steps, chosen.frame, args.data)

@@ -158,6 +158,9 @@ def _add_data_commands(commands) -> None:
     train.add_argument("--random-state", type=_random_state, default=0, help="default 0")
     train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    # Options that exclude each other are refused after parsing, in argparse's
+    # words and with train's usage line (see _refuse_conflicting_options).
+    train.set_defaults(usage_error=train.error)
 
     predict = commands.add_parser("predict", help="predict with a model file, as CSV")
     predict.add_argument("model", metavar="MODEL")
@@ -223,8 +226,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_conflicting_options(args) -> None:
+    """argparse's mutually exclusive groups cannot say what to do instead."""
+    if args.command == "train" and args.autoencoder and args.target is not None:
+        args.usage_error(
+            "argument --target: not allowed with argument --autoencoder (an autoencoder "
+            "learns the feature columns, with no target; to leave a column out, use --ignore "
+            "COLUMN)"
+        )
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    _refuse_conflicting_options(args)
     try:
         return _run(args)
     except USER_ERRORS as exc:
