@@ -36,6 +36,9 @@ def test_train_needs_no_target_and_compares_with_pca(run, table, tmp_path):
                            "--out", tmp_path / "ae.npz", *FAST)  # fmt: skip
     assert status == 0, err
     assert "Training Autoencoder(n_components=3" in out and "holding out 80" in out
+    # pixels are standardized numbers, parity two one-hot inputs: the units say both
+    units = "(mean squared per network input: numbers standardized, text one-hot as 0/1)"
+    assert f"Reconstruction error on the 80 held-out rows {units}:" in out
     ours = float(out.split("Autoencoder: ")[1].split()[0])
     pca = float(out.split("PCA with 3 components: ")[1].split()[0])
     assert 0 < ours and 0 < pca

@@ -75,12 +75,25 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     pca = PCA(n_components=k, random_state=args.random_state).fit(X_train)
     pca_error = float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
     error = -model.score(rows)
-    print(f"\nReconstruction error on the {len(rows)} {where} rows (mean squared, per input, "
-          "in standardized units):")  # fmt: skip
+    print(f"\nReconstruction error on the {len(rows)} {where} rows ({error_units(steps)}):")
     print(f"  Autoencoder: {error:.5f}")
     print(f"  PCA with {k} components: {pca_error:.5f} ({1 - error / pca_error:+.0%} for the "
           "autoencoder)")  # fmt: skip
     return model
+
+
+def error_units(steps) -> str:
+    """What the reconstruction error measures: the squared difference in each
+    network input, as the column steps make the inputs (None: a model saved
+    from Python, whose inputs are the data's columns as they are)."""
+    if steps is None:
+        return "mean squared per input, in the data's units"
+    kinds = []
+    if steps["numeric"]["columns"]:
+        kinds.append("numbers standardized")
+    if steps["categorical"]["columns"]:
+        kinds.append("text one-hot as 0/1")
+    return "mean squared per network input: " + ", ".join(kinds)
 
 
 def reconstruction_table(model, X, steps):
