@@ -142,3 +142,16 @@ def test_target_with_autoencoder_is_a_usage_error_that_suggests_ignore(capsys, t
     assert "lucidnet train: error: argument --target: not allowed with argument" in err
     assert "--autoencoder" in err.splitlines()[-1] and "--ignore COLUMN" in err
     assert not model.exists()
+
+
+def test_the_hidden_default_in_the_help_is_the_autoencoders(run, capsys, table, tmp_path):
+    from lucidnet.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "128 with --conv or --autoencoder" in help_text
+    status, out, err = run("train", table, "--autoencoder", "2", "--ignore", "id,parity",
+                           "--max-iter", "1", "--quiet", "--out", tmp_path / "ae.npz")  # fmt: skip
+    assert status == 0, err
+    assert "hidden_layer_sizes=(128,)" in out

@@ -113,7 +113,7 @@ def _add_data_commands(commands) -> None:
         "--hidden",
         type=_layer_sizes,
         default=None,
-        help="dense layer sizes, e.g. 100,50 (default 100; 128 after --conv)",
+        help="dense layer sizes, e.g. 100,50 (default 100; 128 with --conv or --autoencoder)",
     )
     train.add_argument(
         "--conv",
