@@ -168,10 +168,17 @@ def _add_data_commands(commands) -> None:
     predict.add_argument("--proba", action="store_true", help="class probabilities too")
     predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
 
-    evaluate = commands.add_parser("evaluate", help="score a model file on labelled data")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score a model file on labelled data (an autoencoder: its reconstruction error)",
+    )
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("data", metavar="DATA")
-    evaluate.add_argument("--target", required=True, metavar="COLUMN")
+    evaluate.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the column the model predicts (needed, except for an autoencoder)",
+    )
     evaluate.add_argument("--plot", metavar="PNG")
 
     transform = commands.add_parser(
