@@ -5,9 +5,9 @@ encoder maps each sample to ``n_components`` numbers, the decoder maps them
 back. With one linear layer each way it would find PCA's subspace; with
 hidden layers it can follow structure that is not linear. As a scikit-learn
 transformer it sits where ``PCA`` does: ``transform`` gives the codes,
-``inverse_transform`` the reconstructions, ``score_samples`` minus each
-sample's reconstruction error (higher is more normal, as scikit-learn's
-outlier detectors have it).
+``inverse_transform`` the reconstructions (flat rows of ``n_features``, even
+for images), ``score_samples`` minus each sample's reconstruction error
+(higher is more normal, as scikit-learn's outlier detectors have it).
 
 Dense (``conv_layers=()``, the default)::
 
@@ -211,13 +211,18 @@ class Autoencoder(
         return self
 
     def transform(self, X):
-        """The codes: (n_samples, n_components)."""
+        """The codes: (n_samples, n_components), for ``X`` as fit takes it
+        (a table, or with ``conv_layers`` samples already shaped)."""
         check_is_fitted(self)
         X = self._validated_X(X)
         return self._encoder().forward(X)
 
     def inverse_transform(self, X):
-        """Reconstructions from codes ``X`` (n_samples, n_components): (n_samples, n_features)."""
+        """Reconstructions from codes ``X`` (n_samples, n_components): (n_samples, n_features).
+
+        Rows come back flat, also when fit took shaped samples (images or
+        signals): ``.reshape(-1, *self.input_shape_)`` gives them their shape,
+        channels last."""
         check_is_fitted(self)
         codes = check_array(X, dtype=(np.float64, np.float32))
         if codes.shape[1] != self.n_components_:
