@@ -12,6 +12,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from lucidnet import Autoencoder, ModelFileError, load, save
+from lucidnet.engine.conv import Conv1D
 from lucidnet.engine.noise import GaussianNoise, Masking
 from lucidnet.engine.pooling import UpSampling1D, UpSampling2D
 
@@ -130,7 +131,8 @@ def test_inverse_transform_wants_codes_of_n_components(digits):
 @pytest.mark.parametrize("conv", [(), (4,)])
 def test_a_saved_autoencoder_transforms_the_same(digits, tmp_path, conv):
     X_train, X_test, _, _ = digits
-    ae = Autoencoder(n_components=4, conv_layers=conv, input_shape=(8, 8), noise=0.1, **QUICK)
+    shape = (8, 8) if conv else None
+    ae = Autoencoder(n_components=4, conv_layers=conv, input_shape=shape, noise=0.1, **QUICK)
     ae.fit(X_train)
     save(ae, tmp_path / "ae.npz")
     loaded = load(tmp_path / "ae.npz")
@@ -153,3 +155,84 @@ def test_a_tampered_autoencoder_file_is_refused(digits, tmp_path):
     metadata["params"]["n_components"] = 5
     with pytest.raises(ModelFileError, match="its layer 2 holds arrays"):
         load(write_entries(tmp_path / "bad.npz", entries, metadata))
+
+
+def test_partial_fit_is_only_for_stochastic_solvers_as_in_scikit_learn(digits):
+    from sklearn.neural_network import MLPClassifier
+
+    X_train, _, _, _ = digits
+    assert not hasattr(Autoencoder(solver="lbfgs"), "partial_fit")
+    assert hasattr(Autoencoder(solver="sgd"), "partial_fit")
+    errors = []
+    for estimator, args in [
+        (Autoencoder(solver="lbfgs"), ()),
+        (MLPClassifier(solver="lbfgs"), ([0] * len(X_train), [0, 1])),
+    ]:
+        with pytest.raises(AttributeError) as info:
+            estimator.partial_fit(X_train, *args)
+        errors.append(info.value)
+    ours, theirs = errors
+    assert str(ours) == str(theirs).replace("MLPClassifier", "Autoencoder")
+    assert str(ours.__cause__) == str(theirs.__cause__)
+
+
+@pytest.mark.parametrize("fit", ["fit", "partial_fit"])
+def test_logistic_output_refuses_X_outside_0_1(digits, fit):
+    X_train, _, _, _ = digits
+    shifted = X_train * 2 - 0.5  # values from -0.5 to 1.5
+    ae = Autoencoder(n_components=4, output_activation="logistic", **QUICK)
+    with pytest.raises(ValueError, match=r"X must lie in \[0, 1\]") as info:
+        getattr(ae, fit)(shifted)
+    message = str(info.value)
+    assert f"{shifted.min():g}" in message and f"{shifted.max():g}" in message
+    assert "MinMaxScaler" in message and "output_activation='identity'" in message
+    assert not hasattr(ae, "n_iter_")  # refused before any training
+    Autoencoder(n_components=4, output_activation="identity", **QUICK).partial_fit(shifted)
+
+
+def test_hidden_layer_sizes_may_be_an_int_as_in_the_mlps(digits):
+    X_train, X_test, _, _ = digits
+    settings = dict(n_components=4, max_iter=3, random_state=0)
+    one_int = Autoencoder(hidden_layer_sizes=16, **settings).fit(X_train)
+    one_tuple = Autoencoder(hidden_layer_sizes=(16,), **settings).fit(X_train)
+    np.testing.assert_array_equal(one_int.transform(X_test), one_tuple.transform(X_test))
+
+
+@pytest.mark.parametrize(
+    "n_components, settings",
+    [
+        (64, {"hidden_layer_sizes": ()}),
+        (100, {}),
+        (64, {"conv_layers": (2,), "input_shape": (8, 8)}),
+    ],
+)
+def test_a_code_as_wide_as_the_input_is_refused(digits, n_components, settings):
+    X_train, _, _, _ = digits
+    ae = Autoencoder(n_components, max_iter=1, **settings)
+    with pytest.raises(ValueError, match=f"n_components={n_components} must be less than") as info:
+        ae.fit(X_train)
+    assert f"n_features={X_train.shape[1]}" in str(info.value)
+    Autoencoder(X_train.shape[1] - 1, max_iter=1, **settings).fit(X_train)
+
+
+def test_input_shape_without_conv_layers_is_refused(digits):
+    X_train, _, _, _ = digits
+    with pytest.raises(ValueError, match=r"input_shape=\(8, 8\) is for convolutional") as info:
+        Autoencoder(4, input_shape=(8, 8), max_iter=1).fit(X_train)
+    assert "conv_layers" in str(info.value)
+
+
+def test_signals_of_several_channels_by_the_documented_route():
+    """X of shape (n, length, channels) with input_shape=(length,): 1-D signals
+    with channels, as the docstring says (not one-channel length x channels images)."""
+    rng = np.random.default_rng(0)
+    signals = rng.standard_normal((60, 30, 3))
+    assert "input_shape=(length,)" in " ".join(Autoencoder.__doc__.split())
+    ae = Autoencoder(4, conv_layers=(4,), input_shape=(30,), max_iter=2, random_state=0)
+    ae.fit(signals)
+    assert ae.input_shape_ == (30, 3)
+    first = next(layer for layer in ae._network.layers if hasattr(layer, "W"))
+    assert isinstance(first, Conv1D) and first.in_channels == 3
+    flat = signals.reshape(60, -1)  # each step's channels next to each other
+    np.testing.assert_array_equal(ae.transform(signals), ae.transform(flat))
+    assert ae.inverse_transform(ae.transform(signals)).shape == (60, 90)

@@ -254,7 +254,18 @@ def test_input_shape_of_numpy_ints_is_saved(tmp_path, signals):
 
 def test_unusable_shapes_and_dropout_without_dense_layers_say_so(signals):
     X, y = signals
-    with pytest.raises(ValueError, match="samples of shape \\(2, 2, 2, 5\\); expected"):
+    with pytest.raises(ValueError, match="samples of shape \\(2, 2, 2, 5\\); without input_shape"):
         ConvNetClassifier(max_iter=1).fit(np.zeros((4, 2, 2, 2, 5)), [0, 1, 0, 1])
     with pytest.raises(ValueError, match="hidden_layer_sizes=\\(\\) has none"):
         ConvNetClassifier(hidden_layer_sizes=(), dropout=0.5, max_iter=1).fit(X, y)
+
+
+def test_samples_of_four_axes_are_refused_with_the_shapes_that_work():
+    """(n, h, w) is one-channel images, so (length, channels) is not among the
+    sample shapes taken as they come; the message says how signals get channels."""
+    X = np.zeros((10, 2, 3, 4, 5))
+    with pytest.raises(ValueError, match="samples of shape \\(2, 3, 4, 5\\)") as info:
+        ConvNetClassifier(max_iter=1).fit(X, np.arange(10) % 2)
+    message = str(info.value)
+    assert "(length, channels)" not in message  # that would be a one-channel image
+    assert "input_shape=(length,)" in message and "(n_samples, length, channels)" in message

@@ -16,6 +16,9 @@ from lucidnet import (
 # with small layers so that the checks' many fits stay quick, and a larger
 # learning rate, which those small layers need to fit the checks' data in
 # 100 epochs (scikit-learn too runs its MLPs' checks with other settings).
+# The autoencoders code into one number: several checks fit data of two
+# features, and a code as wide as the input is refused (scikit-learn runs
+# TruncatedSVD and the PLS models with n_components=1 for the same reason).
 SMALL_CONVNET = dict(
     conv_layers=(4,), hidden_layer_sizes=(8,), max_iter=100, learning_rate_init=0.01
 )
@@ -24,8 +27,8 @@ ESTIMATORS = [
     MLPRegressor(max_iter=100),
     ConvNetClassifier(**SMALL_CONVNET),
     ConvNetRegressor(**SMALL_CONVNET),
-    Autoencoder(hidden_layer_sizes=(8,), max_iter=50),
-    Autoencoder(conv_layers=(2,), hidden_layer_sizes=(), max_iter=20),
+    Autoencoder(n_components=1, hidden_layer_sizes=(8,), max_iter=50),
+    Autoencoder(n_components=1, conv_layers=(2,), hidden_layer_sizes=(), max_iter=20),
 ]
 
 # Checks that fail with scikit-learn's own MLP at these settings too, with

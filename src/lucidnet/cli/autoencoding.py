@@ -1,11 +1,12 @@
-"""The command's autoencoder: ``train --autoencoder K``, ``transform``, and
-``predict``'s reconstructions.
+"""The command's autoencoder: ``train --autoencoder K``, ``transform``,
+``predict``'s reconstructions and ``evaluate``'s reconstruction error.
 
 An autoencoder needs no target: it learns the feature columns (numbers
 standardized, text one-hot encoded, as for the other models) and is judged by
 how well it gives them back, beside PCA with as many components on the same
 rows. ``transform`` writes each row's code; ``predict`` writes each row's
-reconstruction, numbers back in the data's units, and its error.
+reconstruction, numbers back in the data's units, and its error; ``evaluate``
+the mean error on a file's rows, the figure ``train`` prints.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ import warnings
 import numpy as np
 
 from ..estimators import Autoencoder
+from ..estimators.autoencoder import CODE_TOO_WIDE
 from ..io.atomic import atomic_write
 from .data_files import DataError
+from .reports import with_article
 from .tabular import input_names
+
+NO_PLOT = (
+    "Note: --plot draws classifiers and regressors; an autoencoder has no plot here "
+    "(see lucidnet demo autoencoder --plot)"
+)
 
 
 def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
@@ -29,10 +37,10 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     from sklearn.model_selection import train_test_split
 
     k = args.autoencoder
-    if k >= X.shape[1]:
+    if k >= X.shape[1]:  # before any work, in the command's words
         raise DataError(
-            f"{args.data}: --autoencoder {k} needs fewer components than the {X.shape[1]} "
-            "network inputs (a code as wide as the input learns nothing)"
+            f"{args.data}: --autoencoder {k} must be less than the {X.shape[1]} network "
+            f"inputs: {CODE_TOO_WIDE}"
         )
     X_train, X_test = X, None
     if args.test_size:
@@ -59,7 +67,10 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model.fit(X_train, X_val=X_test if args.early_stopping else None)
+            # With --early-stopping the estimator validates on a validation_fraction
+            # split of the training rows: the held-out rows never steer training, so
+            # the error reported on them below stays fair (as for the other models).
+            model.fit(X_train)
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     model.progress_bar = False
@@ -71,12 +82,31 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     pca = PCA(n_components=k, random_state=args.random_state).fit(X_train)
     pca_error = float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
     error = -model.score(rows)
-    print(f"\nReconstruction error on the {len(rows)} {where} rows (mean squared, per input, "
-          "in standardized units):")  # fmt: skip
-    print(f"  Autoencoder: {error:.5f}")
+    print()
+    print_error(f"the {len(rows)} {where} rows", steps, error)
     print(f"  PCA with {k} components: {pca_error:.5f} ({1 - error / pca_error:+.0%} for the "
           "autoencoder)")  # fmt: skip
     return model
+
+
+def print_error(which_rows, steps, error) -> None:
+    """The reconstruction error as train and evaluate print it."""
+    print(f"Reconstruction error on {which_rows} ({error_units(steps)}):")
+    print(f"  Autoencoder: {error:.5f}")
+
+
+def error_units(steps) -> str:
+    """What the reconstruction error measures: the squared difference in each
+    network input, as the column steps make the inputs (None: a model saved
+    from Python, whose inputs are the data's columns as they are)."""
+    if steps is None:
+        return "mean squared per input, in the data's units"
+    kinds = []
+    if steps["numeric"]["columns"]:
+        kinds.append("numbers standardized")
+    if steps["categorical"]["columns"]:
+        kinds.append("text one-hot as 0/1")
+    return "mean squared per network input: " + ", ".join(kinds)
 
 
 def reconstruction_table(model, X, steps):
@@ -97,6 +127,23 @@ def reconstruction_table(model, X, steps):
     return table
 
 
+def evaluate(args, loaded, steps, n_inputs) -> int:
+    """``lucidnet evaluate AE DATA``: the mean reconstruction error on the file's
+    rows, measured as ``train --autoencoder`` measures it on its held-out rows."""
+    from . import commands
+
+    if args.target is not None:
+        raise DataError(
+            f"--target is not for an autoencoder: {args.model} is scored by how it gives back "
+            "its feature columns, with no target"
+        )
+    _, X = commands.model_inputs(args, loaded, steps, n_inputs)
+    print_error(f"the {len(X)} rows of {args.data}", steps, -loaded.model.score(X))
+    if args.plot:
+        print(NO_PLOT)
+    return 0
+
+
 def transform(args) -> int:
     """``lucidnet transform MODEL DATA``: each row's code, as CSV."""
     import pandas
@@ -110,7 +157,7 @@ def transform(args) -> int:
     if not isinstance(model, Autoencoder):
         raise DataError(
             f"{args.model}: transform takes an autoencoder (lucidnet train --autoencoder K); "
-            f"this file holds a {type(model).__name__}"
+            f"this file holds {with_article(model)}"
         )
     frame, X = commands.model_inputs(args, loaded, steps, n_inputs)
     codes = model.transform(X)

@@ -107,7 +107,7 @@ def _print_read(args, frame, chosen, steps, X) -> None:
 
 def _train_autoencoder(args, frame, chosen) -> int:
     steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data, target=args.target, task=None,
+        chosen.frame, chosen.features, args.data, target=None, task=None,
         kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
     )  # fmt: skip
     X = transform(steps, chosen.frame, args.data)
@@ -115,8 +115,7 @@ def _train_autoencoder(args, frame, chosen) -> int:
     model = autoencoding.train_autoencoder(args, frame, chosen, steps, X)
     _write_model(model, args.out, steps)
     if args.plot:
-        print("Note: --plot draws classifiers and regressors; an autoencoder has no plot here "
-              "(see lucidnet demo autoencoder --plot)")  # fmt: skip
+        print(autoencoding.NO_PLOT)
     return 0
 
 
@@ -336,7 +335,8 @@ def predict(args) -> int:
     model = loaded.model
     if args.proba and not hasattr(model, "predict_proba"):
         raise DataError(
-            f"--proba needs a classification model; {args.model} holds a {type(model).__name__}"
+            f"--proba needs a classification model; {args.model} holds "
+            f"{reports.with_article(model)}"
         )
     frame, X = model_inputs(args, loaded, steps, n_inputs)
     if isinstance(model, Autoencoder):
@@ -369,10 +369,17 @@ def evaluate(args) -> int:
     check_outputs({"--plot": args.plot}, {"model file": args.model, "data file": args.data})
     loaded, steps, n_inputs = _open_model(args.model)
     model = loaded.model
+    if isinstance(model, Autoencoder):
+        return autoencoding.evaluate(args, loaded, steps, n_inputs)
     if not _single_target_estimator(model):
         raise DataError(
-            f"{args.model}: evaluate takes estimators of one target column; this one is a "
-            f"{type(model).__name__} with {_n_outputs(model)} outputs"
+            f"{args.model}: evaluate takes estimators of one target column; this one is "
+            f"{reports.with_article(model)} with {_n_outputs(model)} outputs"
+        )
+    if args.target is None:
+        raise DataError(
+            f"--target COLUMN is needed: the column {args.model} predicts, to score it against "
+            "(only an autoencoder is evaluated without one)"
         )
     frame = read_table(args.data)
     require_columns(frame, [args.target], args.data, what="target column")

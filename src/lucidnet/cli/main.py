@@ -113,7 +113,7 @@ def _add_data_commands(commands) -> None:
         "--hidden",
         type=_layer_sizes,
         default=None,
-        help="dense layer sizes, e.g. 100,50 (default 100; 128 after --conv)",
+        help="dense layer sizes, e.g. 100,50 (default 100; 128 with --conv or --autoencoder)",
     )
     train.add_argument(
         "--conv",
@@ -127,7 +127,9 @@ def _add_data_commands(commands) -> None:
         type=_shape,
         metavar="SHAPE",
         help="with --conv: the shape of one row's values, e.g. 8,8 for 8x8 images or 40 "
-        "for signals of 40 steps (default: from an .npz file's X, else one signal per row)",
+        "for signals of 40 steps; channels are what is left (120 columns with 40: signals "
+        "of 3 channels), and two sizes are always height,width (default: from an .npz "
+        "file's X, where (n, 40, 3) is 40x3 images, else one signal per row)",
     )
     train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu")
     train.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")
@@ -156,6 +158,9 @@ def _add_data_commands(commands) -> None:
     train.add_argument("--random-state", type=_random_state, default=0, help="default 0")
     train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    # Options that exclude each other are refused after parsing, in argparse's
+    # words and with train's usage line (see _refuse_conflicting_options).
+    train.set_defaults(usage_error=train.error)
 
     predict = commands.add_parser("predict", help="predict with a model file, as CSV")
     predict.add_argument("model", metavar="MODEL")
@@ -163,10 +168,17 @@ def _add_data_commands(commands) -> None:
     predict.add_argument("--proba", action="store_true", help="class probabilities too")
     predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
 
-    evaluate = commands.add_parser("evaluate", help="score a model file on labelled data")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score a model file on labelled data (an autoencoder: its reconstruction error)",
+    )
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("data", metavar="DATA")
-    evaluate.add_argument("--target", required=True, metavar="COLUMN")
+    evaluate.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the column the model predicts (needed, except for an autoencoder)",
+    )
     evaluate.add_argument("--plot", metavar="PNG")
 
     transform = commands.add_parser(
@@ -221,8 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_conflicting_options(args) -> None:
+    """argparse's mutually exclusive groups cannot say what to do instead."""
+    if args.command == "train" and args.autoencoder and args.target is not None:
+        args.usage_error(
+            "argument --target: not allowed with argument --autoencoder (an autoencoder "
+            "learns the feature columns, with no target; to leave a column out, use --ignore "
+            "COLUMN)"
+        )
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    _refuse_conflicting_options(args)
     try:
         return _run(args)
     except USER_ERRORS as exc:

@@ -22,6 +22,14 @@ def table(rows, header, align_right=()) -> str:
     return "\n".join(line(row) for row in cells)
 
 
+def with_article(model) -> str:
+    """The model's class name with its article: 'an Autoencoder', 'an
+    MLPClassifier' (MLP is said em-el-pee), 'a ConvNetRegressor'."""
+    name = type(model).__name__
+    vowel_sound = name[0] in "AEIOU" or name.startswith("MLP")
+    return f"{'an' if vowel_sound else 'a'} {name}"
+
+
 def evaluation_report(task, y_true, y_pred) -> str:
     """Confusion matrix + per-class report + accuracy, or R^2, MAE and RMSE."""
     from sklearn import metrics

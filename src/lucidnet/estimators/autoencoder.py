@@ -5,9 +5,9 @@ encoder maps each sample to ``n_components`` numbers, the decoder maps them
 back. With one linear layer each way it would find PCA's subspace; with
 hidden layers it can follow structure that is not linear. As a scikit-learn
 transformer it sits where ``PCA`` does: ``transform`` gives the codes,
-``inverse_transform`` the reconstructions, ``score_samples`` minus each
-sample's reconstruction error (higher is more normal, as scikit-learn's
-outlier detectors have it).
+``inverse_transform`` the reconstructions (flat rows of ``n_features``, even
+for images), ``score_samples`` minus each sample's reconstruction error
+(higher is more normal, as scikit-learn's outlier detectors have it).
 
 Dense (``conv_layers=()``, the default)::
 
@@ -32,6 +32,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..engine.activations import ACTIVATIONS
@@ -44,6 +45,7 @@ from .base import (
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
     BaseNetworkEstimator,
+    stochastic_solver_only,
     training_parameters_doc,
 )
 from .shapes import ShapedInput, is_int
@@ -52,16 +54,18 @@ __all__ = ["Autoencoder"]
 
 AUTOENCODER_PARAMETERS = """
     n_components : int, default=2
-        Size of the code: the number of features ``transform`` returns.
-    hidden_layer_sizes : tuple of int, default=(128,)
-        The encoder's hidden layers, from the input inwards; the decoder
-        mirrors them. ``()`` for none (a linear autoencoder).
+        Size of the code: the number of features ``transform`` returns, less
+        than the number of input features.
+    hidden_layer_sizes : int or tuple of int, default=(128,)
+        The encoder's hidden layers, from the input inwards (an int: one
+        layer); the decoder mirrors them. ``()`` for none (a linear autoencoder).
     activation : str or list of str, default='relu'
         Activation of the hidden layers (and of the convolutions): one for all,
         or a list with one per encoder layer (convolutions first), mirrored.
     output_activation : {'identity', 'logistic'}, default='identity'
         'identity' reconstructs any real values with the squared error;
-        'logistic' reconstructs values in [0, 1] (pixels) with the cross-entropy.
+        'logistic' reconstructs values in [0, 1] (pixels) with the cross-entropy;
+        fit and partial_fit refuse an X outside [0, 1] with it.
     noise : float, default=0.0
         Denoising: the standard deviation of Gaussian noise added to every
         input in training (not in transform or predict).
@@ -76,7 +80,11 @@ AUTOENCODER_PARAMETERS = """
         Max pooling after each convolution of the encoder, upsampling by as
         much before each of the decoder.
     input_shape : tuple or None, default=None
-        As in :class:`ConvNetClassifier`; only with ``conv_layers``.
+        As in :class:`ConvNetClassifier`; only with ``conv_layers`` (fit
+        refuses it for a dense autoencoder). ``(height, width)`` for images,
+        ``(length,)`` for signals: signals of several channels are
+        ``input_shape=(length,)`` with ``X`` of shape ``(n_samples, length,
+        channels)``, which without input_shape would be one-channel images.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -96,6 +104,9 @@ AUTOENCODER_ATTRIBUTES = """    n_components_ : int
         One sample's shape as the network takes it (with ``conv_layers`` only).
 """
 
+
+# Why the code must be narrower than the input (the command says it too).
+CODE_TOO_WIDE = "a code as wide as the input can copy it and learns nothing"
 
 _TRAINING = training_parameters_doc(batch_size=64, max_iter=500, n_iter_no_change=20)
 
@@ -130,7 +141,7 @@ class Autoencoder(
     _parameter_constraints = {
         **BaseNetworkEstimator._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "output_activation": [StrOptions({"identity", "logistic"})],
         "noise": [Interval(Real, 0, None, closed="left")],
         "masking": [Interval(Real, 0, 1, closed="left")],
@@ -191,19 +202,27 @@ class Autoencoder(
         self._fit(X, None, sample_weight, incremental=False, X_val=X_val, y_val=X_val)
         return self
 
+    @available_if(stochastic_solver_only)
     def partial_fit(self, X, y=None, sample_weight=None):
-        """One epoch over ``X``, starting from the current weights."""
+        """One epoch over ``X``, starting from the current weights ('sgd' and
+        'adam' only: with 'lbfgs' there is no partial_fit, as in scikit-learn's
+        MLPClassifier)."""
         self._fit(X, None, sample_weight, incremental=True)
         return self
 
     def transform(self, X):
-        """The codes: (n_samples, n_components)."""
+        """The codes: (n_samples, n_components), for ``X`` as fit takes it
+        (a table, or with ``conv_layers`` samples already shaped)."""
         check_is_fitted(self)
         X = self._validated_X(X)
         return self._encoder().forward(X)
 
     def inverse_transform(self, X):
-        """Reconstructions from codes ``X`` (n_samples, n_components): (n_samples, n_features)."""
+        """Reconstructions from codes ``X`` (n_samples, n_components): (n_samples, n_features).
+
+        Rows come back flat, also when fit took shaped samples (images or
+        signals): ``.reshape(-1, *self.input_shape_)`` gives them their shape,
+        channels last."""
         check_is_fitted(self)
         codes = check_array(X, dtype=(np.float64, np.float32))
         if codes.shape[1] != self.n_components_:
@@ -250,15 +269,46 @@ class Autoencoder(
         self, X, y, sample_weight, incremental, first_pass, validation=False
     ):
         convolutional = self._convolutional()
+        if not convolutional and self.input_shape is not None:
+            raise ValueError(
+                f"input_shape={self.input_shape!r} is for convolutional autoencoders "
+                "(conv_layers); with conv_layers=() the autoencoder is dense and takes each "
+                "row as a flat vector of features: give conv_layers too, or input_shape=None"
+            )
         X, given = self._sample_shape(X) if convolutional else (X, None)
         reset = first_pass and not validation
         X = validate_data(self, X, dtype=(np.float64, np.float32), reset=reset)
+        if reset:
+            self._check_code_narrower(X.shape[1])
+        if not validation:
+            self._check_logistic_range(X)
         if convolutional:
             if reset:
                 self.input_shape_ = self._resolve_input_shape(X.shape[1], given)
             self._check_given_shape(given)
         # The target is the clean input itself, as a table (the network ends flat).
         return self._shape_input(X), X, self._check_weights(sample_weight, X)
+
+    def _check_code_narrower(self, n_features) -> None:
+        if self.n_components >= n_features:
+            raise ValueError(
+                f"n_components={self.n_components} must be less than n_features={n_features}, "
+                f"the number of features of X: {CODE_TOO_WIDE}"
+            )
+
+    def _check_logistic_range(self, X) -> None:
+        """'logistic' outputs lie in [0, 1]: the cross-entropy towards a value
+        outside has no minimum at that value (it goes negative), and training
+        would follow it astray without a word."""
+        if self.output_activation != "logistic":
+            return
+        low, high = float(X.min()), float(X.max())
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"X must lie in [0, 1] for output_activation='logistic', but its values go "
+                f"from {low:g} to {high:g}: scale X into [0, 1] (MinMaxScaler) or use "
+                "output_activation='identity'"
+            )
 
     def _validated_X(self, X):
         if not self._convolutional():

@@ -84,6 +84,18 @@ _TRAINING_PARAMETERS = """
 """
 
 
+def stochastic_solver_only(estimator) -> bool:
+    """``available_if`` check of ``partial_fit``: one epoch exists for 'sgd' and
+    'adam' only; 'lbfgs' has no epochs, its every call a whole fit. Raises
+    scikit-learn's MLPClassifier's error, so ``hasattr`` says False as there."""
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for stochastic optimizers. {estimator.solver} is "
+            "not stochastic."
+        )
+    return True
+
+
 def training_parameters_doc(batch_size="'auto'", max_iter=200, n_iter_no_change=10) -> str:
     """The training parameters' documentation, with an estimator's defaults."""
     values = {"batch_size": batch_size, "max_iter": max_iter, "n_iter_no_change": n_iter_no_change}

@@ -70,7 +70,10 @@ CONV_PARAMETERS = """
         channels next to each other), or the last axis of an ``X`` shaped
         ``(n_samples, *input_shape, channels)``. None: a 2-D ``X`` is a
         one-channel signal of ``n_features`` steps; ``(n, h, w)`` or ``(n, h,
-        w, c)`` arrays are images.
+        w, c)`` arrays are images. Two axes are always height and width, so
+        signals of several channels are ``input_shape=(length,)`` with ``X`` of
+        shape ``(n_samples, length, channels)`` (or ``(n_samples, length *
+        channels)``); without input_shape, that ``X`` is one-channel images.
     solver : {'sgd', 'adam'}, default='adam'"""
 
 CONV_ATTRIBUTES = """    input_shape_ : tuple of int

@@ -4,6 +4,14 @@ A convolutional estimator takes ``X`` as the usual 2-D table, one row per
 sample, or already shaped ``(n_samples, *input_shape)``. Either way it is
 validated as a table (scikit-learn's checks, ``n_features_in_``), then folded
 into ``(n_samples, *spatial, channels)``, channels last, for the network.
+
+The number of spatial axes comes from ``input_shape`` (one: signals, Conv1D;
+two: images, Conv2D), else from ``X``: a table is one-channel signals,
+``(n, h, w)`` and ``(n, h, w, c)`` arrays are images. A sample shape of two
+axes is thus always ``(height, width)``; signals of several channels are
+``input_shape=(length,)``, the channels being what is left: the last axis of
+an ``X`` of shape ``(n, length, channels)``, or ``n_features / length`` of a
+table (each step's channels next to each other).
 """
 
 from __future__ import annotations
@@ -54,8 +62,10 @@ class ShapedInput:
                 return (n_features, 1)
             if len(given) > 3:
                 raise ValueError(
-                    f"X has samples of shape {given}; expected (length, channels), (height, "
-                    "width) or (height, width, channels)"
+                    f"X has samples of shape {given}; without input_shape, samples of 2 or 3 "
+                    "axes are images, (height, width) or (height, width, channels). Signals of "
+                    "several channels take input_shape=(length,) with X of shape (n_samples, "
+                    "length, channels)"
                 )
             return given if len(given) == 3 else (*given, 1)
         shape = tuple(shape)

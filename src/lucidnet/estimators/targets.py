@@ -21,19 +21,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from .base import STOCHASTIC_SOLVERS
+from .base import stochastic_solver_only
 
 __all__ = ["ClassifierTargets", "RegressorTargets"]
-
-
-def _stochastic_solver(estimator) -> bool:
-    """A classifier's partial_fit exists only for 'sgd' and 'adam' (as in scikit-learn)."""
-    if estimator.solver not in STOCHASTIC_SOLVERS:
-        raise AttributeError(
-            f"partial_fit is only available for stochastic optimizers. {estimator.solver} is "
-            "not stochastic."
-        )
-    return True
 
 
 class ClassifierTargets:
@@ -50,7 +40,7 @@ class ClassifierTargets:
         """
         return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val)
 
-    @available_if(_stochastic_solver)
+    @available_if(stochastic_solver_only)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over ``(X, y)``; ``classes`` is required on the first call."""
         first_call = not hasattr(self, "classes_")
