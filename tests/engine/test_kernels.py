@@ -170,3 +170,136 @@ def test_a_diverging_compiled_fit_restores_the_weights(monkeypatch):
         net.fit(X, [0, 1, 1, 0], learning_rate=10.0, epochs=1_000)
     for a, b in zip(before, net.weights):
         np.testing.assert_array_equal(a, b)
+
+
+def pool_both_ways(layer_class, X, pool, dY_seed):
+    """Forward (training) and backward of a max pooling, NumPy form then kernel."""
+    results = []
+    for fused in (False, True):
+        old = kernels.MIN_FUSED
+        kernels.MIN_FUSED = 0 if fused else 10**12
+        try:
+            layer = layer_class(pool)
+            out = layer.forward(X, training=True)
+            dY = np.random.default_rng(dY_seed).standard_normal(out.shape).astype(X.dtype)
+            dY.flat[::7] *= -0.0  # negative zeros, whose sign the product must keep
+            dX = layer.backward(dY).copy()
+            results.append((out.copy(), dX))
+        finally:
+            kernels.MIN_FUSED = old
+    return results
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    two_d=st.booleans(),
+    n=st.integers(1, 3),
+    size=st.integers(2, 9),
+    channels=st.integers(1, 5),
+    pool=st.integers(2, 3),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    levels=st.sampled_from([3, 1000]),  # few levels: many ties within a window
+    nan=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_the_max_pool_kernels_equal_the_numpy_form_to_the_last_bit(
+    two_d, n, size, channels, pool, dtype, levels, nan, seed
+):
+    from lucidnet import MaxPool1D, MaxPool2D
+
+    rng = np.random.default_rng(seed)
+    shape = (n, size, size + 1, channels) if two_d else (n, size, channels)
+    X = (rng.integers(levels, size=shape) - levels // 2).astype(dtype)
+    if nan:
+        X.flat[rng.integers(X.size)] = np.nan
+    if size < pool:
+        return
+    (out_a, dX_a), (out_b, dX_b) = pool_both_ways(
+        MaxPool2D if two_d else MaxPool1D, X, pool, seed
+    )
+    np.testing.assert_array_equal(out_a, out_b)
+    assert np.array_equal(np.signbit(dX_a), np.signbit(dX_b))
+    np.testing.assert_array_equal(dX_a, dX_b)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    size=st.integers(1, 300),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 1000),
+    in_place=st.booleans(),
+)
+def test_the_relu_backward_kernel_equals_the_numpy_form(size, dtype, seed, in_place):
+    from lucidnet import ACTIVATIONS
+
+    rng = np.random.default_rng(seed)
+    a = np.maximum(rng.standard_normal(size), 0).astype(dtype)
+    grad = rng.standard_normal(size).astype(dtype)
+    specials = np.array([np.inf, -np.inf, np.nan, -0.0], dtype=dtype)
+    grad[::5] = np.resize(specials, grad[::5].shape)  # what a diverging step passes back
+    with np.errstate(invalid="ignore"):
+        grad[::3] = -grad[::3] * 0.0  # zeros of both signs
+    results = []
+    for fused in (False, True):
+        old = kernels.MIN_FUSED
+        kernels.MIN_FUSED = 0 if fused else 10**12
+        try:
+            g = grad.copy()
+            with np.errstate(invalid="ignore"):
+                out = ACTIVATIONS["relu"].backward(a, g, out=g if in_place else None)
+            results.append(out.copy())
+        finally:
+            kernels.MIN_FUSED = old
+    np.testing.assert_array_equal(results[0], results[1])
+    assert np.array_equal(np.signbit(results[0]), np.signbit(results[1]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    two_d=st.booleans(),
+    n=st.integers(1, 3),
+    size=st.integers(3, 9),
+    channels=st.integers(1, 4),
+    filters=st.integers(1, 4),
+    kernel=st.integers(1, 3),
+    stride=st.integers(1, 2),
+    dilation=st.integers(1, 2),
+    padding=st.sampled_from(["valid", "same", 1, 2]),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    seed=st.integers(0, 1000),
+)
+def test_the_convolution_kernels_equal_the_numpy_form_to_the_last_bit(
+    two_d, n, size, channels, filters, kernel, stride, dilation, padding, dtype, seed
+):
+    """im2col (forward) and col2im (backward) against conv.py's NumPy form:
+    the same outputs and input gradients, bit for bit."""
+    from lucidnet import Conv1D, Conv2D
+
+    if padding == "same" and stride > 1:
+        return  # refused by the layer, as in PyTorch
+    rng = np.random.default_rng(seed)
+    shape = (n, size, size + 1, channels) if two_d else (n, size, channels)
+    X = rng.standard_normal(shape).astype(dtype)
+    results = []
+    for fused in (False, True):
+        layer_class = Conv2D if two_d else Conv1D
+        rng = np.random.default_rng(seed)
+        layer = layer_class(
+            channels, filters, kernel, strides=stride, padding=padding, dilation=dilation,
+            rng=rng, dtype=dtype,
+        )  # fmt: skip
+        old = kernels.MIN_FUSED
+        kernels.MIN_FUSED = 0 if fused else 10**12
+        try:
+            try:
+                out = layer.forward(X, training=True).copy()
+            except ValueError:
+                return  # an input too small for this kernel and dilation
+            dY = np.random.default_rng(seed + 1).standard_normal(out.shape).astype(dtype)
+            dX = layer.backward(dY).copy()
+            results.append((out, dX, layer.W.grad.copy()))
+        finally:
+            kernels.MIN_FUSED = old
+    for a, b in zip(*results):
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_array_equal(a, b)

@@ -140,3 +140,75 @@ def per_sample_sgd(weights, biases, code, slope, X, Y, rows, neg_lr, losses, out
                     W[i, j] = W[i, j] + neg_lr * (ai * delta[j])
                 if layer > 0:
                     deltas[layer - 1][i] = back * derivative(ai, code, slope)
+
+
+@jit
+def max_pool_tiles_backward(dY, which, ph, pw, dX, one, zero):
+    """dX (n, H, W, C): each window offset gets ``dY * (which == offset)``, as
+    _MaxPool.backward writes it (the mask as ``one`` or ``zero`` of dX's
+    dtype); rows and columns outside whole windows 0."""
+    n, out_h, out_w, channels = dY.shape
+    dX[:, out_h * ph :] = 0
+    dX[:, :, out_w * pw :] = 0
+    for i in range(n):
+        for oy in range(out_h):
+            for dy in range(ph):
+                for ox in range(out_w):
+                    for dx in range(pw):
+                        k = dy * pw + dx
+                        for c in range(channels):
+                            hit = one if which[i, oy, ox, c] == k else zero
+                            dX[i, oy * ph + dy, ox * pw + dx, c] = dY[i, oy, ox, c] * hit
+
+
+@jit
+def relu_backward(a, grad, out, one, zero):
+    """``(a > 0) * grad`` element by element (flat arrays), as ReLU.backward:
+    the mask as 1 or 0 in the arrays' dtype (``one``, ``zero``), then the
+    product, so that 0 * inf is NaN and 0 * -1 is -0 as in NumPy."""
+    for i in range(a.shape[0]):
+        out[i] = (one if a[i] > 0 else zero) * grad[i]
+
+
+@jit
+def im2col(X, kh, kw, sh, sw, dh, dw, top, left, cols):
+    """cols (n, OH, OW, kh, kw, C): every window of X (n, H, W, C), zero where a
+    window reaches into the padding (``top`` rows and ``left`` columns of
+    zeros before X, as many as needed after it): _Conv's padded copy and
+    window copy in one pass."""
+    n, out_h, out_w, channels = cols.shape[0], cols.shape[1], cols.shape[2], X.shape[3]
+    height, width = X.shape[1], X.shape[2]
+    for i in range(n):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                for ky in range(kh):
+                    y = oy * sh + ky * dh - top
+                    for kx in range(kw):
+                        x = ox * sw + kx * dw - left
+                        inside = 0 <= y < height and 0 <= x < width
+                        for c in range(channels):
+                            cols[i, oy, ox, ky, kx, c] = X[i, y, x, c] if inside else 0
+
+
+@jit
+def col2im(dcols, sh, sw, dh, dw, top, left, dX):
+    """dX (n, H, W, C), the gradient of im2col: each window entry added back
+    where it was copied from, offset by offset as _Conv.backward's NumPy
+    form adds them (so each element's sum is taken in the same order, and
+    equal to the bit), one sample at a time so that its rows stay in cache."""
+    n, out_h, out_w, kh, kw, channels = dcols.shape
+    height, width = dX.shape[1], dX.shape[2]
+    dX[...] = 0
+    for i in range(n):
+        for ky in range(kh):
+            for kx in range(kw):
+                for oy in range(out_h):
+                    y = oy * sh + ky * dh - top
+                    if y < 0 or y >= height:
+                        continue
+                    for ox in range(out_w):
+                        x = ox * sw + kx * dw - left
+                        if x < 0 or x >= width:
+                            continue
+                        for c in range(channels):
+                            dX[i, y, x, c] += dcols[i, oy, ox, ky, kx, c]

@@ -35,6 +35,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import kernels
 from .initializers import as_rng, get_initializer
 from .layers import Layer
 from .parameters import Parameter
@@ -176,12 +177,16 @@ class _Conv(Layer):
     def forward(self, X, training=False):
         n, n_in, n_out = X.shape[0], self.in_channels, self.filters
         pads, out = self._geometry(X.shape[1:-1])
-        windows = self._windows(self._padded(X, pads, training), out)  # (n, *out, C, *kernel)
         dtype = np.result_type(X.dtype, self.W.value.dtype)
         cols = self._scratch("cols", (n, *out, *self.kernel_size, n_in), dtype, training)
-        spatial = range(1, self.n_spatial + 1)
-        kernel = range(self.n_spatial + 2, 2 * self.n_spatial + 2)
-        np.copyto(cols, windows.transpose(0, *spatial, *kernel, self.n_spatial + 1))
+        if kernels.fused(cols.size) and X.dtype == dtype and X.flags.c_contiguous:
+            X2, cols2, (kernel_size, strides, dilation, pads2) = self._as_2d(X, cols, pads)
+            kernels.im2col(X2, kernel_size, strides, dilation, pads2, cols2)
+        else:
+            windows = self._windows(self._padded(X, pads, training), out)  # (n, *out, C, *kernel)
+            spatial = range(1, self.n_spatial + 1)
+            kernel = range(self.n_spatial + 2, 2 * self.n_spatial + 2)
+            np.copyto(cols, windows.transpose(0, *spatial, *kernel, self.n_spatial + 1))
         K = math.prod(self.kernel_size) * n_in
         Y = self._scratch("out", (n, *out, n_out), dtype, training)
         np.matmul(cols.reshape(-1, K), self.W.value.reshape(K, n_out), out=Y.reshape(-1, n_out))
@@ -189,6 +194,16 @@ class _Conv(Layer):
         if training:
             self._cols, self._input_shape, self._pads = cols, X.shape, pads
         return Y
+
+    def _as_2d(self, X, cols, pads):
+        """``X``, ``cols`` and the geometry for the 2-D kernels (kernels.py): a
+        1-D convolution is a 2-D one of height 1 (views, no copies)."""
+        geometry = (self.kernel_size, self.strides, self.dilation, pads)
+        if self.n_spatial == 2:
+            return X, cols, geometry
+        n, length, k, channels = cols.shape
+        flat = [(1, *g) for g in geometry[:3]]
+        return X[:, None], cols.reshape(n, 1, length, 1, k, channels), (*flat, ((0, 0), *pads))
 
     def backward(self, dY, need_input_grad=True):
         n_in, n_out = self.in_channels, self.filters
@@ -202,6 +217,11 @@ class _Conv(Layer):
         dcols = self._buffer("dcols", self._cols.shape, dY.dtype)
         np.matmul(dY2, self.W.value.reshape(K, n_out).T, out=dcols.reshape(-1, K))
         shape, pads = self._input_shape, self._pads
+        if kernels.fused(dcols.size):
+            dX = self._buffer("dX", shape, dY.dtype)
+            dX2, dcols2, (_, strides, dilation, pads2) = self._as_2d(dX, dcols, pads)
+            kernels.col2im(dcols2, strides, dilation, pads2, dX2)
+            return dX
         padded = (shape[0], *(s + b + a for s, (b, a) in zip(shape[1:-1], pads)), shape[-1])
         dXp = self._buffer("dX_padded", padded, dY.dtype)
         dXp[...] = 0

@@ -34,7 +34,11 @@ __all__ = [
     "adam_update",
     "exact_in",
     "fused",
+    "col2im",
+    "im2col",
+    "max_pool_tiles_backward",
     "per_sample_fused",
+    "relu_backward",
     "segments",
     "sgd_update",
 ]
@@ -116,6 +120,36 @@ def exact_in(dtype, finish) -> bool:
     a float64 divisor (weights summed in float64) makes NumPy divide float32
     gradients in float64, which the kernels do not."""
     return finish is None or np.result_type(dtype, finish[1]) == dtype
+
+
+# Layers' passes over large arrays (a convolutional network's feature maps):
+# the NumPy form in conv.py, pooling.py and activations.py takes one pass
+# per offset or per operation; these take one in all, with the same
+# operations in the same order, so the results are equal to the bit.
+def max_pool_tiles_backward(dY, which, ph, pw, dX) -> None:
+    """The gradient of a tiled max pooling (``_MaxPool._forward_tiled``, which
+    recorded each window's ``which`` offset) with respect to its input."""
+    t = dX.dtype.type
+    _numba_kernels().max_pool_tiles_backward(dY, which, ph, pw, dX, t(1), t(0))
+
+
+def im2col(X, kernel_size, strides, dilation, pads, cols) -> None:
+    """Every window of ``X`` (n, H, W, C) into ``cols`` (n, OH, OW, kh, kw, C),
+    with zeros where it reaches into the padding ``pads`` ((top, _), (left, _))."""
+    (top, _), (left, _) = pads
+    _numba_kernels().im2col(X, *kernel_size, *strides, *dilation, top, left, cols)
+
+
+def col2im(dcols, strides, dilation, pads, dX) -> None:
+    """The gradient of ``im2col`` with respect to ``X``, into ``dX``."""
+    (top, _), (left, _) = pads
+    _numba_kernels().col2im(dcols, *strides, *dilation, top, left, dX)
+
+
+def relu_backward(a, grad, out) -> None:
+    """``out = (a > 0) * grad`` over C-contiguous arrays of one shape."""
+    t = out.dtype.type
+    _numba_kernels().relu_backward(a.reshape(-1), grad.reshape(-1), out.reshape(-1), t(1), t(0))
 
 
 # The per-sample path (NeuralNetwork.fit): one compiled call runs a chunk of

@@ -24,6 +24,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import kernels
 from .conv import spatial_tuple
 from .layers import Layer
 
@@ -137,11 +138,21 @@ class _MaxPool(_Pool):
             self._which, self._input_shape = which, X.shape
         return out
 
+    def _as_2d(self, array):
+        """A 1-D pooling's (n, L, C) array as (n, 1, L, C), so one kernel serves both."""
+        return array if self.n_spatial == 2 else array[:, None]
+
     def backward(self, dY, need_input_grad=True):
         if not need_input_grad:
             return None
         dX = self._buffer("dX", self._input_shape, dY.dtype)
         out = dY.shape[1:-1]
+        if self._which is not None and kernels.fused(dX.size) and dY.flags.c_contiguous:
+            pool = (1, *self.pool_size) if self.n_spatial == 1 else self.pool_size
+            kernels.max_pool_tiles_backward(
+                self._as_2d(dY), self._as_2d(self._which), *pool, self._as_2d(dX)
+            )
+            return dX
         if self._which is not None:
             dX[...] = 0
             tiles = self._tiles(dX, out)
