@@ -1,5 +1,7 @@
 """The fused optimizer kernels against the NumPy form they compile: equal to the last bit."""
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,17 @@ import lucidnet.engine.kernels as kernels
 from lucidnet import SGD, Adam, Dense, Sequential
 
 pytest.importorskip("numba")
+
+
+@contextlib.contextmanager
+def compiled(on: bool):
+    """Every block and array takes the compiled kernels (``on``), or none does."""
+    old = kernels.MIN_FUSED
+    kernels.MIN_FUSED = 0 if on else 10**12
+    try:
+        yield
+    finally:
+        kernels.MIN_FUSED = old
 
 
 def network(sizes, dtype, seed):
@@ -22,15 +35,11 @@ def run_steps(make_optimizer, sizes, dtype, seed, finish, steps, fused):
     net = network(sizes, dtype, seed)
     optimizer = make_optimizer(net.parameters())
     rng = np.random.default_rng(seed + 1)
-    old = kernels.MIN_FUSED
-    kernels.MIN_FUSED = 0 if fused else 10**12
-    try:
+    with compiled(fused):
         for _ in range(steps):
             for p in net.parameters():
                 p.grad[...] = rng.standard_normal(p.grad.shape) * 10.0 ** rng.integers(-3, 3)
             optimizer.step(finish)
-    finally:
-        kernels.MIN_FUSED = old
     return [p.value.copy() for p in net.parameters()]
 
 
@@ -176,17 +185,13 @@ def pool_both_ways(layer_class, X, pool, dY_seed):
     """Forward (training) and backward of a max pooling, NumPy form then kernel."""
     results = []
     for fused in (False, True):
-        old = kernels.MIN_FUSED
-        kernels.MIN_FUSED = 0 if fused else 10**12
-        try:
+        with compiled(fused):
             layer = layer_class(pool)
             out = layer.forward(X, training=True)
             dY = np.random.default_rng(dY_seed).standard_normal(out.shape).astype(X.dtype)
             dY.flat[::7] *= -0.0  # negative zeros, whose sign the product must keep
             dX = layer.backward(dY).copy()
             results.append((out.copy(), dX))
-        finally:
-            kernels.MIN_FUSED = old
     return results
 
 
@@ -214,9 +219,7 @@ def test_the_max_pool_kernels_equal_the_numpy_form_to_the_last_bit(
         X.flat[rng.integers(X.size)] = np.nan
     if size < pool:
         return
-    (out_a, dX_a), (out_b, dX_b) = pool_both_ways(
-        MaxPool2D if two_d else MaxPool1D, X, pool, seed
-    )
+    (out_a, dX_a), (out_b, dX_b) = pool_both_ways(MaxPool2D if two_d else MaxPool1D, X, pool, seed)
     np.testing.assert_array_equal(out_a, out_b)
     assert np.array_equal(np.signbit(dX_a), np.signbit(dX_b))
     np.testing.assert_array_equal(dX_a, dX_b)
@@ -241,15 +244,11 @@ def test_the_relu_backward_kernel_equals_the_numpy_form(size, dtype, seed, in_pl
         grad[::3] = -grad[::3] * 0.0  # zeros of both signs
     results = []
     for fused in (False, True):
-        old = kernels.MIN_FUSED
-        kernels.MIN_FUSED = 0 if fused else 10**12
-        try:
+        with compiled(fused):
             g = grad.copy()
             with np.errstate(invalid="ignore"):
                 out = ACTIVATIONS["relu"].backward(a, g, out=g if in_place else None)
             results.append(out.copy())
-        finally:
-            kernels.MIN_FUSED = old
     np.testing.assert_array_equal(results[0], results[1])
     assert np.array_equal(np.signbit(results[0]), np.signbit(results[1]))
 
@@ -288,9 +287,7 @@ def test_the_convolution_kernels_equal_the_numpy_form_to_the_last_bit(
             channels, filters, kernel, strides=stride, padding=padding, dilation=dilation,
             rng=rng, dtype=dtype,
         )  # fmt: skip
-        old = kernels.MIN_FUSED
-        kernels.MIN_FUSED = 0 if fused else 10**12
-        try:
+        with compiled(fused):
             try:
                 out = layer.forward(X, training=True).copy()
             except ValueError:
@@ -298,8 +295,6 @@ def test_the_convolution_kernels_equal_the_numpy_form_to_the_last_bit(
             dY = np.random.default_rng(seed + 1).standard_normal(out.shape).astype(dtype)
             dX = layer.backward(dY).copy()
             results.append((out, dX, layer.W.grad.copy()))
-        finally:
-            kernels.MIN_FUSED = old
     for a, b in zip(*results):
         assert a.dtype == b.dtype == dtype
         np.testing.assert_array_equal(a, b)
