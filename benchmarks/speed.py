@@ -7,18 +7,25 @@ Cases (each a table; every figure is a median over rounds that run the
 libraries one after another, so a slow moment of this shared machine hits all
 of them; ratios are medians of the per-round ratios):
 
-- throughput: one epoch of Adam, batch 128, 784-256-128-10 relu, on synthetic
-  60,000 x 784 data with 10 classes, float32 and float64: lucidnet's and
-  scikit-learn's MLPClassifier, PyTorch (if installed), and the same 8 matrix
-  products alone (the limit); then predict on the same data.
-- digits: time to 97% test accuracy on the 8x8 digits with each library's
-  defaults, checked after every epoch (partial_fit).
-- classic: the post's per-sample path, 30,000 updates on digits:
+- throughput: (a) one epoch of Adam, batch 128, 784-256-128-10 relu, on
+  synthetic 60,000 x 784 data with 10 classes, float32 and float64:
+  lucidnet's and scikit-learn's MLPClassifier, PyTorch (if installed), and
+  (b) the same 8 matrix products alone (the limit); then predict on the same
+  data.
+- profile: where a float32 training step of the throughput case spends its
+  time, phase by phase, for Adam and for SGD with momentum, against its 8
+  matrix products alone; and predict against its 3 forward products alone.
+- digits: (c) time to 97% test accuracy on the 8x8 digits with each
+  library's defaults, checked after every epoch (partial_fit), each fit in a
+  fresh Python process whose clock starts before the library's import.
+- classic: (d) the post's per-sample path, 30,000 updates on digits:
   ``NeuralNetwork`` against a faithful port of the post's loop.
-- profile: where a float32 training step of the throughput case spends
-  its time, phase by phase, against its 8 matrix products alone.
-- memory: peak resident memory of a fit of the throughput case, each library
-  in a fresh process, against the size of the data.
+- conv: (f) convolutional networks (benchmarks/conv.py's NETWORKS) against
+  PyTorch with the same layers, then a profile of each network's step.
+- startup: the wall time of short commands in fresh processes against
+  ``python -c "import numpy"``, and which heavy modules each imports.
+- memory: (e) peak resident memory of a fit of the throughput case, each
+  library in a fresh process, against the size of the data.
 """
 
 import argparse
