@@ -450,6 +450,43 @@ def startup_commands(workdir):
     }  # fmt: skip
 
 
+FIRST_FIT = """
+import time
+start = time.perf_counter()
+import warnings
+import numpy as np
+from lucidnet import MLPClassifier
+warnings.simplefilter("ignore")
+rng = np.random.default_rng(0)
+X, y = rng.standard_normal((2000, 784), dtype=np.float32), rng.integers(10, size=2000)
+MLPClassifier(hidden_layer_sizes=(256, 128), max_iter=1).fit(X, y)
+print(time.perf_counter() - start)
+"""
+
+
+def first_fit_rows(rounds, workdir):
+    """A first fit in a fresh process (235,146 parameters, so the fused Adam
+    runs): with the kernels from numba's disk cache, compiled anew (an empty
+    cache), and without numba (the NumPy form)."""
+    import os
+
+    settings = {
+        "kernels loaded from numba's cache": {},
+        "kernels compiled (empty cache)": {"NUMBA_CACHE_DIR": "(fresh)"},
+        "NumPy form (LUCIDNET_NO_NUMBA=1)": {"LUCIDNET_NO_NUMBA": "1"},
+    }
+    times = {name: [] for name in settings}
+    for r in range(max(rounds, 3)):
+        for name, extra in settings.items():
+            env = dict(os.environ, **extra)
+            if "NUMBA_CACHE_DIR" in extra:
+                env["NUMBA_CACHE_DIR"] = os.path.join(workdir, f"numba-cache-{r}")
+            out = subprocess.run([sys.executable, "-c", FIRST_FIT], env=env, check=True,
+                                 capture_output=True, text=True).stdout  # fmt: skip
+            times[name].append(float(out.split()[-1]))
+    return [[name, f"{1000 * median(t):.0f}"] for name, t in times.items()]
+
+
 def startup(rounds):
     """Wall time of short commands in fresh processes, against importing NumPy."""
     import tempfile
@@ -462,6 +499,7 @@ def startup(rounds):
                 start = time.perf_counter()
                 subprocess.run(argv, check=True, capture_output=True)
                 times[name].append(time.perf_counter() - start)
+        first_fit = first_fit_rows(rounds, workdir)
         imported = {}
         for name, argv in commands.items():
             if argv[0].endswith("lucidnet"):
@@ -484,6 +522,9 @@ def startup(rounds):
     )
     header = ["command", "ms", "/ import numpy", f"imports any of {', '.join(HEAVY_MODULES)}"]
     print(markdown_table(header, rows))
+    print("\nA first fit in a fresh process: import, 2,000 x 784 rows, one epoch of a "
+          "784-256-128-10 MLP (ms, median)")  # fmt: skip
+    print(markdown_table(["optimizer kernels", "ms"], first_fit))
     print(
         f"import lucidnet / import sklearn.neural_network: {median(ours / theirs):.2f}x; "
         f"from lucidnet import MLPClassifier / from sklearn.neural_network import "

@@ -137,8 +137,7 @@ class NeuralNetwork:
         params = self.network.parameters()
         before = [p.value.copy() for p in params]
         order = self.rng.integers(X.shape[0], size=epochs)
-        n_params = sum(p.value.size for p in params)
-        if kernels.per_sample_fused(epochs, n_params, self.activation):
+        if kernels.per_sample_fused(epochs, self.activation):
             problem = self._fit_compiled(X, Y, order, learning_rate, params)
         else:
             problem = self._fit_numpy(X, Y, order, learning_rate, params)

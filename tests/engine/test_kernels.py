@@ -1,6 +1,7 @@
 """The fused optimizer kernels against the NumPy form they compile: equal to the last bit."""
 
 import contextlib
+import functools
 
 import numpy as np
 import pytest
@@ -17,11 +18,13 @@ pytest.importorskip("numba")
 def compiled(on: bool):
     """Every block and array takes the compiled kernels (``on``), or none does."""
     old = kernels.MIN_FUSED
+    old_work = kernels.MIN_WORK
     kernels.MIN_FUSED = 0 if on else 10**12
+    kernels.MIN_WORK = 0
     try:
         yield
     finally:
-        kernels.MIN_FUSED = old
+        kernels.MIN_FUSED, kernels.MIN_WORK = old, old_work
 
 
 def network(sizes, dtype, seed):
@@ -73,8 +76,17 @@ def test_a_fused_step_equals_the_numpy_step_to_the_last_bit(
         np.testing.assert_array_equal(a, b)
 
 
-def test_kernels_stay_out_of_small_work_and_float64_divisors_of_float32():
+def test_kernels_stay_out_of_small_work_and_float64_divisors_of_float32(monkeypatch):
     assert not kernels.fused(kernels.MIN_FUSED - 1)
+    # Before the kernels are loaded, a short run keeps the NumPy form; after, any large pass.
+    unloaded = functools.cache(kernels._numba_kernels.__wrapped__)
+    monkeypatch.setattr(kernels, "_numba_kernels", unloaded)
+    assert not kernels.fused(kernels.MIN_FUSED, repeats=1)
+    assert not kernels.per_sample_fused(kernels.MIN_PER_SAMPLE_UPDATES - 1, "tanh")
+    assert unloaded.cache_info().currsize == 0  # and nothing was imported to decide
+    assert kernels.fused(kernels.MIN_FUSED, repeats=None)
+    assert kernels.fused(kernels.MIN_FUSED, repeats=1)
+    assert kernels.per_sample_fused(10, "tanh")
     assert kernels.exact_in(np.dtype(np.float32), (0.1, 128))
     assert not kernels.exact_in(np.dtype(np.float32), (0.1, np.float64(3.5)))
     assert kernels.exact_in(np.dtype(np.float64), (0.1, np.float64(3.5)))
@@ -88,6 +100,7 @@ def test_an_estimator_through_the_kernels_is_still_scikit_learns_model(monkeypat
     import lucidnet
 
     monkeypatch.setattr(kernels, "MIN_FUSED", 0)
+    monkeypatch.setattr(kernels, "MIN_WORK", 0)
     X, y = load_wine(return_X_y=True)
     X = StandardScaler().fit_transform(X).astype(np.float32)
     for params in (dict(solver="adam", alpha=0.1, batch_size=16), dict(solver="sgd")):
@@ -159,11 +172,13 @@ def test_neural_network_fit_is_the_same_network_through_the_kernel(monkeypatch):
     X, y = load_digits(return_X_y=True)
     X, Y = X / 16, np.eye(10)[y]
     fits = {}
-    for work in (0, 10**15):  # every fit compiled, then none
-        monkeypatch.setattr(kernels, "MIN_PER_SAMPLE_WORK", work)
+    monkeypatch.setattr(kernels, "MIN_PER_SAMPLE_UPDATES", 0)
+    for compiled_fit in (True, False):
+        if not compiled_fit:
+            monkeypatch.setattr(kernels, "per_sample_fused", lambda *args: False)
         net = lucidnet.NeuralNetwork([64, 30, 10], random_state=4).fit(X, Y, 0.1, 2_000)
-        fits[work] = net.weights
-    for a, b in zip(fits[0], fits[10**15]):
+        fits[compiled_fit] = net.weights
+    for a, b in zip(fits[True], fits[False]):
         np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
 
 
@@ -171,7 +186,7 @@ def test_a_diverging_compiled_fit_restores_the_weights(monkeypatch):
     import lucidnet
     from lucidnet.exceptions import TrainingDivergedError
 
-    monkeypatch.setattr(kernels, "MIN_PER_SAMPLE_WORK", 0)
+    monkeypatch.setattr(kernels, "MIN_PER_SAMPLE_UPDATES", 0)
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]) * 1e3
     net = lucidnet.NeuralNetwork([2, 8, 1], activation="relu", random_state=0)
     before = [w.copy() for w in net.weights]

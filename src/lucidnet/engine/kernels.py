@@ -47,10 +47,22 @@ __all__ = [
 # float32 values takes about 10 microseconds, the overhead a few calls cost.
 MIN_FUSED = 50_000
 
+# Elements x passes that repay loading the kernels in a fresh process:
+# importing numba and loading the cached kernels takes about 0.3 s (a first
+# compilation 0.6 s more), and a fused pass saves about 1.5 ns per element.
+MIN_WORK = 200_000_000
 
-def fused(size: int) -> bool:
-    """Whether a block of ``size`` parameters takes a compiled kernel."""
-    return size >= MIN_FUSED and _numba_kernels() is not None
+
+def fused(size: int, repeats: int | None = None) -> bool:
+    """Whether a pass over ``size`` elements, to be made ``repeats`` times
+    (None: many, as in training), takes a compiled kernel: the array is large
+    enough, and the kernels are loaded already or the work repays loading them."""
+    if size < MIN_FUSED:
+        return False
+    if not _numba_kernels.cache_info().currsize and repeats is not None:
+        if size * repeats < MIN_WORK:
+            return False
+    return _numba_kernels() is not None
 
 
 @functools.cache
@@ -158,19 +170,18 @@ def relu_backward(a, grad, out) -> None:
 # the NumPy form to rounding, not to the bit (tests/engine/test_kernels.py).
 PER_SAMPLE_ACTIVATIONS = ("identity", "logistic", "tanh", "relu", "leaky_relu", "exp")
 
-# Work (updates x parameters) below which the per-sample path stays NumPy:
-# numba's import and the cached kernel's load take about half a second in a
-# fresh process, which a NumPy step of ~25 us repays after ~20,000 updates.
-MIN_PER_SAMPLE_WORK = 2_000_000
+# Updates below which a fit in a fresh process stays NumPy: loading the
+# kernels takes about 0.3 s, which the ~15 us a compiled update saves on the
+# NumPy step's calls repays after 20,000 updates.
+MIN_PER_SAMPLE_UPDATES = 25_000
 
 
-def per_sample_fused(n_updates: int, n_parameters: int, activation: str) -> bool:
+def per_sample_fused(n_updates: int, activation: str) -> bool:
     """Whether ``NeuralNetwork.fit`` takes the compiled per-sample kernel."""
-    return (
-        activation in PER_SAMPLE_ACTIVATIONS
-        and n_updates * max(n_parameters, 100) >= MIN_PER_SAMPLE_WORK
-        and _numba_kernels() is not None
-    )
+    if activation not in PER_SAMPLE_ACTIVATIONS:
+        return False
+    loaded = _numba_kernels.cache_info().currsize
+    return (loaded or n_updates >= MIN_PER_SAMPLE_UPDATES) and _numba_kernels() is not None
 
 
 class PerSampleSGD:
