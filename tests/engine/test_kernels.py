@@ -78,14 +78,18 @@ def test_a_fused_step_equals_the_numpy_step_to_the_last_bit(
 
 def test_kernels_stay_out_of_small_work_and_float64_divisors_of_float32(monkeypatch):
     assert not kernels.fused(kernels.MIN_FUSED - 1)
-    # Before the kernels are loaded, a short run keeps the NumPy form; after, any large pass.
+    # Before the kernels are loaded, large passes run in NumPy until their
+    # work adds up to MIN_WORK; once loaded, every large pass takes them.
     unloaded = functools.cache(kernels._numba_kernels.__wrapped__)
     monkeypatch.setattr(kernels, "_numba_kernels", unloaded)
-    assert not kernels.fused(kernels.MIN_FUSED, repeats=1)
+    monkeypatch.setattr(kernels, "_numpy_work", 0)
+    monkeypatch.setattr(kernels, "MIN_WORK", 3 * kernels.MIN_FUSED)
+    assert not kernels.fused(kernels.MIN_FUSED)
+    assert not kernels.fused(kernels.MIN_FUSED)
     assert not kernels.per_sample_fused(kernels.MIN_PER_SAMPLE_UPDATES - 1, "tanh")
-    assert unloaded.cache_info().currsize == 0  # and nothing was imported to decide
-    assert kernels.fused(kernels.MIN_FUSED, repeats=None)
-    assert kernels.fused(kernels.MIN_FUSED, repeats=1)
+    assert unloaded.cache_info().currsize == 0  # nothing was imported to decide
+    assert kernels.fused(kernels.MIN_FUSED)  # the third pass has paid for loading
+    assert kernels.fused(kernels.MIN_FUSED)
     assert kernels.per_sample_fused(10, "tanh")
     assert kernels.exact_in(np.dtype(np.float32), (0.1, 128))
     assert not kernels.exact_in(np.dtype(np.float32), (0.1, np.float64(3.5)))

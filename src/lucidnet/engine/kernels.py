@@ -1,22 +1,28 @@
-"""Fused optimizer updates: the NumPy steps of ``SGD`` and ``Adam`` in one pass.
+"""Compiled kernels: NumPy passes fused into one loop each, where passes cost.
 
 An optimizer's step is a dozen element-wise NumPy calls, each a pass over all
 the parameters; on a network of 235,146 float32 weights those passes, not the
-arithmetic, took a third of a training step. A kernel here computes the same
-expressions element by element in one loop, compiled by numba, so the
-parameters are read and written once.
+arithmetic, took a third of a training step. Here the same expressions run
+element by element in one loop compiled by numba (``_compiled.py``): the
+optimizers' updates (with the gradient's L2 term and 1/n), a convolution's
+window copy and its gradient, max pooling's and ReLU's backward, and the
+post's per-sample SGD.
 
-The NumPy form in :mod:`lucidnet.engine.optimizers` stays the definition. Each
-kernel evaluates the same operations in the same order and precision: no
+The NumPy forms in optimizers.py, conv.py, pooling.py, activations.py and
+classic.py stay the definitions. Each kernel but the per-sample one
+evaluates the same operations in the same order and precision: no
 ``fastmath`` (no reassociation, no fused multiply-add), float32 arithmetic
 where NumPy's is float32 and float64 where NumPy promotes (Adam's step on
-float32 weights), so its results equal the NumPy form's to the last bit, which
-``tests/engine/test_kernels.py`` checks on random shapes and values.
+float32 weights), so its results equal the NumPy form's to the last bit;
+``tests/engine/test_kernels.py`` checks each against its NumPy form on random
+shapes and values (hypothesis). The per-sample kernel sums its products in
+another order than BLAS and agrees to rounding.
 
-Compilation is cached on disk (numba's ``cache=True``); numba is imported,
-and a kernel compiled or loaded, only for parameter blocks of at least
-``MIN_FUSED`` elements: below that, NumPy's passes are cheap and the first
-fit would wait for the compiler (or its cache) for nothing.
+Compilation is cached on disk (numba's ``cache=True``). Numba is imported and
+the kernels loaded only when that pays: for arrays of at least ``MIN_FUSED``
+elements, once the large passes run without them add up to ``MIN_WORK``
+(see ``fused``); without numba, or with ``LUCIDNET_NO_NUMBA`` set, the NumPy
+forms run everywhere.
 """
 
 from __future__ import annotations
@@ -47,20 +53,27 @@ __all__ = [
 # float32 values takes about 10 microseconds, the overhead a few calls cost.
 MIN_FUSED = 50_000
 
-# Elements x passes that repay loading the kernels in a fresh process:
-# importing numba and loading the cached kernels takes about 0.3 s (a first
-# compilation 0.6 s more), and a fused pass saves about 1.5 ns per element.
+# Element passes after which loading the kernels has paid: importing numba
+# and loading the cached kernels takes about 0.3 s in a fresh process (a
+# first compilation 0.6 s more), and a compiled pass saves about 1.5 ns per
+# element. Until the kernels are loaded, large passes run in NumPy and are
+# counted; once they add up to MIN_WORK the kernels load (the rent-or-buy
+# rule: a process never loses more than twice what loading costs, and a
+# short fit or a prediction on a few rows never loads them at all).
 MIN_WORK = 200_000_000
+_numpy_work = 0
 
 
-def fused(size: int, repeats: int | None = None) -> bool:
-    """Whether a pass over ``size`` elements, to be made ``repeats`` times
-    (None: many, as in training), takes a compiled kernel: the array is large
-    enough, and the kernels are loaded already or the work repays loading them."""
+def fused(size: int) -> bool:
+    """Whether a pass over ``size`` elements takes a compiled kernel: the
+    array is large, and the kernels are loaded or the work done without them
+    has come to ``MIN_WORK``."""
+    global _numpy_work
     if size < MIN_FUSED:
         return False
-    if not _numba_kernels.cache_info().currsize and repeats is not None:
-        if size * repeats < MIN_WORK:
+    if not _numba_kernels.cache_info().currsize:
+        _numpy_work += size
+        if _numpy_work < MIN_WORK:
             return False
     return _numba_kernels() is not None
 

@@ -42,10 +42,6 @@ class Optimizer:
         self.l2 = float(l2)
         self._found_blocks = None
         self._scratch = {}
-        # Steps the caller means to take, if it knows (an estimator's fit
-        # does): a short run in a fresh process keeps the NumPy form rather
-        # than wait for numba (kernels.fused). None: unknown, many.
-        self.planned_steps = None
 
     @property
     def _blocks(self) -> list[ParameterBuffer]:
@@ -86,8 +82,7 @@ class Optimizer:
         """This block's segments for a fused kernel, or None for the NumPy form
         (a small block, no numba, an L2 term of the optimizer's own)."""
         block = self._blocks[i]
-        planned = getattr(self, "planned_steps", None)  # optimizers pickled before it existed
-        if self.l2 or not kernels.fused(block.value.size, planned):
+        if self.l2 or not kernels.fused(block.value.size):
             return None
         key = ("segments", i)
         if key not in self._scratch:

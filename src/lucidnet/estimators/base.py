@@ -512,7 +512,6 @@ class BaseNetworkEstimator(BaseEstimator):
         )
         optimizer, objective = self._optimizer, self._objective()
         epochs = 1 if incremental else self.max_iter
-        optimizer.planned_steps = epochs * -(-n_samples // batches.batch_size)
         progress = self._progress_bar(epochs)
         reached_max_iter = False
         try:
