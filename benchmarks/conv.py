@@ -174,6 +174,9 @@ def speed_rows(rounds):
 
         print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
     rows = []
+    from lucidnet.engine import kernels
+
+    kernels.load()  # steady state: numba's import is timed in speed.py
     for name, (shape, batch, _) in NETWORKS.items():
         X, y = synthetic_inputs(shape)
         X_channels_first = np.ascontiguousarray(np.moveaxis(X, -1, 1))

@@ -159,7 +159,12 @@ def digits_split(seed):
 
 def warm_up(X, y):
     """One small untimed fit per library: the first fit in a process pays for
-    lazy imports and caches, and the first library timed would pay it alone."""
+    lazy imports and caches, and the first library timed would pay it alone.
+    The kernels are loaded too (a long fit loads them in its second epoch,
+    and the first-fit table below times that)."""
+    from lucidnet.engine import kernels
+
+    kernels.load()
     for cls in (lucidnet.MLPClassifier, sk.MLPClassifier):
         cls(hidden_layer_sizes=(8,), max_iter=2).fit(X[:200], y[:200])
         cls(hidden_layer_sizes=(8,)).partial_fit(X[:200], y[:200], classes=np.unique(y))
@@ -335,6 +340,7 @@ def profile(rounds):
     """Where a float32 training step of the throughput case spends its time,
     for Adam and for SGD with momentum, and where predict spends it."""
     X, y = synthetic_data(n=BATCH * 200)
+    warm_up(X, y)
     sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
     n_batches = X.shape[0] // BATCH
     for solver in ("adam", "sgd"):

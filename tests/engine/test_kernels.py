@@ -2,16 +2,32 @@
 
 import contextlib
 import functools
+import os
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import lucidnet.engine.kernels as kernels
 from lucidnet import SGD, Adam, Dense, Sequential
 
-pytest.importorskip("numba")
+if not kernels.load():  # what follows compares the kernels with the NumPy form
+    pytest.skip(
+        "numba's kernels are not available (numba missing or LUCIDNET_NO_NUMBA set)",
+        allow_module_level=True,
+    )
+
+
+def run_python(code, **env):
+    """Run ``code`` in a fresh interpreter (environment plus ``env``); its stdout."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env={**os.environ, **env}, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -61,9 +77,15 @@ OPTIMIZERS = {
     sizes=st.lists(st.integers(1, 9), min_size=2, max_size=4),
     dtype=st.sampled_from([np.float32, np.float64]),
     seed=st.integers(0, 1000),
-    alpha=st.sampled_from([0.0, 1e-4, 0.5]),
-    divisor=st.sampled_from([None, 1, 7, 128]),
+    # a NumPy float64 alpha (a grid over np.logspace) makes NumPy compute a
+    # float32 network's L2 term in float64: the kernel must then step aside
+    alpha=st.sampled_from([0.0, 1e-4, 0.5, np.float64(0.0), np.float64(1e-4)]),
+    divisor=st.sampled_from([None, 1, 7, 128, np.float64(7.0)]),
     steps=st.integers(1, 4),
+)
+@example(
+    name="adam", sizes=[64, 64], dtype=np.float32, seed=0, alpha=np.float64(0.1), divisor=128,
+    steps=4,
 )
 def test_a_fused_step_equals_the_numpy_step_to_the_last_bit(
     name, sizes, dtype, seed, alpha, divisor, steps
@@ -94,6 +116,71 @@ def test_kernels_stay_out_of_small_work_and_float64_divisors_of_float32(monkeypa
     assert kernels.exact_in(np.dtype(np.float32), (0.1, 128))
     assert not kernels.exact_in(np.dtype(np.float32), (0.1, np.float64(3.5)))
     assert kernels.exact_in(np.dtype(np.float64), (0.1, np.float64(3.5)))
+    assert not kernels.exact_in(np.dtype(np.float32), (np.float64(1e-4), 128))
+    assert kernels.exact_in(np.dtype(np.float32), (np.float64(0.0), 128))  # no L2 term at all
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd", "sgd_momentum"])
+def test_without_l2_an_infinite_weight_stays_infinite_in_both_forms(name):
+    def step(fused):
+        net = network([3, 4], np.float32, 0)
+        W = net.parameters()[0]
+        W.value[0, 0], W.value[1, 1] = np.inf, -np.inf
+        for p in net.parameters():
+            p.grad[...] = 0.5
+        with compiled(fused):
+            OPTIMIZERS[name](net.parameters()).step((0.0, 4))
+        return W.value.copy()
+
+    numpy_form, fused_form = step(False), step(True)
+    assert np.isposinf(numpy_form[0, 0]) and np.isneginf(numpy_form[1, 1])
+    np.testing.assert_array_equal(numpy_form, fused_form)
+
+
+def test_a_step_numpy_takes_wider_does_not_load_numba():
+    # float32 weights, a float64 divisor (float64 sample weights): the NumPy
+    # form runs, and the decision must not import numba to no use.
+    out = run_python(
+        """
+        import sys
+        import numpy as np
+        from lucidnet import Adam, Dense, Sequential
+        from lucidnet.engine import kernels
+        kernels.MIN_WORK = 0
+        net = Sequential([Dense(400, 200, dtype=np.float32, rng=np.random.default_rng(0))])
+        Adam(net.parameters()).step((1e-4, np.float64(3.5)))
+        print("numba" in sys.modules)
+        """
+    )
+    assert out.split() == ["False"]
+
+
+def test_kernels_compile_where_numba_cannot_write_its_cache():
+    # A read-only install and home (some containers): numba finds no cache
+    # directory and refuses cache=True; the kernels compile per process instead.
+    out = run_python(
+        """
+        from numba.core import caching
+        implementation = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+        implementation._locator_classes = []  # no directory to write to
+        import numpy as np
+        from lucidnet.engine import kernels
+        assert kernels.load()
+        a, g = np.linspace(-1, 1, 11), np.ones(11)
+        out = np.empty(11)
+        kernels.relu_backward(a, g, out)
+        print((out == (a > 0) * g).all())
+        """
+    )
+    assert out.split() == ["True"]
+
+
+@pytest.mark.parametrize("value, loads", [("1", False), ("yes", False), ("0", True), ("", True)])
+def test_lucidnet_no_numba_turns_the_kernels_off(value, loads):
+    out = run_python(
+        "from lucidnet.engine import kernels; print(kernels.load())", LUCIDNET_NO_NUMBA=value
+    )
+    assert out.split() == [str(loads)]
 
 
 def test_an_estimator_through_the_kernels_is_still_scikit_learns_model(monkeypatch):
@@ -107,7 +194,12 @@ def test_an_estimator_through_the_kernels_is_still_scikit_learns_model(monkeypat
     monkeypatch.setattr(kernels, "MIN_WORK", 0)
     X, y = load_wine(return_X_y=True)
     X = StandardScaler().fit_transform(X).astype(np.float32)
-    for params in (dict(solver="adam", alpha=0.1, batch_size=16), dict(solver="sgd")):
+    grid_alpha = np.logspace(-1, 0, 2)[0]  # a NumPy float64, as a grid search passes it
+    for params in (
+        dict(solver="adam", alpha=0.1, batch_size=16),
+        dict(solver="adam", alpha=grid_alpha, batch_size=16),
+        dict(solver="sgd"),
+    ):
         params |= dict(hidden_layer_sizes=(12,), max_iter=30, random_state=3)
         with pytest.warns(Warning):
             ours = lucidnet.MLPClassifier(**params).fit(X, y)

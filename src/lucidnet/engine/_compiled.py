@@ -14,7 +14,22 @@ No ``fastmath``: every operation rounds as NumPy's does (see kernels.py).
 import numpy as np
 from numba import njit
 
-jit = njit(cache=True, nogil=True, error_model="numpy")
+
+def _cached_njit(**options):
+    """numba's ``njit`` with its disk cache; where numba finds no directory it
+    may write (a read-only install and home, as in some containers), without
+    it: each process then compiles the kernels once, instead of failing."""
+
+    def decorate(function):
+        try:
+            return njit(cache=True, **options)(function)
+        except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+            return njit(**options)(function)
+
+    return decorate
+
+
+jit = _cached_njit(nogil=True, error_model="numpy")
 
 
 @jit
@@ -36,8 +51,9 @@ def adam_block(w, g, m, v, starts, stops, regularized, alpha, divisor, b1, c1, b
                eps):  # fmt: skip
     for s in range(starts.shape[0]):
         part = slice(starts[s], stops[s])
-        adam_segment(w[part], g[part], m[part], v[part], regularized[s], alpha, divisor,
-                     b1, c1, b2, c2, neg_lr, eps)  # fmt: skip
+        l2 = regularized[s] and alpha != 0  # as the NumPy form, which skips alpha 0
+        adam_segment(w[part], g[part], m[part], v[part], l2, alpha, divisor, b1, c1, b2, c2,
+                     neg_lr, eps)  # fmt: skip
 
 
 @jit
@@ -63,8 +79,9 @@ def sgd_block(w, g, velocity, starts, stops, regularized, alpha, divisor, neg_lr
               nesterov):  # fmt: skip
     for s in range(starts.shape[0]):
         part = slice(starts[s], stops[s])
-        sgd_segment(w[part], g[part], velocity[part], regularized[s], alpha, divisor, neg_lr,
-                    mu, momentum, nesterov)  # fmt: skip
+        l2 = regularized[s] and alpha != 0  # as the NumPy form, which skips alpha 0
+        sgd_segment(w[part], g[part], velocity[part], l2, alpha, divisor, neg_lr, mu, momentum,
+                    nesterov)  # fmt: skip
 
 
 # Activations of the per-sample kernel, by code (see kernels.PER_SAMPLE_ACTIVATIONS).
@@ -102,7 +119,7 @@ def derivative(a, code, slope):
     return 1.0
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract"})
+@_cached_njit(nogil=True, error_model="numpy", fastmath={"reassoc", "contract"})
 def per_sample_sgd(weights, biases, code, slope, X, Y, rows, neg_lr, losses, outputs, deltas):
     """SGD on one sample at a time, for each row index in ``rows``: the
     network of ``NeuralNetwork`` (``a = f(a_in @ W + b)`` per layer, half the

@@ -32,10 +32,10 @@ def _fused_elementwise(*arrays) -> bool:
     from .kernels import fused
 
     first = arrays[0]
-    return fused(first.size) and all(
+    return all(  # checked before fused(), which counts work that would load numba
         a is None or (a.flags.c_contiguous and a.shape == first.shape and a.dtype == first.dtype)
         for a in arrays
-    )
+    ) and fused(first.size)
 
 
 class ActivationFunction:

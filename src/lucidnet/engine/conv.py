@@ -179,7 +179,7 @@ class _Conv(Layer):
         pads, out = self._geometry(X.shape[1:-1])
         dtype = np.result_type(X.dtype, self.W.value.dtype)
         cols = self._scratch("cols", (n, *out, *self.kernel_size, n_in), dtype, training)
-        if kernels.fused(cols.size) and X.dtype == dtype and X.flags.c_contiguous:
+        if X.dtype == dtype and X.flags.c_contiguous and kernels.fused(cols.size):
             X2, cols2, (kernel_size, strides, dilation, pads2) = self._as_2d(X, cols, pads)
             kernels.im2col(X2, kernel_size, strides, dilation, pads2, cols2)
         else:

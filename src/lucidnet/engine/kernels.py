@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 
 import numpy as np
 
@@ -42,6 +43,7 @@ __all__ = [
     "fused",
     "col2im",
     "im2col",
+    "load",
     "max_pool_tiles_backward",
     "per_sample_fused",
     "relu_backward",
@@ -81,15 +83,30 @@ def fused(size: int) -> bool:
 @functools.cache
 def _numba_kernels():
     """The compiled loops (module ``_compiled``), or None when numba cannot be
-    imported (or when ``LUCIDNET_NO_NUMBA`` is set: the NumPy form then runs
+    imported (or when ``LUCIDNET_NO_NUMBA`` is set, to anything but 0: the NumPy form then runs
     everywhere)."""
-    if os.environ.get("LUCIDNET_NO_NUMBA"):
+    if os.environ.get("LUCIDNET_NO_NUMBA", "0") not in ("", "0"):
         return None
     try:
         from . import _compiled
-    except ImportError:
+    except ImportError:  # numba is not installed: the NumPy forms are the whole library
+        return None
+    except Exception as error:  # a broken numba must not stop a fit half-way
+        warnings.warn(
+            f"lucidnet: numba's kernels could not be loaded ({type(error).__name__}: {error}); "
+            "training runs the NumPy forms, which give the same results more slowly",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         return None
     return _compiled
+
+
+def load() -> bool:
+    """Load the compiled kernels now, whatever the work ahead; returns whether
+    they are available. For a long-running process that will train anyway
+    (a benchmark, a server) and would rather pay numba's import up front."""
+    return _numba_kernels() is not None
 
 
 # Per element, as Optimizer._finish_gradients then Adam.step compute it
@@ -124,7 +141,7 @@ def segments(block):
 
 
 def adam_update(block, segs, m, v, finish, b1, b2, lr_t, eps) -> None:
-    """Adam's step over one parameter block (see ``_adam_loop``)."""
+    """Adam's step over one parameter block (the loop: ``_compiled.adam_segment``)."""
     t = block.value.dtype.type
     alpha, divisor = finish if finish is not None else (0.0, 1)
     _numba_kernels().adam_block(block.value, block.grad, m, v, *segs, t(alpha), t(divisor), t(b1),
@@ -132,7 +149,7 @@ def adam_update(block, segs, m, v, finish, b1, b2, lr_t, eps) -> None:
 
 
 def sgd_update(block, segs, velocity, finish, lr, mu, nesterov) -> None:
-    """SGD's step over one parameter block (see ``_sgd_loop``)."""
+    """SGD's step over one parameter block (the loop: ``_compiled.sgd_segment``)."""
     t = block.value.dtype.type
     alpha, divisor = finish if finish is not None else (0.0, 1)
     velocity = velocity if velocity is not None else block.grad  # not read without momentum
@@ -141,10 +158,18 @@ def sgd_update(block, segs, velocity, finish, lr, mu, nesterov) -> None:
 
 
 def exact_in(dtype, finish) -> bool:
-    """Whether a kernel in ``dtype`` computes ``finish``'s division as NumPy does:
-    a float64 divisor (weights summed in float64) makes NumPy divide float32
-    gradients in float64, which the kernels do not."""
-    return finish is None or np.result_type(dtype, finish[1]) == dtype
+    """Whether a kernel in ``dtype`` computes ``finish = (alpha, divisor)`` as
+    NumPy does: a float64 divisor (sample weights summed in float64) or a
+    NumPy float64 ``alpha`` (as a grid over ``np.logspace`` passes) makes NumPy
+    compute float32 gradients' division or L2 term in float64, which the
+    kernels do not. (A Python float is NumPy's weak scalar: it takes
+    ``dtype``.) An ``alpha`` of 0 adds no term in either form."""
+    if finish is None:
+        return True
+    alpha, divisor = finish
+    return np.result_type(dtype, divisor) == dtype and (
+        not alpha or np.result_type(dtype, alpha) == dtype
+    )
 
 
 # Layers' passes over large arrays (a convolutional network's feature maps):
@@ -203,6 +228,11 @@ class PerSampleSGD:
 
     def __init__(self, dense_layers, activation, learning_rate):
         compiled = _numba_kernels()
+        if compiled is None:
+            raise RuntimeError(
+                "PerSampleSGD needs numba's kernels, which are not available here "
+                "(numba missing or LUCIDNET_NO_NUMBA set): check per_sample_fused() first"
+            )
         self._run = compiled.per_sample_sgd
         self.weights = tuple(d.W.value for d in dense_layers)
         self.biases = tuple(d.b.value for d in dense_layers)

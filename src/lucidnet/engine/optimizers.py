@@ -78,11 +78,14 @@ class Optimizer:
             self._scratch[i] = np.empty_like(self._blocks[i].value)
         return self._scratch[i]
 
-    def _kernel_segments(self, i):
+    def _kernel_segments(self, i, finish):
         """This block's segments for a fused kernel, or None for the NumPy form
-        (a small block, no numba, an L2 term of the optimizer's own)."""
+        (an L2 term of the optimizer's own, a ``finish`` NumPy would compute in
+        a wider dtype, a small block, no numba)."""
         block = self._blocks[i]
-        if self.l2 or not kernels.fused(block.value.size):
+        if self.l2 or not kernels.exact_in(block.value.dtype, finish):
+            return None
+        if not kernels.fused(block.value.size):
             return None
         key = ("segments", i)
         if key not in self._scratch:
@@ -145,8 +148,8 @@ class SGD(Optimizer):
     def step(self, finish=None):
         lr, mu = self.learning_rate, self.momentum
         for i, block in enumerate(self._blocks):
-            segs = self._kernel_segments(i)
-            if segs is not None and kernels.exact_in(block.value.dtype, finish):
+            segs = self._kernel_segments(i, finish)
+            if segs is not None:
                 velocity = self.velocities[i] if mu else None
                 kernels.sgd_update(block, segs, velocity, finish, lr, mu, self.nesterov)
                 continue
@@ -207,8 +210,8 @@ class Adam(Optimizer):
         b1, b2 = self.beta_1, self.beta_2
         lr_t = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         for i, block in enumerate(self._blocks):
-            segs = self._kernel_segments(i)
-            if segs is not None and kernels.exact_in(block.value.dtype, finish):
+            segs = self._kernel_segments(i, finish)
+            if segs is not None:
                 m, v = self.first_moments[i], self.second_moments[i]
                 kernels.adam_update(block, segs, m, v, finish, b1, b2, lr_t, self.epsilon)
                 continue

@@ -147,7 +147,7 @@ class _MaxPool(_Pool):
             return None
         dX = self._buffer("dX", self._input_shape, dY.dtype)
         out = dY.shape[1:-1]
-        if self._which is not None and kernels.fused(dX.size) and dY.flags.c_contiguous:
+        if self._which is not None and dY.flags.c_contiguous and kernels.fused(dX.size):
             pool = (1, *self.pool_size) if self.n_spatial == 1 else self.pool_size
             kernels.max_pool_tiles_backward(
                 self._as_2d(dY), self._as_2d(self._which), *pool, self._as_2d(dX)
