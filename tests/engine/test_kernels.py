@@ -1,6 +1,5 @@
 """The fused optimizer kernels against the NumPy form they compile: equal to the last bit."""
 
-import contextlib
 import functools
 import os
 import subprocess
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 import lucidnet.engine.kernels as kernels
 from lucidnet import SGD, Adam, Dense, Sequential
+from lucidnet.engine.testing import kernels_forced as compiled
 
 if not kernels.load():  # what follows compares the kernels with the NumPy form
     pytest.skip(
@@ -28,19 +28,6 @@ def run_python(code, **env):
         [sys.executable, "-c", textwrap.dedent(code)],
         env={**os.environ, **env}, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-
-
-@contextlib.contextmanager
-def compiled(on: bool):
-    """Every block and array takes the compiled kernels (``on``), or none does."""
-    old = kernels.MIN_FUSED
-    old_work = kernels.MIN_WORK
-    kernels.MIN_FUSED = 0 if on else 10**12
-    kernels.MIN_WORK = 0
-    try:
-        yield
-    finally:
-        kernels.MIN_FUSED, kernels.MIN_WORK = old, old_work
 
 
 def network(sizes, dtype, seed):
@@ -84,7 +71,12 @@ OPTIMIZERS = {
     steps=st.integers(1, 4),
 )
 @example(
-    name="adam", sizes=[64, 64], dtype=np.float32, seed=0, alpha=np.float64(0.1), divisor=128,
+    name="adam",
+    sizes=[64, 64],
+    dtype=np.float32,
+    seed=0,
+    alpha=np.float64(0.1),
+    divisor=128,
     steps=4,
 )
 def test_a_fused_step_equals_the_numpy_step_to_the_last_bit(
@@ -334,6 +326,35 @@ def test_the_max_pool_kernels_equal_the_numpy_form_to_the_last_bit(
     np.testing.assert_array_equal(out_a, out_b)
     assert np.array_equal(np.signbit(dX_a), np.signbit(dX_b))
     np.testing.assert_array_equal(dX_a, dX_b)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.integers(1, 40),
+    units=st.integers(1, 70),
+    dtypes=st.sampled_from(
+        [(np.float32, np.float32), (np.float64, np.float64), (np.float64, np.float32)]
+    ),  # fmt: skip
+    seed=st.integers(0, 1000),
+    specials=st.booleans(),
+)
+def test_the_bias_relu_kernel_equals_the_numpy_form(rows, units, dtypes, seed, specials):
+    z_dtype, b_dtype = dtypes
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((rows, units)).astype(z_dtype)
+    b = rng.standard_normal(units).astype(b_dtype)
+    if specials:  # NaN, infinities and zeros of both signs, as an overflowing input gives
+        values = np.array([np.inf, -np.inf, np.nan, -0.0, 0.0], dtype=z_dtype)
+        Z.flat[rng.integers(0, Z.size, 3)] = rng.choice(values, 3)
+        b[rng.integers(0, units)] = -0.0
+    with np.errstate(invalid="ignore"):
+        expected = Z + b  # Dense's prediction: out += b, then np.maximum(out, 0)
+        expected_not_finite = not np.isfinite(expected).all()
+        np.maximum(expected, 0, out=expected)
+    fused = Z.copy()
+    assert kernels.bias_relu(fused, b) == expected_not_finite
+    np.testing.assert_array_equal(fused, expected)
+    assert np.array_equal(np.signbit(fused), np.signbit(expected))
 
 
 @settings(max_examples=20, deadline=None)

@@ -179,6 +179,20 @@ def max_pool_tiles_backward(dY, which, ph, pw, dX, one, zero):
 
 
 @jit
+def bias_relu(Z, b, zero):
+    """``Z <- maximum(Z + b, 0)`` in place, row by row (NaN stays NaN and -0
+    becomes 0, as np.maximum has it); returns whether ``Z + b`` held a NaN or
+    an infinity (``v - v`` is 0 only for finite ``v``)."""
+    not_finite = False
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            v = Z[i, j] + b[j]
+            not_finite |= (v - v) != zero
+            Z[i, j] = v if (v > zero or v != v) else zero
+    return not_finite
+
+
+@jit
 def relu_backward(a, grad, out, one, zero):
     """``(a > 0) * grad`` element by element (flat arrays), as ReLU.backward:
     the mask as 1 or 0 in the arrays' dtype (``one``, ``zero``), then the

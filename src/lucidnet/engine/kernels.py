@@ -39,6 +39,7 @@ __all__ = [
     "MIN_FUSED",
     "PerSampleSGD",
     "adam_update",
+    "bias_relu",
     "exact_in",
     "fused",
     "col2im",
@@ -194,6 +195,13 @@ def col2im(dcols, strides, dilation, pads, dX) -> None:
     """The gradient of ``im2col`` with respect to ``X``, into ``dX``."""
     (top, _), (left, _) = pads
     _numba_kernels().col2im(dcols, *strides, *dilation, top, left, dX)
+
+
+def bias_relu(Z, b) -> bool:
+    """``Z <- maximum(Z + b, 0)`` in place over a C-contiguous (n, k) ``Z`` (a
+    Dense layer's product then its ReLU, in prediction: one pass for two);
+    returns whether ``Z + b`` held a NaN or an infinity."""
+    return bool(_numba_kernels().bias_relu(Z, b, Z.dtype.type(0)))
 
 
 def relu_backward(a, grad, out) -> None:

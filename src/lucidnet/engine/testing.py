@@ -1,4 +1,5 @@
-"""Numerical gradient checks, for tests and for anyone writing a new layer.
+"""Numerical gradient checks, for tests and for anyone writing a new layer;
+and a switch that sends every pass to the compiled kernels, or none.
 
 >>> import numpy as np
 >>> from lucidnet import Dense
@@ -11,9 +12,32 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
-__all__ = ["check_gradients", "check_loss_gradient", "numerical_gradient", "relative_error"]
+__all__ = [
+    "check_gradients",
+    "check_loss_gradient",
+    "kernels_forced",
+    "numerical_gradient",
+    "relative_error",
+]
+
+
+@contextlib.contextmanager
+def kernels_forced(on: bool):
+    """Within the block, every pass a compiled kernel can take takes it (``on``,
+    loading numba if need be) or none does: to compare a kernel with its
+    NumPy form on arrays of any size."""
+    from . import kernels
+
+    old = kernels.MIN_FUSED, kernels.MIN_WORK
+    kernels.MIN_FUSED, kernels.MIN_WORK = (0 if on else 10**12), 0
+    try:
+        yield
+    finally:
+        kernels.MIN_FUSED, kernels.MIN_WORK = old
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:

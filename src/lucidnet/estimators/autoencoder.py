@@ -310,10 +310,16 @@ class Autoencoder(
                 "output_activation='identity'"
             )
 
-    def _validated_X(self, X):
+    def _validated_X(self, X, ensure_all_finite=True):
         if not self._convolutional():
-            return validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
-        return super()._validated_X(X)
+            return validate_data(
+                self,
+                X,
+                dtype=(np.float64, np.float32),
+                reset=False,
+                ensure_all_finite=ensure_all_finite,
+            )
+        return super()._validated_X(X, ensure_all_finite)
 
     def _shape_input(self, X):
         return super()._shape_input(X) if self._convolutional() else X

@@ -27,11 +27,13 @@ import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ..engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from ..engine.layers import Dense
+from ..engine.network import NonFiniteInput
 from ..engine.optimizers import SGD, Adam, lbfgs
 from ..exceptions import TrainingDivergedError
 from .batches import BatchSampler
@@ -261,9 +263,11 @@ class BaseNetworkEstimator(BaseEstimator):
         networks reshape rows into images or signals)."""
         return X
 
-    def _validated_X(self, X):
+    def _validated_X(self, X, ensure_all_finite=True):
         """``X`` for prediction, checked against what the model was fitted on."""
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], reset=False, ensure_all_finite=ensure_all_finite
+        )
         return self._shape_input(X)
 
     # ------------------------------------------------------------- predicting
@@ -272,11 +276,30 @@ class BaseNetworkEstimator(BaseEstimator):
 
         Computed in the wider of the input's and the weights' dtypes, as
         scikit-learn does (a float32 model predicts float64 inputs in float64).
+
+        A dense ``X`` into a Dense first layer is checked for NaN and
+        infinity on that layer's output, chunk by chunk while it is in cache
+        (``Sequential.forward(check_finite=True)``), instead of by a pass over
+        all of ``X`` first (10 ms of a 60,000 x 784 float32 predict's 95):
+        a non-finite output sends ``X`` to scikit-learn's check, whose error
+        names what is wrong; when ``X`` passes it (finite values whose
+        products overflow), the prediction runs as scikit-learn's would.
         """
         check_is_fitted(self)
-        X = self._validated_X(X)
         self._sync_network()
-        out = self._network.forward(X)
+        if not isinstance(self._network.layers[0], Dense):
+            out = self._network.forward(self._validated_X(X))
+            return ACTIVATIONS[self.out_activation_].value(out, out=out)
+        X = self._validated_X(X, ensure_all_finite=False)
+        if not isinstance(X, np.ndarray):  # sparse
+            assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+            out = self._network.forward(X)
+        else:
+            try:
+                out = self._network.forward(X, check_finite=True)
+            except NonFiniteInput:
+                assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+                out = self._network.forward(X)
         return ACTIVATIONS[self.out_activation_].value(out, out=out)
 
     def _objective(self) -> Objective:

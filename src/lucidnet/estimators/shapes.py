@@ -102,9 +102,11 @@ class ShapedInput:
         self._check_given_shape(given)
         return self._shape_input(X), y
 
-    def _validated_X(self, X):
+    def _validated_X(self, X, ensure_all_finite=True):
         X, given = self._sample_shape(X)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], reset=False, ensure_all_finite=ensure_all_finite
+        )
         self._check_given_shape(given)
         return self._shape_input(X)
 
