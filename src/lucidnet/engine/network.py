@@ -122,34 +122,42 @@ class Sequential:
         return out
 
     def _predict_forward(self, X, check_finite, buffers):
-        out, layers, i = X, self.layers, 0
-        while i < len(layers):
-            layer = layers[i]
-            following = layers[i + 1] if i + 1 < len(layers) else None
-            if _bias_relu_fused(layer, following, out):
-                # A Dense layer's bias and the ReLU after it in one compiled pass,
-                # into memory the chunk before used (fresh memory is mapped page
-                # by page: 0.2 ms a chunk).
-                W = layer.W.value
-                if i not in buffers:
-                    buffers[i] = np.empty((out.shape[0], W.shape[1]), W.dtype)
-                out = np.matmul(out, W, out=buffers[i][: out.shape[0]])
-                not_finite = kernels.bias_relu(out, layer.b.value)
-                step = 2
+        out, i = X, 0
+        while i < len(self.layers):
+            if check_finite and i == 0:
+                # An infinity in X makes NumPy warn (inf - inf) before the
+                # check can say what is wrong: scikit-learn's error comes first.
+                with np.errstate(invalid="ignore", over="ignore"):
+                    out, step, not_finite = self._predict_step(out, X, i, buffers, True)
+                if not_finite:
+                    raise NonFiniteInput("the first layer's output is not finite")
             else:
-                if isinstance(layer, Activation) and _owned(out, X):
-                    # A prediction's intermediate array is this pass's own: the
-                    # activation overwrites it instead of filling a new one (a
-                    # fresh array per layer made predict 20% slower).
-                    out = layer.function.value(out, out=out)
-                else:
-                    out = layer.forward(out)
-                not_finite = check_finite and i == 0 and not np.isfinite(out.sum())
-                step = 1
-            if check_finite and i == 0 and not_finite:
-                raise NonFiniteInput("the first layer's output is not finite")
+                out, step, _ = self._predict_step(out, X, i, buffers, False)
             i += step
         return out
+
+    def _predict_step(self, out, X, i, buffers, check):
+        """Layer ``i`` in prediction (with the ReLU after it, when fused):
+        ``(its output, the number of layers it took, whether check found a
+        NaN or an infinity in the layer's output)``."""
+        layer = self.layers[i]
+        following = self.layers[i + 1] if i + 1 < len(self.layers) else None
+        if _bias_relu_fused(layer, following, out):
+            # A Dense layer's bias and the ReLU after it in one compiled pass,
+            # into memory the chunk before used (fresh memory is mapped page
+            # by page: 0.2 ms a chunk).
+            W = layer.W.value
+            if i not in buffers:
+                buffers[i] = np.empty((out.shape[0], W.shape[1]), W.dtype)
+            out = np.matmul(out, W, out=buffers[i][: out.shape[0]])
+            return out, 2, kernels.bias_relu(out, layer.b.value)
+        if isinstance(layer, Activation) and _owned(out, X):
+            # A prediction's intermediate array is this pass's own: the
+            # activation overwrites it instead of filling a new one (a fresh
+            # array per layer made predict 20% slower).
+            return layer.function.value(out, out=out), 1, False
+        out = layer.forward(out)
+        return out, 1, check and not np.isfinite(out.sum())
 
     def backward(self, dY: np.ndarray, need_input_grad: bool = False) -> np.ndarray | None:
         """Propagate ``dL/dY`` back through the layers, setting every gradient.

@@ -32,6 +32,10 @@ def kernels_forced(on: bool):
     NumPy form on arrays of any size."""
     from . import kernels
 
+    if on and not kernels.load():
+        raise RuntimeError(
+            "the compiled kernels are not available (numba missing or LUCIDNET_NO_NUMBA set)"
+        )
     old = kernels.MIN_FUSED, kernels.MIN_WORK
     kernels.MIN_FUSED, kernels.MIN_WORK = (0 if on else 10**12), 0
     try:
