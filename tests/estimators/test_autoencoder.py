@@ -1,12 +1,14 @@
 """Autoencoder: a transformer where PCA stands, with codes, reconstructions and scores."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -236,3 +238,36 @@ def test_signals_of_several_channels_by_the_documented_route():
     flat = signals.reshape(60, -1)  # each step's channels next to each other
     np.testing.assert_array_equal(ae.transform(signals), ae.transform(flat))
     assert ae.inverse_transform(ae.transform(signals)).shape == (60, 90)
+
+
+@pytest.mark.parametrize("conv", [False, True])
+def test_score_samples_checks_its_input_once(digits, conv):
+    pd = pytest.importorskip("pandas")
+    X_train, X_test, _, _ = digits
+    params = dict(conv_layers=(4,), input_shape=(8, 8)) if conv else {}
+    columns = [f"pixel{i}" for i in range(64)]
+    quick = dict(QUICK, max_iter=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        frame = pd.DataFrame(X_train, columns=columns)
+        ae = Autoencoder(n_components=4, **params, **quick).fit(frame)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = ae.score_samples(X_test)  # no feature names: scikit-learn warns, once
+    assert [str(w.message).count("feature names") > 0 for w in caught] == [True]
+    np.testing.assert_array_equal(scores, ae.score_samples(pd.DataFrame(X_test, columns=columns)))
+    bad = X_test.copy()
+    bad[3, 5] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        ae.score_samples(bad)
+
+
+def test_inverse_transform_names_nan_as_pca_does(digits):
+    X_train, _, _, _ = digits
+    ae = Autoencoder(n_components=2, **QUICK).fit(X_train)
+    codes = np.array([[0.5, np.nan]])
+    with pytest.raises(ValueError) as ours:
+        ae.inverse_transform(codes)
+    with pytest.raises(ValueError) as pcas:
+        PCA(2).fit(X_train).inverse_transform(codes)
+    assert str(ours.value).splitlines()[0] == str(pcas.value).splitlines()[0]

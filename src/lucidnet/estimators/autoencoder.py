@@ -224,7 +224,7 @@ class Autoencoder(
         signals): ``.reshape(-1, *self.input_shape_)`` gives them their shape,
         channels last."""
         check_is_fitted(self)
-        codes = check_array(X, dtype=(np.float64, np.float32))
+        codes = check_array(X, dtype=(np.float64, np.float32), input_name="X")
         if codes.shape[1] != self.n_components_:
             raise ValueError(
                 f"X has {codes.shape[1]} features, but inverse_transform takes codes of "
@@ -236,8 +236,9 @@ class Autoencoder(
     def score_samples(self, X):
         """Minus each sample's mean squared reconstruction error: (n_samples,).
         Higher is more normal; unusual samples reconstruct worse."""
-        X_flat = self._flat_X(X)
-        return -self._errors(X_flat, self._forward(X))
+        check_is_fitted(self)
+        X_flat = self._flat_X(X)  # validated once: its checks and warnings once
+        return -self._errors(X_flat, self._output(self._shape_input(X_flat)))
 
     def score(self, X, y=None, sample_weight=None):
         """The mean of ``score_samples(X)``, weighted by ``sample_weight``."""

@@ -286,10 +286,9 @@ class BaseNetworkEstimator(BaseEstimator):
         products overflow), the prediction runs as scikit-learn's would.
         """
         check_is_fitted(self)
-        self._sync_network()
         if not isinstance(self._network.layers[0], Dense):
-            out = self._network.forward(self._validated_X(X))
-            return ACTIVATIONS[self.out_activation_].value(out, out=out)
+            return self._output(self._validated_X(X))
+        self._sync_network()
         X = self._validated_X(X, ensure_all_finite=False)
         if not isinstance(X, np.ndarray):  # sparse
             assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
@@ -300,6 +299,12 @@ class BaseNetworkEstimator(BaseEstimator):
             except NonFiniteInput:
                 assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
                 out = self._network.forward(X)
+        return ACTIVATIONS[self.out_activation_].value(out, out=out)
+
+    def _output(self, X) -> np.ndarray:
+        """The network's output activation for an ``X`` already validated."""
+        self._sync_network()
+        out = self._network.forward(X)
         return ACTIVATIONS[self.out_activation_].value(out, out=out)
 
     def _objective(self) -> Objective:
