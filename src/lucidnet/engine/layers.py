@@ -210,10 +210,12 @@ class Dropout(Layer):
     The randomness comes from ``self.rng``, an ``np.random.Generator``.
     """
 
+    rescale = True  # survivors times 1 / (1 - rate); Masking (noise.py) keeps them as they are
+
     def __init__(self, rate: float, rng=None):
         super().__init__()
         if not 0 <= rate < 1:
-            raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}")
+            raise ValueError(f"{type(self).__name__} rate must be in [0, 1), got {rate!r}")
         self.rate = float(rate)
         self.rng = np.random.default_rng(rng)
 
@@ -226,7 +228,8 @@ class Dropout(Layer):
         self.rng.random(out=mask, dtype=dtype)
         # keep = (u >= rate), scaled by 1 / (1 - rate); computed in place.
         np.greater_equal(mask, self.rate, out=mask, casting="unsafe")
-        mask *= 1.0 / (1.0 - self.rate)
+        if self.rescale:
+            mask *= 1.0 / (1.0 - self.rate)
         self._mask = mask
         return np.multiply(X, mask, out=self._buffer("out", X.shape, dtype))
 
@@ -238,4 +241,4 @@ class Dropout(Layer):
         return np.multiply(dY, self._mask, out=self._buffer("dX", dY.shape, dY.dtype))
 
     def __repr__(self):
-        return f"Dropout({self.rate})"
+        return f"{type(self).__name__}({self.rate})"

@@ -123,16 +123,15 @@ class Sequential:
 
     def _predict_forward(self, X, check_finite, buffers):
         out, i = X, 0
+        if check_finite:
+            # An infinity in X makes NumPy warn (inf - inf) before the check
+            # can say what is wrong: the caller's error must come first.
+            with np.errstate(invalid="ignore", over="ignore"):
+                out, i, not_finite = self._predict_step(X, X, 0, buffers, True)
+            if not_finite:
+                raise NonFiniteInput("the first layer's output is not finite")
         while i < len(self.layers):
-            if check_finite and i == 0:
-                # An infinity in X makes NumPy warn (inf - inf) before the
-                # check can say what is wrong: scikit-learn's error comes first.
-                with np.errstate(invalid="ignore", over="ignore"):
-                    out, step, not_finite = self._predict_step(out, X, i, buffers, True)
-                if not_finite:
-                    raise NonFiniteInput("the first layer's output is not finite")
-            else:
-                out, step, _ = self._predict_step(out, X, i, buffers, False)
+            out, step, _ = self._predict_step(out, X, i, buffers, False)
             i += step
         return out
 

@@ -18,35 +18,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Layer
+from .layers import Dropout, Layer
 
 __all__ = ["GaussianNoise", "Masking"]
 
 
-class _Corruption(Layer):
-    _transient = ("_mask",)
-
-    def __init__(self, amount: float, rng=None, name="amount", upper=np.inf):
-        super().__init__()
-        if not 0 <= amount < upper:
-            raise ValueError(f"{name} must be in [0, {upper}), got {amount!r}")
-        self.rng = np.random.default_rng(rng)
-
-    def _float(self, X):
-        return X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
-
-
-class GaussianNoise(_Corruption):
+class GaussianNoise(Layer):
     """Add normal noise of standard deviation ``std`` to every input, in training."""
 
     def __init__(self, std: float, rng=None):
-        super().__init__(std, rng, "std")
+        super().__init__()
+        if not 0 <= std < np.inf:
+            raise ValueError(f"std must be in [0, inf), got {std!r}")
         self.std = float(std)
+        self.rng = np.random.default_rng(rng)
 
     def forward(self, X, training=False):
         if not training or self.std == 0:
             return X
-        dtype = self._float(X)
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
         out = self._buffer("out", X.shape, dtype)
         self.rng.standard_normal(out=out, dtype=dtype)
         out *= self.std
@@ -60,30 +50,9 @@ class GaussianNoise(_Corruption):
         return f"GaussianNoise({self.std})"
 
 
-class Masking(_Corruption):
-    """Set a random fraction ``rate`` of the inputs to zero, in training."""
+class Masking(Dropout):
+    """Set a random fraction ``rate`` of the inputs to zero, in training:
+    dropout on the input without its rescaling, since the reconstruction
+    target is the unmasked input."""
 
-    def __init__(self, rate: float, rng=None):
-        super().__init__(rate, rng, "rate", upper=1)
-        self.rate = float(rate)
-
-    def forward(self, X, training=False):
-        if not training or self.rate == 0:
-            self._mask = None
-            return X
-        dtype = self._float(X)
-        mask = self._buffer("mask", X.shape, dtype)
-        self.rng.random(out=mask, dtype=dtype)
-        np.greater_equal(mask, self.rate, out=mask, casting="unsafe")
-        self._mask = mask
-        return np.multiply(X, mask, out=self._buffer("out", X.shape, dtype))
-
-    def backward(self, dY, need_input_grad=True):
-        if not need_input_grad:
-            return None
-        if self._mask is None:
-            return dY
-        return np.multiply(dY, self._mask, out=self._buffer("dX", dY.shape, dY.dtype))
-
-    def __repr__(self):
-        return f"Masking({self.rate})"
+    rescale = False

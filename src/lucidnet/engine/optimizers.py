@@ -83,9 +83,11 @@ class Optimizer:
         (an L2 term of the optimizer's own, a ``finish`` NumPy would compute in
         a wider dtype, a small block, no numba)."""
         block = self._blocks[i]
-        if self.l2 or not kernels.exact_in(block.value.dtype, finish):
-            return None
-        if not kernels.fused(block.value.size):
+        if (
+            self.l2
+            or not kernels.exact_in(block.value.dtype, finish)
+            or not kernels.fused(block.value.size)  # last: it counts work toward loading numba
+        ):
             return None
         key = ("segments", i)
         if key not in self._scratch:

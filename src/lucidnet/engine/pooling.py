@@ -41,6 +41,16 @@ __all__ = [
 ]
 
 
+def _spatial_axes(layer, input_shape) -> tuple:
+    """The spatial sizes of one sample's shape (spatial axes, then channels)."""
+    if len(input_shape) != layer.n_spatial + 1:
+        raise ValueError(
+            f"{layer!r} expects one sample with {layer.n_spatial} spatial axes and channels "
+            f"last, got shape {tuple(input_shape)}"
+        )
+    return tuple(input_shape[:-1])
+
+
 class _Pool(Layer):
     n_spatial = 2
     _transient = ("_input_shape",)
@@ -53,13 +63,7 @@ class _Pool(Layer):
         )
 
     def output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self.n_spatial + 1:
-            raise ValueError(
-                f"{self!r} expects one sample with {self.n_spatial} spatial axes and channels "
-                f"last, got shape {input_shape}"
-            )
-        return (*self._out(input_shape[:-1]), input_shape[-1])
+        return (*self._out(_spatial_axes(self, input_shape)), input_shape[-1])
 
     def _out(self, spatial):
         if any(size < p for size, p in zip(spatial, self.pool_size)):
@@ -354,13 +358,7 @@ class _UpSampling(Layer):
         return blocks.sum(axis=tuple(range(2, 2 * self.n_spatial + 1, 2)))
 
     def output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        if len(input_shape) != self.n_spatial + 1:
-            raise ValueError(
-                f"{self!r} expects one sample with {self.n_spatial} spatial axes and channels "
-                f"last, got shape {input_shape}"
-            )
-        return (*self._target(input_shape[:-1])[1], input_shape[-1])
+        return (*self._target(_spatial_axes(self, input_shape))[1], input_shape[-1])
 
     def __repr__(self):
         return f"{type(self).__name__}(size={self.size}, output_size={self.output_size})"

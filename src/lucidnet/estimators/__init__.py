@@ -29,4 +29,4 @@ def __dir__():
     return sorted([*globals(), *_HOMES])
 
 
-__all__ = ["Autoencoder", "ConvNetClassifier", "ConvNetRegressor", "MLPClassifier", "MLPRegressor"]
+__all__ = sorted(_HOMES)

@@ -288,23 +288,19 @@ class BaseNetworkEstimator(BaseEstimator):
         check_is_fitted(self)
         if not isinstance(self._network.layers[0], Dense):
             return self._output(self._validated_X(X))
-        self._sync_network()
         X = self._validated_X(X, ensure_all_finite=False)
-        if not isinstance(X, np.ndarray):  # sparse
-            assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
-            out = self._network.forward(X)
-        else:
+        if isinstance(X, np.ndarray):  # not sparse
             try:
-                out = self._network.forward(X, check_finite=True)
+                return self._output(X, check_finite=True)
             except NonFiniteInput:
-                assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
-                out = self._network.forward(X)
-        return ACTIVATIONS[self.out_activation_].value(out, out=out)
+                pass  # a NaN or an infinity in X, or finite values whose products overflow
+        assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
+        return self._output(X)
 
-    def _output(self, X) -> np.ndarray:
+    def _output(self, X, check_finite=False) -> np.ndarray:
         """The network's output activation for an ``X`` already validated."""
         self._sync_network()
-        out = self._network.forward(X)
+        out = self._network.forward(X, check_finite=check_finite)
         return ACTIVATIONS[self.out_activation_].value(out, out=out)
 
     def _objective(self) -> Objective:
