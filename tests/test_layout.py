@@ -107,3 +107,32 @@ def test_the_reader_resolves_what_the_checks_need():
         ("lucidnet.engine.layers", 4),
         ("lucidnet.cli.commands", 5),
     ]
+
+
+def _our_file(dotted: str) -> Path | None:
+    """The file a dotted name of ours is, or None (a package's ``__init__``
+    re-exports lazily and is no file of its own concepts)."""
+    path = PACKAGE.joinpath(*dotted.split(".")[1:]).with_suffix(".py")
+    return path if path.exists() else None
+
+
+def test_no_two_files_import_each_other():
+    """Not even inside a function: when two files need each other, what they
+    share belongs in a third (DESIGN.md)."""
+    imports = {
+        path: {_our_file(name) for name, _ in imported_modules(path)} - {None, path}
+        for path in MODULES
+    }
+    pairs = sorted(
+        f"{a.relative_to(PACKAGE)} <-> {b.relative_to(PACKAGE)}"
+        for a in MODULES
+        for b in imports[a]
+        if a < b and a in imports.get(b, ())
+    )
+    assert not pairs, f"files that import each other: {pairs}"
+
+
+def test_the_pair_check_sees_a_lazy_import():
+    text = "def f():\n    from .kernels import fused\n"
+    found = {name for name, _ in imported_modules(PACKAGE / "engine" / "activations.py", text)}
+    assert "lucidnet.engine.kernels" in found

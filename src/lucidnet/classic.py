@@ -171,7 +171,7 @@ class NeuralNetwork:
         """The same updates by the compiled per-sample kernel, a hundred at a
         time, checked for divergence as often as the NumPy loop checks."""
         dense = [layer for layer in self.network.layers if isinstance(layer, Dense)]
-        steps = kernels.PerSampleSGD(dense, self.activation, learning_rate)
+        steps = kernels.PerSampleSGD(dense, ACTIVATIONS[self.activation], learning_rate)
         X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)
         epochs = len(order)
         for start in range(0, epochs, WEIGHT_CHECK_EVERY):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import lucidnet.engine.kernels as kernels
 from lucidnet import SGD, Adam, Dense, Sequential
+from lucidnet.engine.activations import get_activation
 from lucidnet.engine.testing import kernels_forced as compiled
 
 if not kernels.load():  # what follows compares the kernels with the NumPy form
@@ -242,7 +243,7 @@ def test_the_per_sample_kernel_takes_the_engines_steps(
         engine_net.train_step(X[i : i + 1], Y[i : i + 1], SquaredError(), optimizer) for i in rows
     ]
     dense = [layer for layer in kernel_net.layers if isinstance(layer, Dense)]
-    losses = kernels.PerSampleSGD(dense, activation, learning_rate).run(X, Y, rows)
+    losses = kernels.PerSampleSGD(dense, get_activation(activation), learning_rate).run(X, Y, rows)
     tolerance = dict(rtol=2e-4, atol=2e-5) if dtype == np.float32 else dict(rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(losses, expected, **tolerance)
     for a, b in zip(engine_net.parameters(), kernel_net.parameters()):

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
-from ..io.atomic import atomic_write
 from .data_files import DataError
+from .model_inputs import model_inputs, open_model, write_table
 from .reports import with_article
 from .tabular import input_names
 
@@ -130,14 +130,13 @@ def reconstruction_table(model, X, steps):
 def evaluate(args, loaded, steps, n_inputs) -> int:
     """``lucidnet evaluate AE DATA``: the mean reconstruction error on the file's
     rows, measured as ``train --autoencoder`` measures it on its held-out rows."""
-    from . import commands
 
     if args.target is not None:
         raise DataError(
             f"--target is not for an autoencoder: {args.model} is scored by how it gives back "
             "its feature columns, with no target"
         )
-    _, X = commands.model_inputs(args, loaded, steps, n_inputs)
+    _, X = model_inputs(args, loaded, steps, n_inputs)
     print_error(f"the {len(X)} rows of {args.data}", steps, -loaded.model.score(X))
     if args.plot:
         print(NO_PLOT)
@@ -148,32 +147,18 @@ def transform(args) -> int:
     """``lucidnet transform MODEL DATA``: each row's code, as CSV."""
     import pandas
 
-    from . import commands
     from .output_paths import check_outputs
 
     check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = commands._open_model(args.model)
+    loaded, steps, n_inputs = open_model(args.model)
     model = loaded.model
     if not isinstance(model, Autoencoder):
         raise DataError(
             f"{args.model}: transform takes an autoencoder (lucidnet train --autoencoder K); "
             f"this file holds {with_article(model)}"
         )
-    frame, X = commands.model_inputs(args, loaded, steps, n_inputs)
+    frame, X = model_inputs(args, loaded, steps, n_inputs)
     codes = model.transform(X)
     table = pandas.DataFrame(codes, columns=model.get_feature_names_out())
     write_table(table, args.out, "codes")
     return 0
-
-
-def write_table(table, path, what) -> None:
-    """The table as CSV to ``path`` (atomically), or to standard output."""
-    if not path:
-        table.to_csv(sys.stdout, index=False)
-        return
-    try:
-        with atomic_write(path, "w", newline="", encoding="utf-8") as file:
-            table.to_csv(file, index=False)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    print(f"Wrote {len(table)} {what} to {path}", file=sys.stderr)

@@ -22,7 +22,7 @@ from ..estimators import (
     MLPClassifier,
     MLPRegressor,
 )
-from ..io.model_file import read_model_file, save
+from ..io.model_file import save
 from . import autoencoding, plotting, reports
 from .data_files import (
     DataError,
@@ -32,13 +32,12 @@ from .data_files import (
     require_columns,
     target_values,
 )
+from .model_inputs import model_inputs, named_like_training, open_model, steps_for, write_table
 from .output_paths import check_outputs
 from .selection import drop_rows_without_target, select_training_data
 from .tabular import (
-    check_preprocessing,
     filled_cells,
     fit_preprocessing,
-    identity_preprocessing,
     transform,
 )
 
@@ -271,67 +270,9 @@ def _plot(path, model, task, y_true, y_pred, title) -> None:
 
 
 # ---------------------------------------------------------- using a model
-def _open_model(path):
-    """The model file and its column steps (checked), or None when saved from Python."""
-    loaded = read_model_file(path)
-    model = loaded.model
-    n_inputs = model.layers[0] if isinstance(model, NeuralNetwork) else model.n_features_in_
-    steps = loaded.preprocessing
-    if steps is not None:
-        steps = check_preprocessing(steps, path, n_inputs)
-    return loaded, steps, n_inputs
-
-
-def _steps_for(frame, steps, model, n_inputs, data, target=None):
-    """The stored steps, or (a model saved from Python) the data's columns as they are."""
-    if steps is not None:
-        return steps
-    names = getattr(model, "feature_names_in_", None)
-    if names is not None:
-        return identity_preprocessing([str(n) for n in names])
-    columns = [c for c in frame.columns if c != target]
-    if frame.attrs.get("from_npz") and "y" in columns and len(columns) == n_inputs + 1:
-        columns.remove("y")  # an .npz data file's labels, not one of X's columns
-    if len(columns) != n_inputs:
-        raise DataError(
-            f"{data}: has {len(columns)} feature columns, but the model (saved without "
-            f"column names) takes {n_inputs} inputs"
-        )
-    return identity_preprocessing(columns)
-
-
-def _named_like_training(model, X):
-    """A model fitted on a DataFrame (from Python) is given its column names back."""
-    names = getattr(model, "feature_names_in_", None)
-    if names is None:
-        return X
-    import pandas
-
-    return pandas.DataFrame(X, columns=names)
-
-
-def model_inputs(args, loaded, steps, n_inputs):
-    """The data file's rows as the model's inputs (``frame, X``), with notes on
-    filled cells and on columns the model does not use."""
-    model = loaded.model
-    frame = read_table(args.data)
-    target = steps.get("target") if steps else None
-    steps = _steps_for(frame, steps, model, n_inputs, args.data)
-    X = _named_like_training(model, transform(steps, frame, args.data))
-    filled = filled_cells(steps, frame)
-    if filled:
-        print(f"Missing values, as in training: {filled}", file=sys.stderr)
-    unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
-    if unused:
-        print(
-            f"Note: ignoring column(s) the model does not use: {', '.join(unused)}", file=sys.stderr
-        )
-    return frame, X
-
-
 def predict(args) -> int:
     check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = _open_model(args.model)
+    loaded, steps, n_inputs = open_model(args.model)
     model = loaded.model
     if args.proba and not hasattr(model, "predict_proba"):
         raise DataError(
@@ -340,11 +281,11 @@ def predict(args) -> int:
         )
     frame, X = model_inputs(args, loaded, steps, n_inputs)
     if isinstance(model, Autoencoder):
-        steps = _steps_for(frame, steps, model, n_inputs, args.data)
+        steps = steps_for(frame, steps, model, n_inputs, args.data)
         table, what = autoencoding.reconstruction_table(model, np.asarray(X), steps), "rows"
     else:
         table, what = _predictions_table(model, X, args.proba), "predictions"
-    autoencoding.write_table(table, args.out, what)
+    write_table(table, args.out, what)
     return 0
 
 
@@ -367,7 +308,7 @@ def _predictions_table(model, X, proba):
 
 def evaluate(args) -> int:
     check_outputs({"--plot": args.plot}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = _open_model(args.model)
+    loaded, steps, n_inputs = open_model(args.model)
     model = loaded.model
     if isinstance(model, Autoencoder):
         return autoencoding.evaluate(args, loaded, steps, n_inputs)
@@ -384,8 +325,8 @@ def evaluate(args) -> int:
     frame = read_table(args.data)
     require_columns(frame, [args.target], args.data, what="target column")
     frame, left_out = drop_rows_without_target(frame, args.target, args.data)
-    steps = _steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
-    X = _named_like_training(model, transform(steps, frame, args.data))
+    steps = steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
+    X = named_like_training(model, transform(steps, frame, args.data))
     filled = filled_cells(steps, frame)
     if hasattr(model, "classes_"):
         task = "classification"
@@ -416,6 +357,6 @@ def _n_outputs(model) -> int:
 
 
 def info(args) -> int:
-    loaded, _, _ = _open_model(args.model)
+    loaded, _, _ = open_model(args.model)
     print(reports.describe_model(loaded))
     return 0

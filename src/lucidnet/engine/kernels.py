@@ -33,8 +33,6 @@ import warnings
 
 import numpy as np
 
-from .activations import get_activation
-
 __all__ = [
     "MIN_FUSED",
     "PerSampleSGD",
@@ -232,7 +230,11 @@ def per_sample_fused(n_updates: int, activation: str) -> bool:
 
 class PerSampleSGD:
     """Runs per-sample SGD updates over a stack of Dense layers, each followed
-    by the same element-wise activation, on half the squared error."""
+    by the same element-wise activation, on half the squared error.
+
+    ``activation`` is the function object (``get_activation(name)``), passed
+    in rather than looked up so that this file never imports activations.py,
+    which imports it."""
 
     def __init__(self, dense_layers, activation, learning_rate):
         compiled = _numba_kernels()
@@ -246,8 +248,8 @@ class PerSampleSGD:
         self.biases = tuple(d.b.value for d in dense_layers)
         self.outputs = tuple(np.empty_like(b) for b in self.biases)
         self.deltas = tuple(np.empty_like(b) for b in self.biases)
-        self.code = PER_SAMPLE_ACTIVATIONS.index(activation)
-        self.slope = float(getattr(get_activation(activation), "slope", 0.0))
+        self.code = PER_SAMPLE_ACTIVATIONS.index(activation.name)
+        self.slope = float(getattr(activation, "slope", 0.0))
         self.neg_lr = -float(learning_rate)
 
     def run(self, X, Y, rows) -> np.ndarray:
