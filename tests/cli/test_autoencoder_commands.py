@@ -192,14 +192,14 @@ def test_evaluate_prints_the_reconstruction_error_train_prints(run, table, tmp_p
     assert printed == pytest.approx(per_row.mean(), abs=5e-6)
 
 
-def test_evaluate_an_autoencoder_refuses_a_target_and_others_need_one(
+def test_evaluate_an_autoencoder_refuses_a_target_and_others_take_the_models(
     run, model, classifier, table
 ):
     status, out, err = run("evaluate", model, table, "--target", "parity")
     assert status == 2 and out == ""
     assert "--target is not for an autoencoder" in err
-    status, out, err = run("evaluate", classifier, table)
-    assert status == 2 and "--target COLUMN is needed" in err
+    status, out, err = run("evaluate", classifier, table)  # its target is in the model file
+    assert status == 0 and "target 'parity'" in out, err
 
 
 @pytest.mark.parametrize(

@@ -355,14 +355,16 @@ def test_bad_prediction_data_exits_2_naming_the_fault(trained, tmp_path, capsys)
     text = mixed_frame().astype({"size": object})
     text.loc[2, "size"] = "large"
     text.to_csv(tmp_path / "text.csv", index=False)
-    cases = [
+    cases = [  # an unseen category is predicted, unless --strict (test_using_models.py)
         ("unseen.csv", "column 'colour' has the category 'purple' (data row 6"),
         ("renamed.csv", "no model input column 'weight'; its columns are: size, colour, mass"),
         ("text.csv", "column 'size' has 'large' in data row 3, but numbers were expected"),
     ]
     for name, message in cases:
         out_file = tmp_path / f"{name}.predictions"
-        status, out, err = run(capsys, "predict", model, tmp_path / name, "--out", out_file)
+        status, out, err = run(
+            capsys, "predict", model, tmp_path / name, "--out", out_file, "--strict"
+        )
         assert status == 2 and message in err, err
         assert not out_file.exists()
 

@@ -104,10 +104,10 @@ def test_a_message_about_unseen_categories_stays_short(files, run):
         *FAST,
     )  # fmt: skip
     assert status == 0, err
-    status, out, err = run("predict", model, files / "new.csv")
+    status, out, err = run("predict", model, files / "new.csv", "--strict")
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and len(err) < 400, len(err)
-    assert "column 'order_id' has the category 'B1000' (data row 1; 300 new value(s) in 300" in err
+    assert "column 'order_id' has the category 'B1000' (data row 1; 300 new values in 300" in err
     assert "it knows A1000, A1001, A1002, A1003, A1004, ... (1,000 in all)" in err
     assert "A1005" not in err
     assert "train again with --ignore order_id" in err
@@ -120,10 +120,10 @@ def test_an_unseen_category_among_few_names_them_all(files, run):
     new = orders(n=10).drop(columns="returned")
     new.loc[4, "channel"] = "fax"
     new.to_csv(files / "fax.csv", index=False)
-    status, _, err = run("predict", model, files / "fax.csv")
+    status, _, err = run("predict", model, files / "fax.csv", "--strict")
     assert status == 2
     assert err.endswith(
-        "column 'channel' has the category 'fax' (data row 5; 1 new value(s) in 1 row(s)) that "
+        "column 'channel' has the category 'fax' (data row 5; 1 new value in 1 row) that "
         "the model was not trained on; it knows phone, shop, web\n"
     )
 

@@ -28,11 +28,20 @@ from .data_files import (
     DataError,
     infer_task,
     labels_like,
+    npz_target_hint,
+    plural,
     read_table,
     require_columns,
     target_values,
 )
-from .model_inputs import model_inputs, named_like_training, open_model, steps_for, write_table
+from .model_inputs import (
+    input_notes,
+    model_inputs,
+    named_like_training,
+    open_model,
+    steps_for,
+    write_table,
+)
 from .output_paths import check_outputs
 from .selection import drop_rows_without_target, select_training_data
 from .tabular import (
@@ -48,7 +57,10 @@ def train(args) -> int:
     if args.dropout and args.solver == "lbfgs":
         raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
     if args.target is None and not args.autoencoder:
-        raise DataError("--target COLUMN is needed (only --autoencoder learns without one)")
+        raise DataError(
+            "--target COLUMN is needed (only --autoencoder learns without one)"
+            + npz_target_hint(args.data)
+        )
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     _check_convolutional(args, frame, chosen)
@@ -317,31 +329,52 @@ def evaluate(args) -> int:
             f"{args.model}: evaluate takes estimators of one target column; this one is "
             f"{reports.with_article(model)} with {_n_outputs(model)} outputs"
         )
-    if args.target is None:
+    # The column steps of a model trained by the command name its target.
+    target = args.target or (steps or {}).get("target")
+    if target is None:
         raise DataError(
             f"--target COLUMN is needed: the column {args.model} predicts, to score it against "
-            "(only an autoencoder is evaluated without one)"
+            "(only an autoencoder is evaluated without one; a model saved from Python does not "
+            "name its target)" + npz_target_hint(args.data)
         )
     frame = read_table(args.data)
-    require_columns(frame, [args.target], args.data, what="target column")
-    frame, left_out = drop_rows_without_target(frame, args.target, args.data)
-    steps = steps_for(frame, steps, model, n_inputs, args.data, target=args.target)
-    X = named_like_training(model, transform(steps, frame, args.data))
-    filled = filled_cells(steps, frame)
+    why = "" if args.target else f" (the column {args.model} predicts; --target names another)"
+    require_columns(frame, [target], args.data, what="target column", why=why)
+    frame, left_out = drop_rows_without_target(frame, target, args.data)
+    steps = steps_for(frame, steps, model, n_inputs, args.data, target=target)
+    X = named_like_training(model, transform(steps, frame, args.data, strict=args.strict))
     if hasattr(model, "classes_"):
         task = "classification"
-        y_true = labels_like(frame[args.target], model.classes_, args.data, args.target)
+        y_true = labels_like(frame[target], model.classes_, args.data, target)
     else:
         task = "regression"
-        y_true = target_values(frame[args.target], task, args.data, args.target)
+        y_true = target_values(frame[target], task, args.data, target)
     y_pred = model.predict(X)
-    for line in (left_out, filled and f"Missing values, as in training: {filled}"):
+    for line in (left_out, *input_notes(steps, frame), _unseen_classes(model, y_true)):
         if line:
             print(line)
-    print(f"Evaluation of {args.model} on {args.data} ({len(frame)} rows, target {args.target!r}):")
+    print(f"Evaluation of {args.model} on {args.data} ({len(frame)} rows, target {target!r}):")
     print(reports.evaluation_report(task, y_true, y_pred))
     _plot(args.plot, model, task, y_true, y_pred, f"{args.data}")
     return 0
+
+
+def _unseen_classes(model, y_true) -> str | None:
+    """A line on the target values that are none of the model's classes: the
+    report lists them, and their rows can only count as errors."""
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        return None
+    unseen = ~np.isin(y_true, classes)
+    if not unseen.any():
+        return None
+    new = np.unique(y_true[unseen])
+    shown = ", ".join(repr(str(c)) if isinstance(c, str) else str(c) for c in new[:10].tolist())
+    return (
+        f"Note: {plural(len(new), 'class', 'classes')} the model was never trained on: {shown}"
+        f"{', ...' if len(new) > 10 else ''} ({plural(int(unseen.sum()), 'row')}; the model "
+        "cannot predict them, so these rows count as errors)"
+    )
 
 
 def _single_target_estimator(model) -> bool:

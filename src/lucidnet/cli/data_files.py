@@ -178,6 +178,7 @@ def _read_npz(path, pandas):
     X = X.reshape(len(X), -1)  # images and signals: one column per value, channels last
     frame = pandas.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
     frame.attrs["from_npz"] = True
+    frame.attrs["arrays"] = names  # to name them when a column is not found
     if len(sample_shape) > 1:
         frame.attrs["sample_shape"] = sample_shape
     if "y" in arrays:
@@ -205,14 +206,40 @@ def _accept_data_array(name, dtype, shape) -> None:
         )
 
 
-def require_columns(frame, columns, path, what="column") -> None:
-    """DataError naming the columns that are absent and listing those present
-    (the first few of each: a model of 192 inputs must not print 192 names)."""
+def require_columns(frame, columns, path, what="column", why="") -> None:
+    """DataError naming the columns that are absent (and ``why`` they are
+    wanted) and listing those present (the first few of each: a model of 192
+    inputs must not print 192 names)."""
     absent = [c for c in columns if c not in frame.columns]
     if absent:
-        quoted = _some([repr(c) for c in absent], 5)
+        quoted = _some([repr(c) for c in absent], 5) + why
+        if "arrays" in frame.attrs:
+            raise DataError(f"{path}: has no {what} {quoted}{npz_columns(frame.attrs['arrays'])}")
         present = _some([str(c) for c in frame.columns], 10)
         raise DataError(f"{path}: has no {what} {quoted}; its columns are: {present}")
+
+
+def npz_columns(arrays) -> str:
+    """How an .npz data file's arrays are its columns, naming those it holds."""
+    return (
+        f"; an .npz data file's columns are x0, x1, ... (its array X) and y (its array y, "
+        f"the target: --target y); this file holds the arrays {', '.join(arrays) or 'none'}"
+    )
+
+
+def npz_target_hint(path) -> str:
+    """For an .npz data file, where its target is (empty for any other file)."""
+    try:
+        with zipfile.ZipFile(path) as opened:
+            names = [n[: -len(".npy")] for n in opened.namelist() if n.endswith(".npy")]
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return ""
+    return npz_columns(names)
+
+
+def plural(count, word, words=None) -> str:
+    """``'1 row'``, ``'3 rows'``, ``'2 categories'`` (given ``words``)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def _some(names, count) -> str:

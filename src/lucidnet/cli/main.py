@@ -15,6 +15,7 @@ import traceback
 from .._version import __version__
 from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..exceptions import ModelFileError, TrainingDivergedError
+from .arguments import DefaultsHelpFormatter, check_arguments, command_parser
 from .data_files import DataError
 from .tabular import MISSING_STRATEGIES
 
@@ -88,9 +89,17 @@ def _shape(text):
     return shape
 
 
+STRICT_HELP = (
+    "refuse a text value the model was not trained on (by default such a row is "
+    "predicted, the value encoded as none of the known ones, and counted on stderr)"
+)
+
+
 def _add_data_commands(commands) -> None:
     train = commands.add_parser(
-        "train", help="train a network on a CSV or .npz file and save it to a model file"
+        "train",
+        help="train a network on a CSV or .npz file and save it to a model file",
+        formatter_class=DefaultsHelpFormatter,
     )
     train.add_argument("data", metavar="DATA", help="CSV with a header row, or .npz with X and y")
     train.add_argument(
@@ -131,16 +140,18 @@ def _add_data_commands(commands) -> None:
         "of 3 channels), and two sizes are always height,width (default: from an .npz "
         "file's X, where (n, 40, 3) is 40x3 images, else one signal per row)",
     )
-    train.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu")
-    train.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")
+    train.add_argument(
+        "--activation", choices=HIDDEN_ACTIVATIONS, default="relu", help="of the hidden layers"
+    )
+    train.add_argument(
+        "--solver", choices=["adam", "sgd", "lbfgs"], default="adam", help="the optimizer"
+    )
     train.add_argument(
         "--max-iter", type=_positive_int, help="epochs (default 200; 500 with --autoencoder)"
     )
     train.add_argument("--dropout", type=_fraction, default=0.0, help="rate after hidden layers")
     train.add_argument("--early-stopping", action="store_true")
-    train.add_argument(
-        "--test-size", type=_fraction, default=0.2, help="held-out fraction (default 0.2)"
-    )
+    train.add_argument("--test-size", type=_fraction, default=0.2, help="held-out fraction")
     train.add_argument(
         "--ignore",
         type=_column_names,
@@ -152,10 +163,12 @@ def _add_data_commands(commands) -> None:
         "--missing",
         choices=MISSING_STRATEGIES,
         default="impute",
-        help="missing cells: impute (default: the median of a numeric column, a 'missing' "
-        "category in a text one, kept in the model for predict), drop their rows, or error",
+        help="missing cells: impute (the median of a numeric column, a 'missing' category in "
+        "a text one, kept in the model for predict), drop their rows, or error",
     )
-    train.add_argument("--random-state", type=_random_state, default=0, help="default 0")
+    train.add_argument(
+        "--random-state", type=_random_state, default=0, help="the same gives the same model"
+    )
     train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     # Options that exclude each other are refused after parsing, in argparse's
@@ -167,6 +180,7 @@ def _add_data_commands(commands) -> None:
     predict.add_argument("data", metavar="DATA", help="the target column may be present or not")
     predict.add_argument("--proba", action="store_true", help="class probabilities too")
     predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
+    predict.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     evaluate = commands.add_parser(
         "evaluate",
@@ -177,9 +191,11 @@ def _add_data_commands(commands) -> None:
     evaluate.add_argument(
         "--target",
         metavar="COLUMN",
-        help="the column the model predicts (needed, except for an autoencoder)",
+        help="the column to score the predictions against (default: the one the model was "
+        "trained on; needed for a model saved from Python; not for an autoencoder)",
     )
     evaluate.add_argument("--plot", metavar="PNG")
+    evaluate.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     transform = commands.add_parser(
         "transform", help="an autoencoder's codes for each row of a data file, as CSV"
@@ -187,6 +203,7 @@ def _add_data_commands(commands) -> None:
     transform.add_argument("model", metavar="MODEL")
     transform.add_argument("data", metavar="DATA")
     transform.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
+    transform.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     info = commands.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL")
@@ -230,7 +247,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="PNG", help="reconstructions in rows, and the 2-D codes coloured by digit"
     )
     _add_data_commands(commands)
+    # Each subcommand's parser, for the checks before argparse's (see arguments.py).
+    parser.subcommands = dict(commands.choices)
+    parser.subcommands.update((f"demo {name}", sub) for name, sub in demos.choices.items())
     return parser
+
+
+def parse_arguments(argv=None) -> argparse.Namespace:
+    """The parsed command line; a usage error (exit 2) names the subcommand
+    and, for a misspelled option, the nearest known one."""
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = command_parser(parser, parser.subcommands, argv)
+    if chosen is not None:
+        argv = check_arguments(chosen, argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        (chosen or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def _refuse_conflicting_options(args) -> None:
@@ -244,7 +278,7 @@ def _refuse_conflicting_options(args) -> None:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     _refuse_conflicting_options(args)
     try:
         return _run(args)

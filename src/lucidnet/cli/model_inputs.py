@@ -12,7 +12,13 @@ from ..classic import NeuralNetwork
 from ..io.atomic import atomic_write
 from ..io.model_file import read_model_file
 from .data_files import DataError, read_table
-from .tabular import check_preprocessing, filled_cells, identity_preprocessing, transform
+from .tabular import (
+    check_preprocessing,
+    filled_cells,
+    identity_preprocessing,
+    transform,
+    unseen_categories,
+)
 
 
 def open_model(path):
@@ -56,21 +62,28 @@ def named_like_training(model, X):
 
 def model_inputs(args, loaded, steps, n_inputs):
     """The data file's rows as the model's inputs (``frame, X``), with notes on
-    filled cells and on columns the model does not use."""
+    filled cells, categories the model was not trained on (refused with
+    ``--strict``) and columns the model does not use."""
     model = loaded.model
     frame = read_table(args.data)
     target = steps.get("target") if steps else None
     steps = steps_for(frame, steps, model, n_inputs, args.data)
-    X = named_like_training(model, transform(steps, frame, args.data))
-    filled = filled_cells(steps, frame)
-    if filled:
-        print(f"Missing values, as in training: {filled}", file=sys.stderr)
+    X = named_like_training(model, transform(steps, frame, args.data, strict=args.strict))
+    for line in input_notes(steps, frame):
+        print(line, file=sys.stderr)
     unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
     if unused:
         print(
             f"Note: ignoring column(s) the model does not use: {', '.join(unused)}", file=sys.stderr
         )
     return frame, X
+
+
+def input_notes(steps, frame) -> list[str]:
+    """What the inputs of ``frame``'s rows had filled in or left out, in lines."""
+    filled, unseen = filled_cells(steps, frame), unseen_categories(steps, frame)
+    lines = [filled and f"Missing values, as in training: {filled}", unseen]
+    return [line for line in lines if line]
 
 
 def write_table(table, path, what) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..classic import NeuralNetwork
+from .data_files import plural
 
 
 def table(rows, header, align_right=()) -> str:
@@ -191,7 +192,7 @@ def feature_lines(model, steps) -> list[str]:
     if steps.get("target"):
         lines.append(f"Target column: {steps['target']} ({steps['task']})")
     numeric = steps["numeric"]["columns"]
-    lines.append(f"Features expected ({len(steps['columns'])} columns):")
+    lines.append(f"Features expected ({plural(len(steps['columns']), 'column')}):")
     if numeric:
         means, scales = steps["numeric"]["mean"], steps["numeric"]["scale"]
         together = len(numeric) > 1 and len(set(means)) == 1 and len(set(scales)) == 1
@@ -204,7 +205,8 @@ def feature_lines(model, steps) -> list[str]:
         steps["categorical"]["columns"], steps["categorical"]["categories"]
     ):
         shown = ", ".join(categories[:10]) + (", ..." if len(categories) > 10 else "")
-        lines.append(f"  text, one-hot: {column} ({len(categories)} categories: {shown})")
+        count = plural(len(categories), "category", "categories")
+        lines.append(f"  text, one-hot: {column} ({count}: {shown})")
     lines.append(missing_line(steps))
     return lines
 

@@ -11,6 +11,7 @@ them against.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,8 +52,9 @@ def select_training_data(frame, args) -> Selection:
         raise DataError(f"{path}: has only the target column {target!r}; no features{left}")
     if target is not None:
         column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
+    _refuse_empty_columns(frame, features, path)
     hint = "; leave it out with --ignore {}"
-    kinds = {c: column_kind(frame[c], path, c, hint=hint.format(c)) for c in features}
+    kinds = {c: column_kind(frame[c], path, c, hint=hint.format(shlex.quote(c))) for c in features}
     notes = [f"Left out with --ignore: {', '.join(ignored)}"] if ignored else []
     if args.missing == "error":
         require_no_missing(frame, [c for c in (target, *features) if c is not None], path)
@@ -72,6 +74,19 @@ def select_training_data(frame, args) -> Selection:
     notes += id_like_notes(frame, [c for c in features if kinds[c] == "text"])
     notes += numbered_rows_notes(frame, [c for c in features if kinds[c] == "numeric"])
     return Selection(frame, features, kinds, notes)
+
+
+def _refuse_empty_columns(frame, features, path) -> None:
+    """Every feature column without any value, named at once with the option
+    that leaves them out, ready to paste."""
+    empty = [c for c in features if frame[c].isna().all()]
+    if empty:
+        one = len(empty) == 1
+        raise DataError(
+            f"{path}: column{'' if one else 's'} {', '.join(map(repr, empty))} "
+            f"{'has' if one else 'have'} no values (every cell is missing); leave "
+            f"{'it' if one else 'them'} out with --ignore {shlex.quote(','.join(empty))}"
+        )
 
 
 def ignored_columns(given, frame, path, target) -> list:
@@ -114,7 +129,7 @@ def numbered_rows_notes(frame, numeric_columns) -> list:
             notes.append(
                 f"Note: column {column!r} counts up row by row (a distinct whole number in "
                 f"{distinct:.0%} of rows); if it is a row number or an ID, leave it out with "
-                f"--ignore {column}"
+                f"--ignore {shlex.quote(column)}"
             )
     return notes
 
@@ -138,6 +153,7 @@ def id_like_notes(frame, text_columns) -> list:
         if distinct > ID_MIN_VALUES and distinct > ID_SHARE * len(cells):
             notes.append(
                 f"Note: column {column!r} has a distinct value in {distinct / len(cells):.0%} "
-                f"of rows; if it is an ID or a date, leave it out with --ignore {column}"
+                f"of rows; if it is an ID or a date, leave it out with --ignore "
+                f"{shlex.quote(column)}"
             )
     return notes

@@ -11,11 +11,20 @@ prediction time alike, so the two can never differ.
 from __future__ import annotations
 
 import math
+import shlex
 
 import numpy as np
 
 from ..exceptions import ModelFileError
-from .data_files import DataError, as_numbers, data_row, few, require_columns, require_no_missing
+from .data_files import (
+    DataError,
+    as_numbers,
+    data_row,
+    few,
+    plural,
+    require_columns,
+    require_no_missing,
+)
 
 __all__ = [
     "fit_preprocessing",
@@ -23,12 +32,14 @@ __all__ = [
     "check_preprocessing",
     "identity_preprocessing",
     "filled_cells",
+    "unseen_categories",
 ]
 
 MISSING_STRATEGIES = ("impute", "drop", "error")
 MISSING_CATEGORY = "missing"
 MANY_CATEGORIES = 20  # beyond this, an unseen value hints at an ID or a date column
 COLUMNS_SHOWN = 8
+UNSEEN_SHOWN = 3  # values shown per column in the note on unseen categories
 
 
 def fit_preprocessing(
@@ -121,8 +132,14 @@ def input_names(steps) -> list[str]:
     return names
 
 
-def transform(steps, frame, path) -> np.ndarray:
-    """The network's input matrix (n_rows, n_inputs) for the raw columns of ``frame``."""
+def transform(steps, frame, path, strict=True) -> np.ndarray:
+    """The network's input matrix (n_rows, n_inputs) for the raw columns of ``frame``.
+
+    A category a text column did not have in training stops with DataError
+    when ``strict``; else it encodes as none of the known ones (all zeros, as
+    scikit-learn's ``OneHotEncoder(handle_unknown='ignore')``), and
+    :func:`unseen_categories` says where.
+    """
     columns = steps["columns"]
     require_columns(frame, columns, path, what="model input column")
     fills = _fills(steps)
@@ -139,13 +156,17 @@ def transform(steps, frame, path) -> np.ndarray:
     for i, (column, categories) in enumerate(
         zip(categorical["columns"], categorical["categories"])
     ):
-        cells = frame[column]
-        if fills is not None:
-            cells = cells.fillna(fills["categorical"][i])
-        blocks.append(_one_hot(cells, categories, path, column))
+        blocks.append(_one_hot(_text_cells(steps, frame, i), categories, path, column, strict))
     if not blocks:
         return np.empty((len(frame), 0))
     return np.hstack(blocks)
+
+
+def _text_cells(steps, frame, i):
+    """The ``i``-th text column's cells, filled in as the model fills them."""
+    fills = _fills(steps)
+    cells = frame[steps["categorical"]["columns"][i]]
+    return cells if fills is None else cells.fillna(fills["categorical"][i])
 
 
 def _fills(steps):
@@ -181,26 +202,52 @@ def filled_cells(steps, frame) -> str | None:
     return f"filled {sum(counts.values()):,} cell(s): {shown}"
 
 
-def _one_hot(cells, categories, path, column) -> np.ndarray:
+def unseen_categories(steps, frame) -> str | None:
+    """A line on the text cells whose category the model was not trained on
+    (encoded as none of the known ones): per column, how many rows and a few
+    of the values; None when there are none."""
+    parts = []
+    for i, categories in enumerate(steps["categorical"]["categories"]):
+        values = _text_cells(steps, frame, i).astype(str).to_numpy()
+        unseen = ~np.isin(values, categories)
+        if unseen.any():
+            new = list(dict.fromkeys(values[unseen]))  # in the order of the rows
+            shown = ", ".join(map(repr, new[:UNSEEN_SHOWN]))
+            if len(new) > 1:
+                more = ", ..." if len(new) > UNSEEN_SHOWN else ""
+                shown = f"{plural(len(new), 'value')}: {shown}{more}"
+            column = steps["categorical"]["columns"][i]
+            parts.append(f"{column} {plural(int(unseen.sum()), 'row')} ({shown})")
+    if not parts:
+        return None
+    return (
+        "Note: categories the model was not trained on, encoded as none of its known ones "
+        f"(--strict refuses them): {', '.join(parts)}"
+    )
+
+
+def _one_hot(cells, categories, path, column, strict) -> np.ndarray:
     values = cells.astype(str).to_numpy()
     index = {category: i for i, category in enumerate(categories)}
     positions = np.array([index.get(v, -1) for v in values], dtype=np.int64)
     unseen = positions < 0
-    if unseen.any():
+    if unseen.any() and strict:
         first = int(np.flatnonzero(unseen)[0])
         n_new = len(set(values[unseen]))
         hint = (
-            f"; if it is an ID or a date, train again with --ignore {column}"
+            f"; if it is an ID or a date, train again with --ignore {shlex.quote(column)}"
             if len(categories) > MANY_CATEGORIES
             else ""
         )
         raise DataError(
             f"{path}: column {column!r} has the category {values[first]!r} (data row "
-            f"{data_row(cells, first)}; {n_new:,} new value(s) in {int(unseen.sum()):,} row(s)) "
-            f"that the model was not trained on; it knows {few(categories)}{hint}"
+            f"{data_row(cells, first)}; {plural(n_new, 'new value')} in "
+            f"{plural(int(unseen.sum()), 'row')}) that the model was not trained on; it knows "
+            f"{few(categories)}{hint}"
         )
     encoded = np.zeros((len(values), len(categories)))
-    encoded[np.arange(len(values)), positions] = 1.0
+    rows = np.flatnonzero(~unseen)
+    encoded[rows, positions[rows]] = 1.0
     return encoded
 
 
