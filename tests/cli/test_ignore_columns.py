@@ -51,7 +51,7 @@ def test_ignored_id_and_date_columns_are_left_out_and_new_rows_predict(files, ru
     status, out, err = run("predict", model, files / "new.csv")
     assert status == 0, err
     assert len(pd.read_csv(io.StringIO(out))) == 300
-    assert "ignoring column(s) the model does not use: order_id, date" in err
+    assert "ignoring columns the model does not use: order_id, date" in err
 
 
 def test_unknown_names_in_ignore_are_an_error_naming_them(files, run):

@@ -144,7 +144,7 @@ def test_an_npz_file_names_its_arrays_when_the_target_is_wrong_or_missing(run, n
     assert status == 2 and "the arrays X, labels" in err
 
 
-def test_info_says_one_category(run, tmp_path):
+def test_counts_of_one_are_singular(run, tmp_path):
     frame = birds().drop(columns="Individual ID").assign(Region="Anvers")
     frame.to_csv(tmp_path / "one.csv", index=False)
     model = tmp_path / "m.npz"
@@ -154,6 +154,12 @@ def test_info_says_one_category(run, tmp_path):
     status, out, _ = run("info", model)
     assert "Region (1 category: Anvers)" in out
     assert "Features expected (1 column):" in out
+    frame.iloc[:1][["Region", "Species"]].assign(Extra=1).to_csv(tmp_path / "row.csv", index=False)
+    status, _, err = run("predict", model, tmp_path / "row.csv", "--out", tmp_path / "p.csv")
+    assert status == 0 and "Wrote 1 prediction to" in err, err
+    assert "ignoring column the model does not use: Extra" in err
+    status, out, err = run("evaluate", model, tmp_path / "row.csv")
+    assert status == 0 and "(1 row, target 'Species')" in out, err
 
 
 def test_train_help_shows_each_options_default(capsys):

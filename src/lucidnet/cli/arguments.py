@@ -59,7 +59,7 @@ def check_arguments(parser, argv) -> list[str]:
         if NEGATIVE.match(word) and joined and _takes_value(options, joined[-1]):
             joined[-1] = f"{joined[-1]}={word}"
             continue
-        if word.startswith("-") and not NEGATIVE.match(word):
+        if word.startswith("-") and word != "-" and not NEGATIVE.match(word):
             name = word.split("=", 1)[0]
             if not _option(options, name):
                 unknown.append(name)

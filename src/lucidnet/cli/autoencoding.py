@@ -19,7 +19,7 @@ import numpy as np
 
 from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
-from .data_files import DataError
+from .data_files import DataError, plural
 from .model_inputs import model_inputs, open_model, write_table
 from .reports import with_article
 from .tabular import input_names
@@ -137,7 +137,7 @@ def evaluate(args, loaded, steps, n_inputs) -> int:
             "its feature columns, with no target"
         )
     _, X = model_inputs(args, loaded, steps, n_inputs)
-    print_error(f"the {len(X)} rows of {args.data}", steps, -loaded.model.score(X))
+    print_error(f"the {plural(len(X), 'row')} of {args.data}", steps, -loaded.model.score(X))
     if args.plot:
         print(NO_PLOT)
     return 0

@@ -353,7 +353,8 @@ def evaluate(args) -> int:
     for line in (left_out, *input_notes(steps, frame), _unseen_classes(model, y_true)):
         if line:
             print(line)
-    print(f"Evaluation of {args.model} on {args.data} ({len(frame)} rows, target {target!r}):")
+    rows = plural(len(frame), "row")
+    print(f"Evaluation of {args.model} on {args.data} ({rows}, target {target!r}):")
     print(reports.evaluation_report(task, y_true, y_pred))
     _plot(args.plot, model, task, y_true, y_pred, f"{args.data}")
     return 0

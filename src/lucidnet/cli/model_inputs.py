@@ -11,7 +11,7 @@ import sys
 from ..classic import NeuralNetwork
 from ..io.atomic import atomic_write
 from ..io.model_file import read_model_file
-from .data_files import DataError, read_table
+from .data_files import DataError, plural, read_table
 from .tabular import (
     check_preprocessing,
     filled_cells,
@@ -73,9 +73,9 @@ def model_inputs(args, loaded, steps, n_inputs):
         print(line, file=sys.stderr)
     unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
     if unused:
-        print(
-            f"Note: ignoring column(s) the model does not use: {', '.join(unused)}", file=sys.stderr
-        )
+        columns = "column" if len(unused) == 1 else "columns"
+        names = ", ".join(unused)
+        print(f"Note: ignoring {columns} the model does not use: {names}", file=sys.stderr)
     return frame, X
 
 
@@ -87,7 +87,8 @@ def input_notes(steps, frame) -> list[str]:
 
 
 def write_table(table, path, what) -> None:
-    """The table as CSV to ``path`` (atomically), or to standard output."""
+    """The table as CSV to ``path`` (atomically), or to standard output;
+    ``what`` its rows are, in the plural ("predictions")."""
     if not path:
         table.to_csv(sys.stdout, index=False)
         return
@@ -96,4 +97,4 @@ def write_table(table, path, what) -> None:
             table.to_csv(file, index=False)
     except OSError as exc:
         raise DataError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    print(f"Wrote {len(table)} {what} to {path}", file=sys.stderr)
+    print(f"Wrote {plural(len(table), what[:-1], what)} to {path}", file=sys.stderr)
