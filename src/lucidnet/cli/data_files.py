@@ -214,15 +214,17 @@ def require_columns(frame, columns, path, what="column", why="") -> None:
     if absent:
         quoted = _some([repr(c) for c in absent], 5) + why
         if "arrays" in frame.attrs:
-            raise DataError(f"{path}: has no {what} {quoted}{npz_columns(frame.attrs['arrays'])}")
+            x_columns = [c for c in frame.columns if c != "y"]
+            named = npz_columns(frame.attrs["arrays"], f"x0 to {x_columns[-1]}")
+            raise DataError(f"{path}: has no {what} {quoted}{named}")
         present = _some([str(c) for c in frame.columns], 10)
         raise DataError(f"{path}: has no {what} {quoted}; its columns are: {present}")
 
 
-def npz_columns(arrays) -> str:
+def npz_columns(arrays, x_columns="x0, x1, ...") -> str:
     """How an .npz data file's arrays are its columns, naming those it holds."""
     return (
-        f"; an .npz data file's columns are x0, x1, ... (its array X) and y (its array y, "
+        f"; an .npz data file's columns are {x_columns} (its array X) and y (its array y, "
         f"the target: --target y); this file holds the arrays {', '.join(arrays) or 'none'}"
     )
 
