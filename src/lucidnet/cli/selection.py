@@ -53,8 +53,7 @@ def select_training_data(frame, args) -> Selection:
     if target is not None:
         column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
     _refuse_empty_columns(frame, features, path)
-    hint = "; leave it out with --ignore {}"
-    kinds = {c: column_kind(frame[c], path, c, hint=hint.format(shlex.quote(c))) for c in features}
+    kinds = {c: column_kind(frame[c], path, c) for c in features}
     notes = [f"Left out with --ignore: {', '.join(ignored)}"] if ignored else []
     if args.missing == "error":
         require_no_missing(frame, [c for c in (target, *features) if c is not None], path)
