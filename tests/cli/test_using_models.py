@@ -116,7 +116,8 @@ def test_evaluate_says_which_classes_the_model_never_saw(penguins, penguins_tabl
     frame.loc[[0, 1, 2], "species"] = "Emperor"
     frame.loc[3, "species"] = "Macaroni"
     frame.to_csv(tmp_path / "emperor.csv", index=False, na_rep="NA")
-    status, out, err = run("evaluate", penguins["clf"], tmp_path / "emperor.csv")
+    status, out, err = run("evaluate", penguins["clf"], tmp_path / "emperor.csv", "--target",
+                           "species")  # fmt: skip
     assert status == 0, err
     lines = [line for line in out.splitlines() if "Emperor" in line and "never" in line]
     assert len(lines) == 1, out
