@@ -236,9 +236,8 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         warnings.simplefilter("always")
         try:
             model.fit(X_train, y_train, **validation)
-        except NetworkTooLargeError as exc:  # in the options' words, not the parameters'
-            options = {"hidden_layer_sizes": "--hidden", "conv_layers": "--conv"}
-            raise DataError(f"{args.data}: {exc.describe(options)}") from None
+        except NetworkTooLargeError as exc:
+            raise DataError(f"{args.data}: {exc.describe(reports.OPTION_NAMES)}") from None
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     seconds = time.perf_counter() - start

@@ -83,6 +83,10 @@ def describe_model(loaded) -> str:
     return "\n".join(lines)
 
 
+# Estimator parameters by the options that set them: an error names the option.
+OPTION_NAMES = {"hidden_layer_sizes": "--hidden", "conv_layers": "--conv"}
+
+
 def architecture_table(model) -> str:
     """One row per layer that computes (Dense, convolution, pooling, ...), with
     its output shape and parameter count; an activation joins the row of the
