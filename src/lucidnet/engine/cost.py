@@ -15,7 +15,9 @@ prediction frees an array once the next layer has read it), and simple to
 state. A layer's geometry (padding, strides, pool and upsampling sizes) can
 make it ask for far more than its weights: a convolution padded by 10**9
 zeros has a kernel of 9 numbers. Model files are refused by it
-(:mod:`lucidnet.io.layered_codec`), and training estimates with it.
+(:mod:`lucidnet.io.layered_codec`), prediction sizes its chunks of rows by
+it (:mod:`lucidnet.engine.network`), and training estimates with it
+(:mod:`lucidnet.estimators.memory`).
 
 Training a batch of ``n`` rows keeps every forward array for backward, and
 backward makes a gradient of each: ``2 * n`` times the one-row figure, plus,

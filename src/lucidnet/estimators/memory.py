@@ -13,10 +13,12 @@ a batch's forward arrays stay for backward, which makes a gradient of each;
 prediction after fit runs up to ``PREDICT_CHUNK`` rows at once). One row's
 forward pass is :mod:`lucidnet.engine.cost`'s rule, which model files obey.
 
-The estimate comes from a trial build whose weights are ``np.empty`` (never
-written, so the system gives them no memory) and are refused, layer by
-layer from their shapes, before they reach what is available: nothing big
-is allocated, and nothing is drawn from the estimator's random state.
+The estimate comes from a trial build whose weights are ``np.empty`` (the
+system gives memory only to what is written: the trial network's one buffer,
+as large as its weights) and are refused, layer by layer from their shapes,
+before they reach what is available: nothing bigger than the weights of a
+network that passes is allocated, and nothing is drawn from the estimator's
+random state (scikit-learn's draws stay the same).
 """
 
 from __future__ import annotations
