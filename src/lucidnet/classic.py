@@ -72,6 +72,34 @@ class NeuralNetwork:
     """
 
     def __init__(self, layers, activation="tanh", random_state=None):
+        self._setup(layers, activation, random_state)
+
+    @classmethod
+    def from_weights(cls, coefs, intercepts, activation="tanh", random_state=None):
+        """A network holding the weights given, ``coefs[i]`` of shape (layers[i],
+        layers[i + 1]) and ``intercepts[i]`` of shape (layers[i + 1],): none is
+        drawn (a model file's are read this way). ``random_state`` seeds the
+        sample order of ``fit``."""
+        coefs = [np.asarray(c, dtype=np.float64) for c in coefs]
+        intercepts = [np.asarray(b, dtype=np.float64) for b in intercepts]
+        layers = [c.shape[0] for c in coefs[:1]] + [c.shape[-1] for c in coefs]
+        if len(coefs) != len(intercepts) or any(
+            c.shape != (n_in, n_out) or b.shape != (n_out,)
+            for c, b, n_in, n_out in zip(coefs, intercepts, layers, layers[1:])
+        ):
+            shapes = [(c.shape, b.shape) for c, b in zip(coefs, intercepts)]
+            raise ValueError(f"coefs and intercepts do not make a network: shapes {shapes}")
+
+        def given(w, b):
+            return lambda fan_in, fan_out, rng, dtype: (w, b)
+
+        network = cls.__new__(cls)
+        network._setup(layers, activation, random_state, map(given, coefs, intercepts))
+        return network
+
+    def _setup(self, layers, activation, random_state, inits=None):
+        """Check the settings, then make the layers: the i-th Dense layer's
+        weights from the initializer ``inits[i]`` (drawn as the post's, by default)."""
         if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__"):
             raise TypeError(f"layers must be a list of layer sizes, got {layers!r}")
         if len(layers) < 2:
@@ -91,8 +119,9 @@ class NeuralNetwork:
         self.random_state = random_state
         self.rng = np.random.default_rng(random_state)
         blocks = []
-        for n_in, n_out in zip(self.layers[:-1], self.layers[1:]):
-            blocks += [Dense(n_in, n_out, init="classic", rng=self.rng), Activation(activation)]
+        inits = inits or ["classic"] * (len(layers) - 1)
+        for n_in, n_out, init in zip(self.layers[:-1], self.layers[1:], inits):
+            blocks += [Dense(n_in, n_out, init=init, rng=self.rng), Activation(activation)]
         self.network = Sequential(blocks)
         self.loss = SquaredError()
 

@@ -72,3 +72,19 @@ def test_a_text_column_is_refused_by_conv_and_fine_once_ignored(run, images, tmp
     assert status == 2 and "'name' holds text: leave it out with --ignore" in err
     status, _, err = run(*args, "--input-shape", "8,8", "--ignore", "name", *FAST)
     assert status == 0, err
+
+
+@pytest.mark.parametrize("option", ["--hidden", "--conv"])
+def test_a_network_too_large_for_memory_exits_2_naming_the_option(run, images, tmp_path, option):
+    status, out, err = run("train", images / "digits.npz", "--target", "y", "--out",
+                           tmp_path / "m.npz", option, 10**9, "--quiet")  # fmt: skip
+    assert status == 2
+    assert err.startswith("lucidnet train: error: ") and err.count("\n") == 1
+    assert f"make {option} smaller" in err and "is available" in err
+    assert "Traceback" not in err and "bug" not in err and not (tmp_path / "m.npz").exists()
+
+
+def test_an_autoencoder_too_large_for_memory_names_the_option(run, images, tmp_path):
+    status, out, err = run("train", images / "digits.csv", "--autoencoder", 2, "--hidden", 10**9,
+                           "--out", tmp_path / "m.npz", "--quiet")  # fmt: skip
+    assert status == 2 and "make --hidden smaller" in err and err.count("\n") == 1

@@ -160,3 +160,29 @@ def test_reshape_refuses_sizes_that_are_not_positive():
 
     with pytest.raises(ValueError, match="Reshape needs positive sizes, got \\(-1, 4\\)"):
         Reshape((-1, 4))
+
+
+def test_a_network_that_needs_much_per_row_predicts_fewer_rows_at_once(monkeypatch):
+    """PREDICT_CHUNK rows at once, unless that many would need more than
+    PREDICT_CHUNK_BYTES by engine/cost.py's rule (a padded convolution)."""
+    import lucidnet.engine.network
+    from lucidnet import Conv1D, Flatten
+
+    seen = []
+
+    class Spy(Flatten):
+        def forward(self, X, training=False):
+            seen.append(X.shape[0])
+            return super().forward(X, training)
+
+    rng = np.random.default_rng(0)
+    net = Sequential([Conv1D(1, 2, 3, padding=1000, rng=rng), Spy()])
+    X = rng.standard_normal((50, 8, 1))
+    whole = net.forward(X)
+    assert seen == [50]
+    per_row = 2 * (8 + 2000 - 2) + (8 + 2000) + (8 + 2000 - 2) * 3 + 2 * (8 + 2000 - 2)
+    monkeypatch.setattr(lucidnet.engine.network, "PREDICT_CHUNK_BYTES", 8 * per_row * 20)
+    seen.clear()
+    chunked = Sequential(net.layers).forward(X)
+    assert seen == [20, 20, 10]
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12)

@@ -19,9 +19,10 @@ import numpy as np
 
 from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
+from ..estimators.memory import NetworkTooLargeError
 from .data_files import DataError, plural
 from .model_inputs import model_inputs, open_model, write_table
-from .reports import with_article
+from .reports import OPTION_NAMES, with_article
 from .tabular import input_names
 
 NO_PLOT = (
@@ -71,6 +72,8 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
             # split of the training rows: the held-out rows never steer training, so
             # the error reported on them below stays fair (as for the other models).
             model.fit(X_train)
+        except NetworkTooLargeError as exc:
+            raise DataError(f"{args.data}: {exc.describe(OPTION_NAMES)}") from None
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     model.progress_bar = False

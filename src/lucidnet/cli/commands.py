@@ -22,6 +22,7 @@ from ..estimators import (
     MLPClassifier,
     MLPRegressor,
 )
+from ..estimators.memory import NetworkTooLargeError
 from ..io.model_file import save
 from . import autoencoding, plotting, reports
 from .data_files import (
@@ -247,6 +248,8 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         warnings.simplefilter("always")
         try:
             model.fit(X_train, y_train, **validation)
+        except NetworkTooLargeError as exc:
+            raise DataError(f"{args.data}: {exc.describe(reports.OPTION_NAMES)}") from None
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     seconds = time.perf_counter() - start

@@ -84,6 +84,10 @@ def describe_model(loaded) -> str:
     return "\n".join(lines)
 
 
+# Estimator parameters by the options that set them: an error names the option.
+OPTION_NAMES = {"hidden_layer_sizes": "--hidden", "conv_layers": "--conv"}
+
+
 def architecture_table(model) -> str:
     """One row per layer that computes (Dense, convolution, pooling, ...), with
     its output shape and parameter count; an activation joins the row of the
@@ -129,11 +133,21 @@ def _shape(shape) -> str:
 def _layer_name(layer) -> str:
     kind = type(layer).__name__
     if kind in ("Conv1D", "Conv2D"):
+        # Every setting that decides the output's size and the pass's memory:
+        # padding always, strides and dilation where they are not 1.
         kernel = "x".join(map(str, layer.kernel_size))
-        extra = "" if set(layer.strides) == {1} else f" stride {'x'.join(map(str, layer.strides))}"
+        extra = f" padding {layer.padding}"
+        for name in ("strides", "dilation"):
+            if set(getattr(layer, name)) != {1}:
+                extra += f" {name} {'x'.join(map(str, getattr(layer, name)))}"
         return f"{kind.lower()} {kernel}{extra}"
     if kind.startswith(("MaxPool", "AvgPool")):
-        return f"{kind[:3].lower()} pool {'x'.join(map(str, layer.pool_size))}"
+        strides = (
+            ""
+            if layer.strides == layer.pool_size
+            else f" strides {'x'.join(map(str, layer.strides))}"
+        )
+        return f"{kind[:3].lower()} pool {'x'.join(map(str, layer.pool_size))}{strides}"
     if kind == "Dropout":
         return f"dropout {layer.rate:g}"
     if kind.startswith("UpSampling"):

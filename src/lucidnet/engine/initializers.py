@@ -14,6 +14,7 @@ import numpy as np
 
 __all__ = [
     "classic_uniform",
+    "empty",
     "glorot_uniform",
     "he_normal",
     "he_uniform",
@@ -69,8 +70,17 @@ def he_uniform(fan_in, fan_out, rng, dtype=np.float64, shape=None, n_bias=None):
     return w.astype(dtype), np.zeros(n_bias or fan_out, dtype=dtype)
 
 
+def empty(fan_in, fan_out, rng, dtype=np.float64, shape=None, n_bias=None, **ignored):
+    """No values at all (``np.empty``), for weights about to be overwritten, as
+    a model file's are: nothing is drawn, and until the weights are written the
+    system gives them no memory (drawing first cost a 1.15 GB file's load 4.4
+    GB and 22 s)."""
+    return np.empty(shape or (fan_in, fan_out), dtype), np.empty(n_bias or fan_out, dtype)
+
+
 INITIALIZERS = {
     "classic": classic_uniform,
+    "empty": empty,
     "glorot_uniform": glorot_uniform,
     "he_normal": he_normal,
     "he_uniform": he_uniform,

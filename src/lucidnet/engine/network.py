@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from . import kernels
+from .cost import forward_costs
 from .layers import Activation, Dense, Layer
 from .losses import Loss
 from .optimizers import Optimizer
@@ -31,6 +32,11 @@ def _owned(array, network_input) -> bool:
 
 
 PREDICT_CHUNK = 4096  # rows per chunk when predicting on many samples
+# ... and at most this many bytes of arrays per chunk, by engine/cost.py's rule:
+# a network that needs megabytes a row (convolutions over large images, or a
+# model file's geometry just inside its bound) predicts fewer rows at once,
+# rather than 4096 times what one row needs.
+PREDICT_CHUNK_BYTES = 256 * 2**20
 
 
 def _bias_relu_fused(layer, following, X) -> bool:
@@ -70,15 +76,17 @@ class Sequential:
         # One contiguous buffer for all the weights, so that an optimizer's step
         # is a few passes over it rather than a few per parameter array.
         self.buffers = pack(self.parameters())
+        self._chunks: dict = {}  # rows per prediction chunk, by sample shape
 
     def __getstate__(self):
-        return {key: value for key, value in self.__dict__.items() if key != "buffers"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("buffers", "_chunks")}
 
     def __setstate__(self, state):
         # A copy's parameters come back as separate arrays (see Parameter):
         # lay them out in one buffer again.
         self.__dict__.update(state)
         self.buffers = pack(self.parameters())
+        self._chunks = {}
 
     def forward(
         self, X: np.ndarray, training: bool = False, check_finite: bool = False
@@ -104,16 +112,34 @@ class Sequential:
         if check_finite and not isinstance(self.layers[0], Dense):
             raise ValueError("check_finite needs a network whose first layer is Dense")
         buffers = {}  # this call's: each chunk reuses the memory of the one before
-        if n <= PREDICT_CHUNK:
+        chunk = self._chunk_rows(X) if n > 1 else 1
+        if n <= chunk:
             return self._predict_forward(X, check_finite, buffers)
-        first = self._predict_forward(X[:PREDICT_CHUNK], check_finite, buffers)
+        first = self._predict_forward(X[:chunk], check_finite, buffers)
         out = np.empty((n, *first.shape[1:]), dtype=first.dtype)
-        out[:PREDICT_CHUNK] = first
-        for start in range(PREDICT_CHUNK, n, PREDICT_CHUNK):
-            out[start : start + PREDICT_CHUNK] = self._predict_forward(
-                X[start : start + PREDICT_CHUNK], check_finite, buffers
+        out[:chunk] = first
+        for start in range(chunk, n, chunk):
+            out[start : start + chunk] = self._predict_forward(
+                X[start : start + chunk], check_finite, buffers
             )
         return out
+
+    def _chunk_rows(self, X) -> int:
+        """Rows per prediction chunk: ``PREDICT_CHUNK``, fewer when that many
+        would need more than ``PREDICT_CHUNK_BYTES`` (at least one). Kept per
+        sample shape: working it out takes longer than a small prediction."""
+        key = (X.shape[1:], X.dtype, len(self.layers))
+        rows = self._chunks.get(key)
+        if rows is None:
+            try:
+                values = sum(c.values for c in forward_costs(self.layers, X.shape[1:]))
+            except ValueError:
+                return PREDICT_CHUNK  # the layers say what is wrong as they run
+            row_bytes = max(1, values * max(np.dtype(X.dtype).itemsize, self.dtype.itemsize))
+            rows = self._chunks[key] = int(
+                min(PREDICT_CHUNK, max(1, PREDICT_CHUNK_BYTES // row_bytes))
+            )
+        return rows
 
     def _train_forward(self, X):
         out = X

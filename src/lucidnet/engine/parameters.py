@@ -28,7 +28,9 @@ class Parameter:
 
     def __init__(self, value: np.ndarray, name: str = "", regularize: bool = True):
         self.value = value
-        self.grad = np.zeros_like(value)
+        # np.zeros, not zeros_like: zeroed memory comes from the system page by
+        # page as it is written, and a network's own grads move into its buffer.
+        self.grad = np.zeros(value.shape, value.dtype)
         self.name = name
         self.regularize = regularize
         self.buffer = None

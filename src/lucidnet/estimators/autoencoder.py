@@ -45,6 +45,8 @@ from .base import (
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
     BaseNetworkEstimator,
+    initializer,
+    layer_rng,
     stochastic_solver_only,
     training_parameters_doc,
 )
@@ -364,7 +366,7 @@ class Autoencoder(
 
     def _build_network(self, input_shape, n_outputs, dtype, rng, expect=None):
         """Encoder and decoder in one network; ``network.encoder_length`` says
-        where the code is. ``expect`` as in :class:`ConvNetClassifier`."""
+        where the code is. ``expect`` and ``rng=None`` as in :class:`ConvNetClassifier`."""
         filters = self._sizes("conv_layers", self.conv_layers)
         hidden = self._sizes("hidden_layer_sizes", self.hidden_layer_sizes)
         activations = self._per_layer(
@@ -388,23 +390,21 @@ class Autoencoder(
 
         def dense(n_out, init):
             n_in = shape[0]
-            add(Dense, n_in, n_out, init=init, rng=rng, dtype=dtype,
+            add(Dense, n_in, n_out, init=initializer(init, rng), rng=rng, dtype=dtype,
                 shapes={"W": (n_in, n_out), "b": (n_out,)})  # fmt: skip
 
         convolution = Conv2D if len(input_shape) == 3 else Conv1D
 
         def conv(n_out, kernel):
             n_in = shape[-1]
-            add(convolution, n_in, n_out, kernel, padding="same", rng=rng, dtype=dtype,
+            add(convolution, n_in, n_out, kernel, padding="same",
+                init=initializer("he_uniform", rng), rng=rng, dtype=dtype,
                 shapes={"W": (*kernel, n_in, n_out), "b": (n_out,)})  # fmt: skip
 
-        def seed():
-            return np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
-
         if self.noise:
-            add(GaussianNoise, self.noise, rng=seed())
+            add(GaussianNoise, self.noise, rng=layer_rng(rng))
         if self.masking:
-            add(Masking, self.masking, rng=seed())
+            add(Masking, self.masking, rng=layer_rng(rng))
         levels = self._conv_levels(len(filters), len(input_shape) - 1)
         pooled_from = []  # the shape before each pool, to upsample back to
         for n_filters, (kernel, pool), activation in zip(filters, levels, activations):
@@ -421,7 +421,7 @@ class Autoencoder(
             dense(size, "glorot_uniform")
             add(Activation, activation)
             if rate:
-                add(Dropout, rate, rng=seed())
+                add(Dropout, rate, rng=layer_rng(rng))
         dense(self.n_components, "glorot_uniform")  # the code: linear, as PCA's
         encoder_length = len(layers)
         for size, activation, rate in reversed(
@@ -430,7 +430,7 @@ class Autoencoder(
             dense(size, "glorot_uniform")
             add(Activation, activation)
             if rate:
-                add(Dropout, rate, rng=seed())
+                add(Dropout, rate, rng=layer_rng(rng))
         if not filters:
             dense(n_outputs, "glorot_uniform")
         else:

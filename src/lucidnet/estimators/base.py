@@ -37,6 +37,7 @@ from ..engine.network import NonFiniteInput
 from ..engine.optimizers import SGD, Adam, lbfgs
 from ..exceptions import TrainingDivergedError
 from .batches import BatchSampler
+from .memory import check_training_memory
 from .objective import LOSS_VALUES, Objective
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -84,6 +85,18 @@ _TRAINING_PARAMETERS = """
         Show a tqdm progress bar (epoch, loss, validation score) while training,
         on a terminal or in a notebook.
 """
+
+
+def initializer(name: str, rng) -> str:
+    """The initializer ``name``, or 'empty' without a generator (``rng=None``):
+    a model file fills in every weight, so none is drawn first."""
+    return "empty" if rng is None else name
+
+
+def layer_rng(rng) -> np.random.Generator:
+    """A generator for a layer's random masks (dropout, noise), seeded from
+    ``rng`` as fit draws it (a fresh one when ``rng`` is None)."""
+    return np.random.default_rng(None if rng is None else rng.randint(np.iinfo(np.int32).max))
 
 
 def stochastic_solver_only(estimator) -> bool:
@@ -359,6 +372,7 @@ class BaseNetworkEstimator(BaseEstimator):
     def _initialize(self, X, Y):
         """A new network and a fresh training record (what scikit-learn's
         ``_initialize`` sets, and only that: L-BFGS fits get no loss curve)."""
+        check_training_memory(self, X.shape[1:], Y.shape[1], X.dtype, X.shape[0])
         self._network = self._build_network(X.shape[1:], Y.shape[1], X.dtype, self._random_state)
         self._network_built()
         self._fitted_architecture = self._architecture_now()

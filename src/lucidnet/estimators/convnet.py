@@ -33,6 +33,8 @@ from .base import (
     TRAINING_ATTRIBUTES,
     TRAINING_PARAMETERS,
     BaseNetworkEstimator,
+    initializer,
+    layer_rng,
 )
 from .shapes import ShapedInput, is_int
 from .targets import ClassifierTargets, RegressorTargets
@@ -135,10 +137,10 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     def _build_network(self, input_shape, n_outputs, dtype, rng, expect=None):
         """The layers for one sample of ``input_shape`` (channels last).
 
-        ``expect(index, kind, shapes)``, when given, sees the array shapes of
-        each layer with weights before the layer is made: a model file checks
-        them against the arrays it holds, so that nothing is allocated that
-        the file does not justify.
+        ``expect(index, shapes)``, when given, sees the array shapes of each
+        layer with weights before the layer is made: a model file checks them
+        against the arrays it holds, so that nothing is allocated that the
+        file does not justify. ``rng=None`` draws no weights (the file's go in).
         """
         filters = self._layer_sizes("conv_layers", self.conv_layers)
         hidden = self._layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
@@ -171,8 +173,9 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
             filters, self._conv_settings(len(filters), n_spatial), activations
         ):
             kernel, n_in = settings["kernel_size"], shape[-1]
+            init = initializer("he_uniform", rng)
             add(conv, n_in, n_filters, kernel, strides=settings["strides"],
-                padding=settings["padding"], rng=rng, dtype=dtype,
+                padding=settings["padding"], init=init, rng=rng, dtype=dtype,
                 shapes={"W": (*kernel, n_in, n_filters), "b": (n_filters,)})  # fmt: skip
             if self.batch_norm:
                 normalization(n_filters)
@@ -186,16 +189,16 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         sizes = [*hidden, n_outputs]
         for i, size in enumerate(sizes):
             n_in, last = shape[0], i == len(hidden)
-            add(Dense, n_in, size, init="glorot_uniform" if last else "he_uniform", rng=rng,
-                dtype=dtype, shapes={"W": (n_in, size), "b": (size,)})  # fmt: skip
+            init = initializer("glorot_uniform" if last else "he_uniform", rng)
+            add(Dense, n_in, size, init=init, rng=rng, dtype=dtype,
+                shapes={"W": (n_in, size), "b": (size,)})  # fmt: skip
             if last:
                 break
             if self.batch_norm:
                 normalization(size)
             add(Activation, activations[len(filters) + i])
             if rates[i]:
-                seed = rng.randint(np.iinfo(np.int32).max)
-                add(Dropout, rates[i], rng=np.random.default_rng(seed))
+                add(Dropout, rates[i], rng=layer_rng(rng))
         return Sequential(layers)
 
     def __sklearn_tags__(self):

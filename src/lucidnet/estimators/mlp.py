@@ -28,6 +28,8 @@ from .base import (
     TRAINING_ATTRIBUTES,
     TRAINING_PARAMETERS,
     BaseNetworkEstimator,
+    initializer,
+    layer_rng,
 )
 from .targets import ClassifierTargets, RegressorTargets
 
@@ -76,12 +78,13 @@ class BaseMLP(BaseNetworkEstimator):
             "activation", self.activation, n_hidden, lambda a: a in HIDDEN_ACTIVATIONS
         )
 
-    def _build_network(self, input_shape, n_outputs, dtype, rng: np.random.RandomState):
+    def _build_network(self, input_shape, n_outputs, dtype, rng, expect=None):
         """Dense -> Activation [-> Dropout] per hidden layer, then a linear output.
 
         Weights and biases are drawn as scikit-learn draws them: uniform in
         +-sqrt(6 / (fan_in + fan_out)), +-sqrt(2 / (fan_in + fan_out)) next to
-        logistic units.
+        logistic units; none with ``rng=None``. ``expect(index, shapes)`` sees
+        each Dense layer's array shapes before it is made.
         """
         (n_features,) = input_shape
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
@@ -89,32 +92,35 @@ class BaseMLP(BaseNetworkEstimator):
         def dense(i, n_in, n_out, nearby):
             factor = 2.0 if nearby == "logistic" else 6.0
             return Dense(
-                n_in, n_out, init="glorot_uniform", rng=rng, dtype=dtype, factor=factor,
-                bias="uniform",
+                n_in, n_out, init=initializer("glorot_uniform", rng), rng=rng, dtype=dtype,
+                factor=factor, bias="uniform",
             )  # fmt: skip
 
-        return self._assemble(sizes, dense, rng)
+        return self._assemble(sizes, dense, rng, expect)
 
-    def _assemble(self, sizes, dense, rng) -> Sequential:
+    def _assemble(self, sizes, dense, rng, expect=None) -> Sequential:
         """The layers for ``sizes``, with ``dense(i, n_in, n_out, nearby_activation)``
-        making the i-th Dense layer."""
+        making the i-th Dense layer (``expect`` as in ``_build_network``)."""
         n_hidden = len(sizes) - 2
         activations = self._hidden_activations(n_hidden)
         rates = self._dropout_rates(n_hidden)
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             nearby = activations[min(i, len(activations) - 1)] if activations else "identity"
+            if expect is not None:
+                expect(len(layers), {"W": (n_in, n_out), "b": (n_out,)})
             layers.append(dense(i, n_in, n_out, nearby))
             if i < n_hidden:
                 layers.append(Activation(activations[i]))
                 if rates[i]:
-                    seed = rng.randint(np.iinfo(np.int32).max)
-                    layers.append(Dropout(rates[i], rng=np.random.default_rng(seed)))
+                    layers.append(Dropout(rates[i], rng=layer_rng(rng)))
         return Sequential(layers)
 
     def _network_from_weights(self, coefs, intercepts) -> Sequential:
         """A network holding the given weights (as they are), e.g. ones a user
-        assigned to ``coefs_`` and ``intercepts_`` by hand."""
+        assigned to ``coefs_`` and ``intercepts_`` by hand, or a model file's:
+        nothing is drawn, and each array is copied once, into the network's
+        buffer (``Sequential`` packs them)."""
         coefs = [np.asarray(c) for c in coefs]
         intercepts = [np.asarray(b).reshape(-1) for b in intercepts]
         sizes = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
@@ -132,7 +138,7 @@ class BaseMLP(BaseNetworkEstimator):
 
         def dense(i, n_in, n_out, nearby):
             def given(fan_in, fan_out, rng, dtype):
-                return coefs[i].astype(dtype), intercepts[i].astype(dtype)
+                return coefs[i].astype(dtype, copy=False), intercepts[i].astype(dtype, copy=False)
 
             return Dense(n_in, n_out, init=given, dtype=dtype)
 

@@ -318,12 +318,11 @@ def _decode_estimator(check, metadata, params, coefs, intercepts):
     _checked_training(check, check.field(metadata, "training"))
     _checked_feature_names(check, metadata.get("feature_names"), n_features)
 
-    # Everything checked: build the network the way fit does, then put the weights in.
-    model._network = model._build_network(
-        (n_features,), n_outputs, np.dtype(architecture["dtype"]), np.random.RandomState(0)
-    )
+    # Everything checked: a network holding the file's weights, none drawn. Its
+    # forward pass needs no more than its weights (a Dense layer's output is
+    # one of its weight matrix's rows), so the file's arrays justify it.
+    model._network = model._network_from_weights(coefs, intercepts)
     model._expose_weights()
-    model._set_coefs(coefs, intercepts)
     model.n_outputs_ = n_outputs
     model.out_activation_ = model._output_activation
     _finish_estimator(check, metadata, model, n_features)
@@ -445,16 +444,19 @@ def _decode_classic(check, metadata, params, coefs, intercepts):
         or (isinstance(random_state, int) and not isinstance(random_state, bool)),
         f"has an invalid random_state {shown(random_state)}",
     )
-    # NeuralNetwork allocates and draws its weights as it is made: only for the
-    # layer sizes that the arrays read have justified.
+    # Only for the layer sizes that the arrays read have justified, and with
+    # the file's weights: none are drawn.
     layers, sizes = params.get("layers"), metadata["architecture"]["layer_sizes"]
     check.require(
         layers == sizes,
         f"its architecture says layer_sizes {shown(sizes)}, but its parameters give "
         f"{shown(layers)}",
     )
+    check.require(metadata["architecture"]["dtype"] == "float64", "a NeuralNetwork is float64")
     try:
-        model = NeuralNetwork(layers, params.get("activation"), random_state)
+        model = NeuralNetwork.from_weights(
+            coefs, intercepts, params.get("activation"), random_state
+        )
     except (TypeError, ValueError) as exc:
         check.fail(f"has invalid NeuralNetwork parameters: {exc}")
     layers = model.layers
@@ -467,14 +469,10 @@ def _decode_classic(check, metadata, params, coefs, intercepts):
             "dropout": [0.0] * (len(layers) - 2),
         },
     )
-    check.require(metadata["architecture"]["dtype"] == "float64", "a NeuralNetwork is float64")
     rng_state = metadata.get("rng_state")
     if rng_state is not None:
         try:
             model.rng.bit_generator.state = from_json(rng_state)
         except (TypeError, ValueError, KeyError, OverflowError) as exc:
             check.fail(f"has an invalid random generator state ({exc})")
-    for layer, w, b in zip(_dense_layers(model.network), coefs, intercepts):
-        layer.W.value[...] = w
-        layer.b.value[...] = b
     return model

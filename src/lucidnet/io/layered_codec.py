@@ -15,14 +15,23 @@ and the arrays are stored as ``layer<i>.<name>`` (``layer0.W``,
 known, and checked against each array's header, before anything is read;
 then the network is rebuilt from the estimator's parameters, and each layer's
 array shapes are compared with the file's *before* that layer is made, so
-nothing is allocated that the file's own bytes do not justify; last, the
-layer kinds must be the file's, in order.
+nothing is allocated that the file's own bytes do not justify; the
+layer kinds must be the file's, in order; last, what a forward pass of one
+row needs (:mod:`lucidnet.engine.cost`) must be justified by the file too.
+
+That last rule: a file may ask, for one row, at most ``max(64 MiB, 100 x the
+bytes of its own arrays)``. Padding, strides and input shapes are numbers in
+the metadata that no array backs: a 4 KB file whose convolution pads by
+2 * 10**8 zeros loads, then one row takes gigabytes. An honest network needs
+far less per row than its weights take (the digits ConvNet, 1.6 MB of
+weights, 0.3 MB a row), so the bound only stops what no array justifies.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..engine.cost import forward_costs
 from ..estimators import Autoencoder, ConvNetClassifier, ConvNetRegressor
 from ..exceptions import ModelFileError
 from .json_values import from_json
@@ -52,6 +61,10 @@ LAYER_ARRAYS = {
     "UpSampling2D": (),
 }
 MAX_ARRAY_DIMS = 4
+# What a file may ask for a forward pass of one row: the larger of a fixed
+# floor and a multiple of the bytes of its own arrays (see the docstring).
+ROW_BUDGET_FLOOR = 64 * 2**20
+ROW_BUDGET_PER_ARRAY_BYTE = 100
 
 
 def layer_arrays(layer) -> dict[str, np.ndarray]:
@@ -111,6 +124,35 @@ def expected_layer_arrays(check, architecture, dtype, n_entries=None) -> dict:
     return expected
 
 
+def _check_row_cost(check, costs, itemsize: int, array_bytes: int) -> None:
+    """Refuse a network whose forward pass of one row needs more than the file
+    justifies: ``max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE x array_bytes)``."""
+    needed = sum(c.values for c in costs) * itemsize
+    limit = max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE * array_bytes)
+    if needed <= limit:
+        return
+    big = max(costs, key=lambda c: c.values)
+    check.fail(
+        f"its network needs {_size(needed)} for a forward pass of one row, more than a model "
+        f"file may ask: max(64 MiB, {ROW_BUDGET_PER_ARRAY_BYTE} x its {_size(array_bytes)} of "
+        f"arrays) = {_size(limit)}; the largest part, {_size(big.values * itemsize)}, is layer "
+        f"{big.index}, {big.layer!r}, with output shape {big.output_shape} (its padding, "
+        "strides or input shape were edited, or the file is not a lucidnet model)"
+    )
+
+
+def _size(n_bytes: int) -> str:
+    """Bytes in the unit that reads best: 4.2 KiB, 3.1 GiB."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n_bytes < 1024 or unit == "TiB":
+            return (
+                f"{n_bytes:,} bytes"
+                if unit == "bytes"
+                else f"{n_bytes:.1f}".removesuffix(".0") + f" {unit}"
+            )
+        n_bytes /= 1024
+
+
 def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
     """Build a convolutional estimator from checked metadata and arrays.
 
@@ -155,13 +197,14 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
 
     try:
         network = model._build_network(
-            tuple(input_shape), n_outputs, np.dtype(architecture["dtype"]),
-            np.random.RandomState(0), expect=expect,
-        )  # fmt: skip
+            tuple(input_shape), n_outputs, np.dtype(architecture["dtype"]), None, expect=expect
+        )  # the file's weights go in below: none are drawn
+        costs = forward_costs(network.layers, input_shape)
     except ModelFileError:
         raise
     except ValueError as exc:
         check.fail(f"has parameters that make no network for its input shape: {exc}")
+    _check_row_cost(check, costs, network.dtype.itemsize, sum(a.nbytes for a in arrays.values()))
     if len(input_shape) > 1 and model.input_shape is not None:
         try:
             resolved = model._resolve_input_shape(n_features, None)
