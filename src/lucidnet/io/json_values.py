@@ -9,7 +9,9 @@ arrays become lists.
 
 Nesting is bounded (:data:`MAX_NESTING`) both ways: the converters and the JSON
 parser recurse once per level, and a file nested 100,000 deep must be refused
-with a message, not by exhausting the interpreter's stack.
+with a message, not by exhausting the interpreter's stack. :func:`json_extent`
+measures a text's nesting and its count of values without parsing it, so that
+a reader can refuse text that would make the parser build millions of objects.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _BRACKET_STEP = np.zeros(256, dtype=np.int8)
 _BRACKET_STEP[[ord("["), ord("{")]] = 1
 _BRACKET_STEP[[ord("]"), ord("}")]] = -1
+# One value starts after each of these (an array's or object's own value at
+# its bracket, the next item after a comma, a member's value after a colon).
+_VALUE_MARK = np.zeros(256, dtype=bool)
+_VALUE_MARK[[ord(c) for c in "[{,:"]] = 1
 _CHUNK = 1 << 20
 
 
@@ -93,15 +99,28 @@ def _hashable(key):
 
 
 def nesting_depth(text: str) -> int:
-    """How deeply the arrays and objects of JSON ``text`` nest, found without
-    parsing it (and so without recursing): brackets inside strings are not
-    structure, the others step the depth up or down. Exact for valid JSON."""
+    """How deeply the arrays and objects of JSON ``text`` nest (see :func:`json_extent`)."""
+    return json_extent(text)[0]
+
+
+def json_extent(text: str) -> tuple[int, int]:
+    """``(depth, values)``: how deeply the arrays and objects of JSON ``text``
+    nest, and how many values it holds, both found without parsing it (and so
+    without recursing or building objects). Brackets, commas and colons inside
+    strings are not structure; outside, brackets step the depth up or down,
+    and each ``[``, ``{``, ``,`` or ``:`` starts a value: ``values`` counts
+    them, about one per object the parser builds (``[1, 2, 3]``: 3, for a list
+    and 3 numbers; ``[[], []]``: 4, for 3 lists). The depth is exact for valid
+    JSON."""
     structure = _JSON_STRING.sub("", text).encode("utf-8", "surrogatepass")
     codes = np.frombuffer(structure, dtype=np.uint8)
     depth = deepest = 0
+    values = 0
     # In chunks, so that 64 MB of brackets never needs 512 MB of running sums.
     for start in range(0, codes.size, _CHUNK):
-        running = depth + np.cumsum(_BRACKET_STEP[codes[start : start + _CHUNK]], dtype=np.int64)
+        chunk = codes[start : start + _CHUNK]
+        running = depth + np.cumsum(_BRACKET_STEP[chunk], dtype=np.int64)
         deepest = max(deepest, int(running.max()))
         depth = int(running[-1])
-    return deepest
+        values += int(np.count_nonzero(_VALUE_MARK[chunk]))
+    return deepest, values
