@@ -269,3 +269,20 @@ def test_samples_of_four_axes_are_refused_with_the_shapes_that_work():
     message = str(info.value)
     assert "(length, channels)" not in message  # that would be a one-channel image
     assert "input_shape=(length,)" in message and "(n_samples, length, channels)" in message
+
+
+@pytest.mark.parametrize(
+    "pool_size, input_shape",
+    [(257, (600,)), ((17, 17), (34, 34))],
+    ids=["1d-257", "2d-17x17"],
+)
+def test_a_pool_of_more_than_256_positions_trains_and_predicts(pool_size, input_shape):
+    # The offset of each window's maximum once overflowed a byte here.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((12, int(np.prod(input_shape))))
+    y = np.arange(12) % 2
+    clf = ConvNetClassifier(
+        conv_layers=(4,), pool_size=pool_size, hidden_layer_sizes=(), input_shape=input_shape,
+        max_iter=2, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    assert clf.predict(X).shape == (12,) and len(clf.loss_curve_) == 2
