@@ -1,6 +1,10 @@
 """Fuzz target: ``lucidnet.load`` on any bytes must return a model or raise
-``ModelFileError``; any other exception, a timeout or running out of memory
-is a crash.
+``ModelFileError``, and a model it returns must predict one all-zero row
+(an autoencoder: transform it, inverse_transform the code, score it)
+without raising; any other exception, a timeout or running out of memory,
+in loading or in that prediction, is a crash. So a file whose cost its
+bytes do not justify (a padding of 10**9, an input_shape of 10**8) counts
+as a crash when it loads, even if loading itself is cheap.
 
     make fuzz                                           # both targets, FUZZ_SECONDS each
     .venv/bin/python fuzz/fuzz_load.py CORPUS_DIR ... [libFuzzer flags]
@@ -24,6 +28,7 @@ import tempfile
 import warnings
 
 import atheris
+import numpy as np
 
 with atheris.instrument_imports(include=["lucidnet", "zipfile", "json"]):
     import zipfile
@@ -52,9 +57,25 @@ def test_one_input(data: bytes) -> None:
     with open(PATH, "wb") as file:
         file.write(data)
     try:
-        lucidnet.load(PATH)
+        model = lucidnet.load(PATH)
     except ModelFileError:
-        pass
+        return
+    predict_one_row(model)
+
+
+def predict_one_row(model) -> None:
+    """What a user does next with a loaded model, on one all-zero row of the
+    shape it was fitted on: any exception is the model file's fault, as load
+    checked it."""
+    if isinstance(model, lucidnet.NeuralNetwork):
+        model.predict(np.zeros(model.layers[0]))
+        return
+    row = np.zeros((1, model.n_features_in_))
+    if isinstance(model, lucidnet.Autoencoder):
+        model.inverse_transform(model.transform(row))
+        model.score_samples(row)
+    else:
+        model.predict(row)
 
 
 # ------------------------------------------------------------ the mutator

@@ -329,6 +329,50 @@ def test_the_max_pool_kernels_equal_the_numpy_form_to_the_last_bit(
     np.testing.assert_array_equal(dX_a, dX_b)
 
 
+def max_pool_definition(X, pool):
+    """Max pooling of non-overlapping windows as defined (the first maximum of
+    each flattened window gets the gradient), with an upstream gradient of ones."""
+    n_spatial = len(pool)
+    view = np.lib.stride_tricks.sliding_window_view(X, pool, axis=tuple(range(1, n_spatial + 1)))
+    windows = view[(slice(None), *(slice(None, None, p) for p in pool))]
+    flat = windows.reshape(*windows.shape[: n_spatial + 2], -1)
+    out, first = flat.max(axis=-1), flat.argmax(axis=-1)
+    dX = np.zeros_like(X)
+    for index in np.ndindex(first.shape):
+        n, *position, c = index
+        offset = np.unravel_index(first[index], pool)
+        dX[(n, *(o * p + d for o, p, d in zip(position, pool, offset)), c)] = 1
+    return out, dX
+
+
+@pytest.mark.parametrize(
+    "pool, shape",
+    [
+        ((257,), (2, 600, 3)),  # offsets beyond a byte
+        ((17, 17), (2, 35, 36, 2)),
+        ((70_000,), (1, 70_001, 1)),  # beyond two bytes
+    ],
+    ids=["1d-257", "2d-17x17", "1d-70000"],
+)
+def test_max_pool_of_any_window_size_equals_its_definition(pool, shape):
+    from lucidnet import MaxPool1D, MaxPool2D
+
+    X = np.random.default_rng(0).integers(5, size=shape).astype(float)  # ties everywhere
+    expected_out, expected_dX = max_pool_definition(X, pool)
+    for fused in (False, True):
+        with compiled(fused):
+            layer = (MaxPool1D if len(pool) == 1 else MaxPool2D)(pool)
+            np.testing.assert_array_equal(layer.forward(X), expected_out)
+            out = layer.forward(X, training=True)
+            np.testing.assert_array_equal(out, expected_out)
+            np.testing.assert_array_equal(layer.backward(np.ones_like(out)), expected_dX)
+    # A NaN in a window: the NumPy form and the kernel still agree to the bit.
+    X.flat[X.size // 2] = np.nan
+    (out_a, dX_a), (out_b, dX_b) = pool_both_ways(type(layer), X, pool, 0)
+    np.testing.assert_array_equal(out_a, out_b)
+    np.testing.assert_array_equal(dX_a, dX_b)
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     rows=st.integers(1, 40),

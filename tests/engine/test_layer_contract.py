@@ -131,6 +131,9 @@ LAYERS = {
     "avg_pool2d": Case(lambda rng, dtype: AvgPool2D((2, 3)), (6, 7, 2)),
     "max_pool1d": Case(lambda rng, dtype: MaxPool1D(3), (10, 2)),
     "avg_pool1d_stride_1": Case(lambda rng, dtype: AvgPool1D(2, strides=1), (9, 3)),
+    # Windows of more than 256 positions: the offset of a maximum needs more than a byte.
+    "max_pool1d_257": Case(lambda rng, dtype: MaxPool1D(257), (260, 1)),
+    "max_pool2d_17x17": Case(lambda rng, dtype: MaxPool2D(17), (35, 18, 1)),
     "global_avg_pool_2d": Case(lambda rng, dtype: GlobalAvgPool(), (4, 5, 3)),
     "global_avg_pool_1d": Case(lambda rng, dtype: GlobalAvgPool(), (6, 2)),
     "up_sampling2d": Case(lambda rng, dtype: UpSampling2D(2), (3, 2, 2)),

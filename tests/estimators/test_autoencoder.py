@@ -271,3 +271,62 @@ def test_inverse_transform_names_nan_as_pca_does(digits):
     with pytest.raises(ValueError) as pcas:
         PCA(2).fit(X_train).inverse_transform(codes)
     assert str(ours.value).splitlines()[0] == str(pcas.value).splitlines()[0]
+
+
+def test_score_refuses_samples_of_the_wrong_shape_as_transform_does():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 9, 5))
+    ae = Autoencoder(3, conv_layers=(2,), hidden_layer_sizes=(), max_iter=2, random_state=0)
+    ae.fit(X)
+    wrong = X.reshape(20, 5, 9)  # as many values per sample, on other axes
+    for method in (ae.transform, ae.score_samples, ae.score):
+        with pytest.raises(ValueError, match="samples of shape \\(5, 9\\).*fitted on"):
+            method(wrong)
+    assert ae.score_samples(X).shape == (20,)
+
+
+@pytest.mark.parametrize("n_components", [True, False, 2.0, "2"])
+def test_n_components_that_is_not_an_int_is_refused_by_parameter_validation(n_components):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X = np.random.default_rng(0).standard_normal((10, 4))
+    with pytest.raises(InvalidParameterError, match="'n_components' parameter of Autoencoder"):
+        Autoencoder(n_components=n_components, max_iter=1).fit(X)
+
+
+@pytest.mark.parametrize(
+    "sample_weight, match",
+    [
+        (np.ones(3), "sample_weight.shape == \\(3,\\), expected \\(20,\\)"),
+        (np.zeros(20), "sample_weight sums to zero|at least one non-zero"),
+        (-np.ones(20), "sample_weight must be non-negative"),
+    ],
+    ids=["wrong-length", "all-zero", "negative"],
+)
+def test_score_refuses_sample_weights_as_fit_does(sample_weight, match):
+    X = np.random.default_rng(0).standard_normal((20, 4))
+    ae = Autoencoder(2, hidden_layer_sizes=(), max_iter=2, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=match):
+        ae.score(X, sample_weight=sample_weight)
+    with pytest.raises(ValueError, match=match):
+        Autoencoder(2, hidden_layer_sizes=(), max_iter=1).fit(X, sample_weight=sample_weight)
+    weights = np.arange(20.0)
+    expected = np.average(ae.score_samples(X), weights=weights)
+    assert ae.score(X, sample_weight=weights) == pytest.approx(expected)
+
+
+def test_the_default_batch_size_is_clipped_silently_on_few_samples():
+    X = np.random.default_rng(0).standard_normal((20, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning at all, the convergence one aside
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ae = Autoencoder(2, hidden_layer_sizes=(), max_iter=3, random_state=0).fit(X)
+    assert ae.t_ == 3 * 20
+    # A batch size the user set and the data cannot fill is clipped with
+    # scikit-learn's warning, as in the MLPs.
+    with pytest.warns(UserWarning, match="larger than sample size"):
+        Autoencoder(2, hidden_layer_sizes=(), batch_size=64, max_iter=1).fit(X)
+    # The default still means batches of 64 where the data has more rows.
+    big = np.random.default_rng(1).standard_normal((200, 4))
+    ae = Autoencoder(2, hidden_layer_sizes=(), max_iter=1, random_state=0)
+    assert ae._batch_size(len(big)) == 64

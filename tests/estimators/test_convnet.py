@@ -269,3 +269,43 @@ def test_samples_of_four_axes_are_refused_with_the_shapes_that_work():
     message = str(info.value)
     assert "(length, channels)" not in message  # that would be a one-channel image
     assert "input_shape=(length,)" in message and "(n_samples, length, channels)" in message
+
+
+@pytest.mark.parametrize(
+    "pool_size, input_shape",
+    [(257, (600,)), ((17, 17), (34, 34))],
+    ids=["1d-257", "2d-17x17"],
+)
+def test_a_pool_of_more_than_256_positions_trains_and_predicts(pool_size, input_shape):
+    # The offset of each window's maximum once overflowed a byte here.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((12, int(np.prod(input_shape))))
+    y = np.arange(12) % 2
+    clf = ConvNetClassifier(
+        conv_layers=(4,), pool_size=pool_size, hidden_layer_sizes=(), input_shape=input_shape,
+        max_iter=2, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    assert clf.predict(X).shape == (12,) and len(clf.loss_curve_) == 2
+
+
+@pytest.mark.parametrize(
+    "params, n_features, layer",
+    [
+        (dict(conv_layers=(2,), kernel_size=9, padding="valid", input_shape=(8, 8)), 64, 1),
+        (dict(conv_layers=(2, 2), kernel_size=5, padding="valid", input_shape=(8, 8)), 64, 2),
+        (dict(conv_layers=(2, 2, 2), strides=3, padding=0, input_shape=(20,)), 20, 3),
+    ],
+    ids=["kernel-wider-than-input", "after-a-pool", "after-strides"],
+)
+def test_a_network_that_shrinks_to_nothing_names_the_layer_and_what_to_change(
+    params, n_features, layer
+):
+    X, y = np.zeros((6, n_features)), np.arange(6) % 2
+    with pytest.raises(ValueError) as info:
+        ConvNetClassifier(hidden_layer_sizes=(), max_iter=1, **params).fit(X, y)
+    message = str(info.value)
+    assert f"convolutional layer {layer} of {len(params['conv_layers'])}" in message
+    assert "shrinks" in message
+    for parameter in ("padding", "strides", "kernel_size", "input_shape"):
+        assert parameter in message, parameter
+    assert ("pool_size" in message) == (layer > 1)  # pools before the layer shrank its input

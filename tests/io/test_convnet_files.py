@@ -87,6 +87,10 @@ def test_a_huge_parameter_is_refused_before_anything_is_allocated(saved_convnet,
         (lambda m: m["architecture"]["layers"][1].update(kind="Dropout"), "lists arrays"),
         (lambda m: m["architecture"]["layers"][3].update(kind="AvgPool2D"), "unknown kind"),
         (lambda m: m.update({"class": "ConvNetRegressor"}), "unknown ConvNetRegressor param"),
+        (
+            lambda m: m["params"].update(class_weight={"__items__": [[10, 2.0]]}),
+            "class_weight has the key 10, which is not a class",
+        ),
     ],
 )
 def test_metadata_that_does_not_make_its_arrays_is_refused(saved_convnet, tmp_path, change, match):

@@ -234,6 +234,11 @@ def set_path(metadata, keys, value):
         (["training", "loss_curve_"], [1.0, "x"], "loss_curve_"),
         (["training", "n_iter_"], -1, "n_iter_"),
         (["feature_names"], ["a"], "feature names"),
+        # class_weight: a key that is no class, a weight fit refuses.
+        (["params", "class_weight"], {"__items__": [[7, 2.0]]}, "key 7, which is not a class"),
+        (["params", "class_weight"], {"__items__": [["0", 2.0]]}, "key '0', which is not"),
+        (["params", "class_weight"], {"__items__": [[0, -1.0]]}, "must be positive"),
+        (["params", "class_weight"], {"__items__": [[0, 0]]}, "must be positive"),
     ],
 )
 def test_tampered_metadata_raises_model_file_error(
@@ -246,6 +251,18 @@ def test_tampered_metadata_raises_model_file_error(
     path = tmp_path / "tampered.npz"
     rewrite(path, entries, metadata)
     with pytest.raises(ModelFileError, match=message):
+        load(path)
+
+
+def test_class_weight_on_a_multilabel_file_is_refused(tmp_path):
+    X, Y = make_multilabel_classification(n_samples=30, n_classes=3, random_state=0)
+    path = tmp_path / "multilabel.npz"
+    save(MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0).fit(X, Y), path)
+    entries = entries_of(path)
+    metadata = metadata_of(entries)
+    metadata["params"]["class_weight"] = "balanced"  # fit refuses it for multilabel targets
+    rewrite(path, entries, metadata)
+    with pytest.raises(ModelFileError, match="class_weight is not supported for multilabel"):
         load(path)
 
 

@@ -95,6 +95,12 @@ class _Pool(Layer):
         return f"{type(self).__name__}(pool_size={self.pool_size}, strides={self.strides})"
 
 
+# The most window offsets the tiled max pooling loops over (each a NumPy call),
+# keeping which offset held the maximum in a byte; larger windows take
+# _forward_large.
+LOOPED_OFFSETS = 256
+
+
 class _MaxPool(_Pool):
     _transient = ("_argmax", "_input_shape", "_which")
 
@@ -127,6 +133,8 @@ class _MaxPool(_Pool):
         out_shape = self._out(X.shape[1:-1])
         tiles = self._tiles(X, out_shape)
         offsets = list(self._offsets())
+        if len(offsets) > LOOPED_OFFSETS:
+            return self._forward_large(X, tiles, len(offsets), training)
         out = np.array(tiles[self._offset_slice(offsets[0])])
         for offset in offsets[1:]:
             np.maximum(out, tiles[self._offset_slice(offset)], out=out)
@@ -140,6 +148,22 @@ class _MaxPool(_Pool):
                 which += (here & ~found).view(np.uint8) * np.uint8(index)
                 found |= here
             self._which, self._input_shape = which, X.shape
+        return out
+
+    def _forward_large(self, X, tiles, n_offsets, training):
+        """Windows of more than ``LOOPED_OFFSETS``: the same maximum, and the same
+        first offset holding it, from one reduction and one comparison, as the
+        loop's calls per offset would cost more than the work; ``which`` in the
+        narrowest unsigned type that holds every offset (two bytes up to 65,536)."""
+        axes = tuple(range(2, 2 * self.n_spatial + 1, 2))  # the tiles' offset axes
+        out = tiles.max(axis=axes)
+        if training:
+            # A NaN maximum equals nothing: offset 0, as in the loop.
+            hit = tiles == np.expand_dims(out, axes)
+            by_window = np.moveaxis(hit, axes, tuple(range(-self.n_spatial, 0)))
+            first = by_window.reshape(*out.shape, n_offsets).argmax(axis=-1)
+            self._which = first.astype(np.min_scalar_type(n_offsets - 1))
+            self._input_shape = X.shape
         return out
 
     def _as_2d(self, array):

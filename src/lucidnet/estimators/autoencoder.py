@@ -92,7 +92,7 @@ AUTOENCODER_PARAMETERS = """
         Maximum number of loss evaluations of 'lbfgs'.
 
     Training defaults differ from the MLPs' where reconstruction needs it:
-    ``batch_size=64``, ``max_iter=500``, ``n_iter_no_change=20`` (on the 8x8
+    batches of 64 (``batch_size='auto'``), ``max_iter=500``, ``n_iter_no_change=20`` (on the 8x8
     digits, the MLPs' 200 epochs of 200-sample batches stop well short: test
     error 31% below PCA's at 16 components, against 45% with these).
     Dense layers start from Glorot-uniform weights (He's, larger, ended
@@ -107,10 +107,24 @@ AUTOENCODER_ATTRIBUTES = """    n_components_ : int
 """
 
 
+# Batches of 'auto', the default: what the digits liked (see the docstring),
+# or all samples when there are fewer, silently, as the MLPs' 'auto' (200).
+AUTO_BATCH_SIZE = 64
+
 # Why the code must be narrower than the input (the command says it too).
 CODE_TOO_WIDE = "a code as wide as the input can copy it and learns nothing"
 
-_TRAINING = training_parameters_doc(batch_size=64, max_iter=500, n_iter_no_change=20)
+_TRAINING = training_parameters_doc(
+    batch_size="'auto'", max_iter=500, n_iter_no_change=20, auto_batch_size=AUTO_BATCH_SIZE
+)
+
+
+class _Count(Interval):
+    """An int in an interval, and not a bool: scikit-learn's Interval takes
+    True as 1, and ``n_components=True`` would reach NumPy's TypeError."""
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 class Autoencoder(
@@ -142,7 +156,7 @@ class Autoencoder(
 
     _parameter_constraints = {
         **BaseNetworkEstimator._parameter_constraints,
-        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "n_components": [_Count(Integral, 1, None, closed="left")],
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "output_activation": [StrOptions({"identity", "logistic"})],
         "noise": [Interval(Real, 0, None, closed="left")],
@@ -170,7 +184,7 @@ class Autoencoder(
         input_shape=None,
         solver="adam",
         alpha=0.0001,
-        batch_size=64,
+        batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
@@ -243,8 +257,10 @@ class Autoencoder(
         return -self._errors(X_flat, self._output(self._shape_input(X_flat)))
 
     def score(self, X, y=None, sample_weight=None):
-        """The mean of ``score_samples(X)``, weighted by ``sample_weight``."""
-        return float(np.average(self.score_samples(X), weights=sample_weight))
+        """The mean of ``score_samples(X)``, weighted by ``sample_weight``
+        (non-negative, one per sample, not all zero: as fit takes them)."""
+        scores = self.score_samples(X)
+        return float(np.average(scores, weights=self._check_weights(sample_weight, scores)))
 
     @property
     def _n_features_out(self):
@@ -266,7 +282,10 @@ class Autoencoder(
 
     def _flat_X(self, X):
         X, given = self._sample_shape(X) if self._convolutional() else (X, None)
-        return validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        if given is not None:  # as transform checks it: (5, 9) is no (9, 5)
+            self._check_given_shape(given)
+        return X
 
     def _validate_training_data(
         self, X, y, sample_weight, incremental, first_pass, validation=False
@@ -326,6 +345,11 @@ class Autoencoder(
 
     def _shape_input(self, X):
         return super()._shape_input(X) if self._convolutional() else X
+
+    def _batch_size(self, n_samples) -> int:
+        if self.batch_size == "auto":
+            return min(AUTO_BATCH_SIZE, n_samples)
+        return super()._batch_size(n_samples)
 
     def _validation_data(self, X_val, y_val):
         X_val, Y_val, _ = self._validate_training_data(X_val, None, None, True, False, True)

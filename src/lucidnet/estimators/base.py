@@ -52,7 +52,7 @@ _TRAINING_PARAMETERS = """
     alpha : float, default=0.0001
         Strength of the L2 penalty on the weights (not the biases).
     batch_size : int or 'auto', default={batch_size}
-        Mini-batch size for the stochastic solvers; 'auto' is min(200, n_samples).
+        Mini-batch size for the stochastic solvers; 'auto' is min({auto_batch_size}, n_samples).
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Schedule of the 'sgd' solver.
     learning_rate_init : float, default=0.001
@@ -111,9 +111,16 @@ def stochastic_solver_only(estimator) -> bool:
     return True
 
 
-def training_parameters_doc(batch_size="'auto'", max_iter=200, n_iter_no_change=10) -> str:
+def training_parameters_doc(
+    batch_size="'auto'", max_iter=200, n_iter_no_change=10, auto_batch_size=200
+) -> str:
     """The training parameters' documentation, with an estimator's defaults."""
-    values = {"batch_size": batch_size, "max_iter": max_iter, "n_iter_no_change": n_iter_no_change}
+    values = {
+        "batch_size": batch_size,
+        "max_iter": max_iter,
+        "n_iter_no_change": n_iter_no_change,
+        "auto_batch_size": auto_batch_size,
+    }
     text = _TRAINING_PARAMETERS
     for name, value in values.items():
         text = text.replace("{" + name + "}", str(value))

@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ..engine.conv import Conv1D, Conv2D
+from ..engine.conv import Conv1D, Conv2D, padding_amounts
 from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
 from ..engine.normalization import BatchNormalization
@@ -127,6 +127,36 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
             dict(kernel_size=k, strides=s, padding=p, pool=q)
             for k, s, p, q in zip(kernels, strides, paddings, pools)
         ]
+
+    def _check_positions(self, input_shape) -> None:
+        """Each convolution keeps at least one position along every axis, as
+        _build_network lays them out (pools narrow to what is left, so only a
+        kernel can find too few): else name the layer and what makes room."""
+        samples = spatial = tuple(input_shape[:-1])
+        n_conv = len(self._layer_sizes("conv_layers", self.conv_layers))
+        for i, settings in enumerate(self._conv_settings(n_conv, len(spatial)), start=1):
+            kernel, strides, padding = (settings[k] for k in ("kernel_size", "strides", "padding"))
+            padded = [
+                size + sum(padding_amounts(padding, size, k, s, 1))
+                for size, k, s in zip(spatial, kernel, strides)
+            ]
+            if any(size < k for size, k in zip(padded, kernel)):
+                before, earlier = "", ""
+                if i > 1:
+                    before = " after the strides and pools before it"
+                    earlier = (
+                        " smaller pool_size or strides in the layers before it, fewer conv_layers,"
+                    )
+                raise ValueError(
+                    f"the network shrinks to nothing: convolutional layer {i} of {n_conv} "
+                    f"(kernel_size {kernel}, strides {strides}, padding {padding!r}) gets inputs "
+                    f"of {spatial} positions{before}, fewer than its kernel spans. Make room "
+                    f"with padding ('same' keeps every size), a smaller kernel_size,{earlier} "
+                    f"or samples larger than {samples} (input_shape)"
+                )
+            spatial = tuple((size - k) // s + 1 for size, k, s in zip(padded, kernel, strides))
+            if settings["pool"] is not None:  # windows narrowed to the axis, strides = window
+                spatial = tuple(size // min(p, size) for p, size in zip(settings["pool"], spatial))
 
     def _layer_sizes(self, name, value) -> list[int]:
         sizes = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]

@@ -99,8 +99,13 @@ class ShapedInput:
         X, y = super()._validate_X_y(X, y, first_pass, **kwargs)
         if first_pass:
             self.input_shape_ = self._resolve_input_shape(X.shape[1], given)
+            self._check_positions(self.input_shape_)
         self._check_given_shape(given)
         return self._shape_input(X), y
+
+    def _check_positions(self, input_shape) -> None:
+        """A hook: refuse, naming the layer and the parameters to change, a
+        network whose layers would leave no position of ``input_shape``."""
 
     def _validated_X(self, X, ensure_all_finite=True):
         X, given = self._sample_shape(X)

@@ -71,10 +71,18 @@ class Archive:
     def _fail(self, problem: str):
         raise ModelFileError(self.path, problem)
 
-    def read(self, name: str, accept: Acceptor) -> np.ndarray:
-        """The array stored as ``name`` (read-only), once its size and header pass."""
+    def read(self, name: str, accept: Acceptor, max_data_bytes: int | None = None) -> np.ndarray:
+        """The array stored as ``name`` (read-only), once its size and header pass.
+
+        ``max_data_bytes``, when given, bounds the entry's declared size (less
+        its ``.npy`` header) before a byte of it is decompressed."""
         info = self.members[name]
         self._check_declared_size(name, info)
+        if max_data_bytes is not None and info.file_size > MAX_HEADER_BYTES + max_data_bytes:
+            self._fail(
+                f"its entry {name} declares {info.file_size} bytes, more than the "
+                f"{max_data_bytes} bytes of data (and an .npy header) it may hold"
+            )
         with self._zip.open(info) as member:
             dtype, shape, fortran_order = self._read_header(name, member)
             accept(name, dtype, shape)

@@ -335,6 +335,8 @@ def _finish_estimator(check, metadata, model, n_features) -> None:
     as in scikit-learn; what training on needs and the file lacks, fit fills in)."""
     training = _checked_training(check, check.field(metadata, "training"))
     feature_names = _checked_feature_names(check, metadata.get("feature_names"), n_features)
+    if hasattr(model, "classes_"):
+        _check_class_weight(check, model)
     model.n_features_in_ = n_features
     if feature_names is not None:
         model.feature_names_in_ = np.asarray(feature_names, dtype=object)
@@ -345,6 +347,22 @@ def _finish_estimator(check, metadata, model, n_features) -> None:
     # The optimizer's moments are not stored: partial_fit starts a fresh one.
     model._optimizer = None
     model._fitted_architecture = model._architecture_now()
+
+
+def _check_class_weight(check, model) -> None:
+    """A classifier's ``class_weight`` as fit accepts it for the file's classes:
+    none for multilabel targets; a dict's keys classes, its weights positive."""
+    if model.class_weight is None:
+        return
+    check.require(
+        not model._label_binarizer.y_type_.startswith("multilabel"),
+        f"has class_weight {shown(model.class_weight)}, but class_weight is not supported "
+        "for multilabel targets",
+    )
+    try:
+        model._check_class_weight()
+    except ValueError as exc:
+        check.fail(f"has an invalid class_weight parameter: {exc}")
 
 
 def _label_binarizer(check, classes, n_outputs) -> LabelBinarizer:

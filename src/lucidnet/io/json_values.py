@@ -9,13 +9,14 @@ arrays become lists.
 
 Nesting is bounded (:data:`MAX_NESTING`) both ways: the converters and the JSON
 parser recurse once per level, and a file nested 100,000 deep must be refused
-with a message, not by exhausting the interpreter's stack.
+with a message, not by exhausting the interpreter's stack. :func:`json_extent`
+measures a text's nesting and its count of values without parsing it, so that
+a reader can refuse text that would make the parser build millions of objects.
 """
 
 from __future__ import annotations
 
 import numbers
-import re
 
 import numpy as np
 
@@ -25,10 +26,14 @@ TUPLE_TAG = "__tuple__"
 # at most 6 (metadata -> params -> class_weight -> items -> pair -> value).
 MAX_NESTING = 32
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _BRACKET_STEP = np.zeros(256, dtype=np.int8)
 _BRACKET_STEP[[ord("["), ord("{")]] = 1
 _BRACKET_STEP[[ord("]"), ord("}")]] = -1
+# One value starts after each of these (an array's or object's own value at
+# its bracket, the next item after a comma, a member's value after a colon).
+_VALUE_MARK = np.zeros(256, dtype=bool)
+_VALUE_MARK[[ord(c) for c in "[{,:"]] = 1
+_QUOTE = ord('"')
 _CHUNK = 1 << 20
 
 
@@ -93,15 +98,36 @@ def _hashable(key):
 
 
 def nesting_depth(text: str) -> int:
-    """How deeply the arrays and objects of JSON ``text`` nest, found without
-    parsing it (and so without recursing): brackets inside strings are not
-    structure, the others step the depth up or down. Exact for valid JSON."""
-    structure = _JSON_STRING.sub("", text).encode("utf-8", "surrogatepass")
-    codes = np.frombuffer(structure, dtype=np.uint8)
-    depth = deepest = 0
-    # In chunks, so that 64 MB of brackets never needs 512 MB of running sums.
+    """How deeply the arrays and objects of JSON ``text`` nest (see :func:`json_extent`)."""
+    return json_extent(text)[0]
+
+
+def json_extent(text: str) -> tuple[int, int]:
+    """``(depth, values)``: how deeply the arrays and objects of JSON ``text``
+    nest, and how many values it holds, both found without parsing it (and so
+    without recursing or building objects). Brackets, commas and colons inside
+    strings are not structure; outside, brackets step the depth up or down,
+    and each ``[``, ``{``, ``,`` or ``:`` starts a value: ``values`` counts
+    them, about one per object the parser builds (``[1, 2, 3]``: 3, for a list
+    and 3 numbers; ``[[], []]``: 4, for 3 lists). Both are exact for valid
+    JSON; in invalid JSON, they are what the parser reads before it stops."""
+    # Escapes first, left to right as the parser reads them: an escaped
+    # backslash, then an escaped quote, become two plain characters, so that
+    # every quote left opens or closes a string.
+    plain = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"__").replace(b'\\"', b"__")
+    codes = np.frombuffer(plain, dtype=np.uint8)
+    depth = deepest = values = 0
+    in_string = np.uint8(0)
+    # In chunks of a megabyte, so that 8 MB of brackets never needs 32 MB of
+    # running sums; vectorized, as a regex over 1.6 million strings took 0.4 s.
     for start in range(0, codes.size, _CHUNK):
-        running = depth + np.cumsum(_BRACKET_STEP[codes[start : start + _CHUNK]], dtype=np.int64)
-        deepest = max(deepest, int(running.max()))
-        depth = int(running[-1])
-    return deepest
+        chunk = codes[start : start + _CHUNK]
+        # 1 from a string's opening quote to the character before its closing one.
+        inside = np.bitwise_xor.accumulate(chunk == _QUOTE, dtype=np.uint8) ^ in_string
+        in_string = inside[-1]
+        outside = inside == 0
+        running = np.cumsum(np.take(_BRACKET_STEP, chunk) * outside, dtype=np.int32)
+        deepest = max(deepest, depth + int(running.max()))
+        depth += int(running[-1])
+        values += int(np.count_nonzero(_VALUE_MARK[chunk] & outside))
+    return deepest, values
