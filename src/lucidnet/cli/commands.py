@@ -35,6 +35,7 @@ from .data_files import (
 from .model_inputs import model_inputs, named_like_training, open_model, steps_for, write_table
 from .output_paths import check_outputs
 from .selection import drop_rows_without_target, select_training_data
+from .stopping import VALIDATION_FRACTION, early_stopping, training_notes
 from .tabular import (
     filled_cells,
     fit_preprocessing,
@@ -49,6 +50,8 @@ def train(args) -> int:
         raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
     if args.target is None and not args.autoencoder:
         raise DataError("--target COLUMN is needed (only --autoencoder learns without one)")
+    if args.autoencoder and args.plot:
+        raise DataError(autoencoding.NO_PLOT)  # before the work, not after it
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     _check_convolutional(args, frame, chosen)
@@ -61,15 +64,14 @@ def train(args) -> int:
         task, reason = infer_task(target, args.data, args.target)
         reason += "; --task to choose"
     y = target_values(target, task, args.data, args.target)
-    steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data, target=args.target, task=task,
-        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
-    )  # fmt: skip
-    X = transform(steps, chosen.frame, args.data)
+    train_rows, test_rows = _split(y, task, args)
+    steps, X = _learn_steps(args, chosen, train_rows, target=args.target, task=task)
     _print_read(args, frame, chosen, steps, X)
     print(f"Task: {task} ({reason})")
-    X_train, X_test, y_train, y_test = _split(X, y, task, args)
-    model = _estimator(args, task, progress=not args.quiet and sys.stderr.isatty())
+    X_train, y_train = X[train_rows], y[train_rows]
+    X_test, y_test = (X[test_rows], y[test_rows]) if len(test_rows) else (None, None)
+    stop_early = early_stopping(args, len(train_rows))
+    model = _estimator(args, task, stop_early, progress=not args.quiet and sys.stderr.isatty())
     print(
         f"Training {_describe(model)} on {len(X_train)} rows"
         + (f", holding out {len(X_test)}" if X_test is not None else "")
@@ -90,6 +92,18 @@ def train(args) -> int:
     return 0
 
 
+def _learn_steps(args, chosen, train_rows, **target):
+    """The column steps learned from the training rows only (medians, scaling,
+    categories: what the held-out rows hold must not shape them, or their score
+    flatters the model), and every row's network inputs by those steps; a
+    category found only in held-out rows encodes as none of the known ones."""
+    steps = fit_preprocessing(
+        chosen.frame.iloc[train_rows], chosen.features, args.data, **target,
+        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
+    )  # fmt: skip
+    return steps, transform(steps, chosen.frame, args.data, unknown="ignore")
+
+
 def _print_read(args, frame, chosen, steps, X) -> None:
     filled = filled_cells(steps, chosen.frame)
     n_text = len(steps["categorical"]["columns"])
@@ -105,16 +119,15 @@ def _print_read(args, frame, chosen, steps, X) -> None:
 
 
 def _train_autoencoder(args, frame, chosen) -> int:
-    steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data, target=None, task=None,
-        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
-    )  # fmt: skip
-    X = transform(steps, chosen.frame, args.data)
+    train_rows, test_rows = _split(None, None, args, n_rows=len(chosen.frame))
+    steps, X = _learn_steps(args, chosen, train_rows, target=None, task=None)
     _print_read(args, frame, chosen, steps, X)
-    model = autoencoding.train_autoencoder(args, frame, chosen, steps, X)
+    X_test = X[test_rows] if len(test_rows) else None
+    stop_early = early_stopping(args, len(train_rows))
+    model = autoencoding.train_autoencoder(args, X[train_rows], X_test, stop_early)
     _write_model(model, args.out, steps)
-    if args.plot:
-        print(autoencoding.NO_PLOT)
+    # After saving: a comparison that cannot be made never costs the model.
+    autoencoding.compare_with_pca(args, model, X[train_rows], X_test, steps)
     return 0
 
 
@@ -129,34 +142,40 @@ def _how_read(frame) -> str:
     return f" (separated by {names[delimiter]}{decimals})"
 
 
-def _split(X, y, task, args):
+def _split(y, task, args, n_rows=None):
+    """The positions of the training rows and of the held-out ones (stratified
+    by class when every class can be on both sides); ``y`` is None for an
+    autoencoder, whose rows are ``n_rows``."""
+    n = len(y) if y is not None else n_rows
     if args.test_size == 0:
-        return X, None, y, None
+        return np.arange(n), np.arange(0)
     from sklearn.model_selection import train_test_split
 
-    n_test = math.ceil(args.test_size * len(y))
+    n_test = math.ceil(args.test_size * n)
     stratify = None
     if task == "classification":
         _, counts = np.unique(y, return_counts=True)
-        if counts.min() >= 2 and len(counts) <= min(n_test, len(y) - n_test):
+        if counts.min() >= 2 and len(counts) <= min(n_test, n - n_test):
             stratify = y
     try:
         return train_test_split(
-            X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
-        )
+            np.arange(n), test_size=args.test_size, random_state=args.random_state,
+            stratify=stratify,
+        )  # fmt: skip
     except ValueError as exc:
         raise DataError(
-            f"{args.data}: cannot hold out --test-size {args.test_size:g} of {len(y)} rows ({exc})"
+            f"{args.data}: cannot hold out --test-size {args.test_size:g} of {n} rows ({exc})"
         ) from None
 
 
-def _estimator(args, task, progress):
+def _estimator(args, task, stop_early, progress):
     common = dict(
         activation=args.activation,
         solver=args.solver,
         max_iter=200 if args.max_iter is None else args.max_iter,
         dropout=args.dropout,
-        early_stopping=args.early_stopping,
+        early_stopping=stop_early,
+        validation_fraction=VALIDATION_FRACTION,
         random_state=args.random_state,
         progress_bar=progress,
     )
@@ -213,11 +232,9 @@ def _check_convolutional(args, frame, chosen) -> None:
 def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
     """Fit, watching the held-out rows each epoch (without early stopping they do
     not steer training, so the report on them stays fair); returns seconds."""
-    from sklearn.exceptions import ConvergenceWarning
-
     watch = (
         X_test is not None
-        and not args.early_stopping
+        and not model.early_stopping
         and args.solver != "lbfgs"
         and (task == "regression" or set(np.unique(y_test)) <= set(np.unique(y_train)))
     )
@@ -230,6 +247,13 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         y_train = (y_train - center) / scale
         y_test = None if y_test is None else (y_test - center) / scale
     validation = {"X_val": X_test, "y_val": y_test} if watch else {}
+    if model.early_stopping and task == "classification":
+        # Stop on the validation loss, not accuracy: on a few dozen rows accuracy
+        # stays level for many epochs, and the first best is kept, far too early
+        # (iris: held-out accuracy 0.87 against 0.97). The estimator records the
+        # loss just before it scores; the score is -loss, as scikit-learn's
+        # 'neg_log_loss' (higher is better).
+        model._score_predictions = lambda *_: -model.validation_loss_curve_[-1]
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -237,14 +261,16 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
             model.fit(X_train, y_train, **validation)
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
+        finally:
+            model.__dict__.pop("_score_predictions", None)
     seconds = time.perf_counter() - start
     if task == "regression":
         model._fold_output_scaling(scale, center)
-    for warning in caught:
-        if issubclass(warning.category, ConvergenceWarning):
-            print(f"Note: not converged after --max-iter {model.max_iter}; a larger one may help.")
-        else:
-            print(f"warning: {warning.message}", file=sys.stderr)
+    watched = "held-out score" if watch else None
+    if model.early_stopping and task == "classification":
+        watched = f"validation log-loss (on {VALIDATION_FRACTION:.0%} of the training rows)"
+    for line in training_notes(model, caught, watched):
+        print(line)
     return seconds
 
 

@@ -121,8 +121,10 @@ def input_names(steps) -> list[str]:
     return names
 
 
-def transform(steps, frame, path) -> np.ndarray:
-    """The network's input matrix (n_rows, n_inputs) for the raw columns of ``frame``."""
+def transform(steps, frame, path, unknown="error") -> np.ndarray:
+    """The network's input matrix (n_rows, n_inputs) for the raw columns of ``frame``;
+    a category the steps do not know is refused, or with ``unknown="ignore"``
+    encoded as none of the known ones (scikit-learn's ``handle_unknown='ignore'``)."""
     columns = steps["columns"]
     require_columns(frame, columns, path, what="model input column")
     fills = _fills(steps)
@@ -142,7 +144,7 @@ def transform(steps, frame, path) -> np.ndarray:
         cells = frame[column]
         if fills is not None:
             cells = cells.fillna(fills["categorical"][i])
-        blocks.append(_one_hot(cells, categories, path, column))
+        blocks.append(_one_hot(cells, categories, path, column, unknown))
     if not blocks:
         return np.empty((len(frame), 0))
     return np.hstack(blocks)
@@ -181,12 +183,12 @@ def filled_cells(steps, frame) -> str | None:
     return f"filled {sum(counts.values()):,} cell(s): {shown}"
 
 
-def _one_hot(cells, categories, path, column) -> np.ndarray:
+def _one_hot(cells, categories, path, column, unknown="error") -> np.ndarray:
     values = cells.astype(str).to_numpy()
     index = {category: i for i, category in enumerate(categories)}
     positions = np.array([index.get(v, -1) for v in values], dtype=np.int64)
     unseen = positions < 0
-    if unseen.any():
+    if unseen.any() and unknown != "ignore":
         first = int(np.flatnonzero(unseen)[0])
         n_new = len(set(values[unseen]))
         hint = (
@@ -200,7 +202,7 @@ def _one_hot(cells, categories, path, column) -> np.ndarray:
             f"that the model was not trained on; it knows {few(categories)}{hint}"
         )
     encoded = np.zeros((len(values), len(categories)))
-    encoded[np.arange(len(values)), positions] = 1.0
+    encoded[np.flatnonzero(~unseen), positions[~unseen]] = 1.0
     return encoded
 
 
