@@ -111,7 +111,7 @@ def _compared(error, pca_error) -> str:
 def print_error(which_rows, steps, error) -> None:
     """The reconstruction error as train and evaluate print it."""
     print(f"Reconstruction error on {which_rows} ({error_units(steps)}):")
-    print(f"  Autoencoder: {error:.5f}")
+    print(f"  Autoencoder: {error + 0.0:.5f}")  # + 0.0: never '-0.00000'
 
 
 def error_units(steps) -> str:

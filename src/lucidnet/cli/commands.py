@@ -26,6 +26,7 @@ from ..io.model_file import save
 from . import autoencoding, plotting, reports
 from .data_files import (
     DataError,
+    few,
     infer_task,
     labels_like,
     read_table,
@@ -101,7 +102,18 @@ def _learn_steps(args, chosen, train_rows, **target):
         chosen.frame.iloc[train_rows], chosen.features, args.data, **target,
         kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
     )  # fmt: skip
-    return steps, transform(steps, chosen.frame, args.data, unknown="ignore")
+    X = transform(steps, chosen.frame, args.data, unknown="ignore")
+    categorical = steps["categorical"]
+    for column, known in zip(categorical["columns"], categorical["categories"]):
+        cells = chosen.frame[column].dropna().astype(str)
+        new = cells[~cells.isin(known)]
+        if len(new):
+            chosen.notes.append(
+                f"Note: {len(new):,} held-out row(s) have a value of {column!r} that no "
+                f"training row has ({few(sorted(set(new)))}): they encode as none of the known "
+                "ones"
+            )
+    return steps, X
 
 
 def _print_read(args, frame, chosen, steps, X) -> None:
