@@ -2,6 +2,7 @@
 preprocessing step from the training rows only, and by default the number of
 epochs from a validation split of them, so the held-out report stays honest."""
 
+import math
 import re
 
 import numpy as np
@@ -72,11 +73,12 @@ def test_by_default_training_stops_by_a_validation_split_of_the_training_rows(
                            "--max-iter", "1000", *QUIET)  # fmt: skip
     assert status == 0, err
     found = re.search(
-        r"Early stopping: the validation score \(on 10% of the training rows\) was best at "
-        r"epoch (\d+); stopped at epoch (\d+), keeping epoch \1's weights", out
+        r"Early stopping at epoch (\d+): the validation score \(on 10% of the training rows\) "
+        r"did not improve by more than 0.0001 for 10 consecutive epochs; the model keeps the "
+        r"weights of epoch (\d+), its best", out
     )  # fmt: skip
     assert found, out
-    best, stopped = map(int, found.groups())
+    stopped, best = map(int, found.groups())
     assert best < stopped < 1000 and f"({stopped} epochs)" in out
     assert "may help" not in out
     fitted = lucidnet.load(model)
@@ -119,7 +121,14 @@ def test_classifiers_stop_by_the_validation_log_loss(run, penguins_csv, tmp_path
     assert "the validation log-loss (on 10% of the training rows)" in out
     fitted = lucidnet.load(model)
     assert fitted.early_stopping
-    assert np.allclose(fitted.validation_scores_, -np.asarray(fitted.validation_loss_curve_))
+    kept = int(np.argmin(fitted.validation_loss_curve_))  # the first lowest loss
+    assert f"the model keeps the weights of epoch {kept + 1}, its best" in out
+    # the record holds accuracies, as the estimators document, and the kept epoch's
+    n_rows = len(pd.read_csv(penguins_csv))
+    n_validation = math.ceil(0.1 * (n_rows - math.ceil(0.2 * n_rows)))
+    counts = np.asarray(fitted.validation_scores_) * n_validation
+    assert np.allclose(counts, np.round(counts)) and max(fitted.validation_scores_) <= 1
+    assert fitted.best_validation_score_ == fitted.validation_scores_[kept]
 
 
 def test_too_few_rows_or_lbfgs_train_without_early_stopping(run, diabetes, tmp_path):

@@ -6,6 +6,7 @@ user can fix raise ``DataError`` or ``ModelFileError`` (status 2, one line).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -36,7 +37,7 @@ from .data_files import (
 from .model_inputs import model_inputs, named_like_training, open_model, steps_for, write_table
 from .output_paths import check_outputs
 from .selection import drop_rows_without_target, select_training_data
-from .stopping import VALIDATION_FRACTION, early_stopping, training_notes
+from .stopping import VALIDATION_FRACTION, early_stopping, stopping_by_loss, training_notes
 from .tabular import (
     filled_cells,
     fit_preprocessing,
@@ -259,29 +260,22 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         y_train = (y_train - center) / scale
         y_test = None if y_test is None else (y_test - center) / scale
     validation = {"X_val": X_test, "y_val": y_test} if watch else {}
-    if model.early_stopping and task == "classification":
-        # Stop on the validation loss, not accuracy: on a few dozen rows accuracy
-        # stays level for many epochs, and the first best is kept, far too early
-        # (iris: held-out accuracy 0.87 against 0.97). The estimator records the
-        # loss just before it scores; the score is -loss, as scikit-learn's
-        # 'neg_log_loss' (higher is better).
-        model._score_predictions = lambda *_: -model.validation_loss_curve_[-1]
+    by_loss = model.early_stopping and task == "classification"
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model.fit(X_train, y_train, **validation)
+            with stopping_by_loss(model) if by_loss else contextlib.nullcontext():
+                model.fit(X_train, y_train, **validation)
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
-        finally:
-            model.__dict__.pop("_score_predictions", None)
     seconds = time.perf_counter() - start
     if task == "regression":
         model._fold_output_scaling(scale, center)
     watched = "held-out score" if watch else None
-    if model.early_stopping and task == "classification":
+    if by_loss:
         watched = f"validation log-loss (on {VALIDATION_FRACTION:.0%} of the training rows)"
-    for line in training_notes(model, caught, watched):
+    for line in training_notes(model, caught, watched, by_loss):
         print(line)
     return seconds
 

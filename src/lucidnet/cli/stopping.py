@@ -16,6 +16,7 @@ again, so that it exits 130 and writes nothing.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -33,12 +34,42 @@ def early_stopping(args, n_train) -> bool:
     return args.solver != "lbfgs" and n_train >= MIN_ROWS_TO_VALIDATE
 
 
-def training_notes(model, caught, watched=None) -> list[str]:
+@contextmanager
+def stopping_by_loss(model):
+    """Early stopping of a classifier by the validation log-loss, not accuracy:
+    on a few dozen rows accuracy stays level for many epochs, and the first
+    best is kept, far too early (iris: held-out accuracy 0.87 against 0.97).
+
+    While fitting, the estimator's score of the validation rows is minus the
+    log-loss it has just recorded (scikit-learn's 'neg_log_loss'); afterwards
+    ``validation_scores_`` holds the accuracies again, as documented, and
+    ``best_validation_score_`` the kept epoch's."""
+    accuracies, score = [], model._score_predictions
+
+    def minus_loss(y_true, labels, sample_weight):
+        accuracies.append(score(y_true, labels, sample_weight))
+        return -model.validation_loss_curve_[-1]
+
+    model._score_predictions = minus_loss
+    try:
+        yield
+    finally:
+        del model._score_predictions
+    model.validation_scores_ = accuracies
+    model.best_validation_score_ = accuracies[kept_epoch(model) - 1]
+
+
+def kept_epoch(model) -> int:
+    """The epoch whose weights early stopping keeps (the first best), from 1."""
+    return int(np.nanargmin(model.validation_loss_curve_)) + 1
+
+
+def training_notes(model, caught, watched=None, by_loss=False) -> list[str]:
     """The lines to print about a fit, from the warnings it gave (``caught``)
-    and its validation curve; raises KeyboardInterrupt when the fit was
-    interrupted. Warnings other than convergence go to standard error.
-    ``watched`` names the curve in ``validation_scores_`` when it is not early
-    stopping's (the held-out rows, watched but not steering)."""
+    and its validation curve (the loss's, ``by_loss``); raises
+    KeyboardInterrupt when the fit was interrupted. Warnings other than
+    convergence go to standard error. ``watched`` names the curve when it is
+    not early stopping's (the held-out rows, watched but not steering)."""
     from sklearn.exceptions import ConvergenceWarning
 
     if any(str(w.message) == INTERRUPTED for w in caught):
@@ -47,7 +78,8 @@ def training_notes(model, caught, watched=None) -> list[str]:
         if not issubclass(warning.category, ConvergenceWarning):
             print(f"warning: {warning.message}", file=sys.stderr)
     reached = any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    curve = np.asarray(getattr(model, "validation_scores_", None) or [], dtype=float)
+    curve = getattr(model, "validation_loss_curve_" if by_loss else "validation_scores_", None)
+    curve = np.asarray(curve or [], dtype=float) * (-1 if by_loss else 1)
     if not np.isfinite(curve).any():
         advice = f"Note: not converged after --max-iter {model.max_iter}; a larger one may help."
         return [advice] if reached else []
@@ -60,9 +92,10 @@ def training_notes(model, caught, watched=None) -> list[str]:
         ]
     if model.early_stopping:
         return [
-            f"Early stopping: the {what} was best at epoch {best}; stopped at epoch "
-            f"{model.n_iter_}, keeping epoch {best}'s weights (--no-early-stopping to run all "
-            "--max-iter epochs)."
+            f"Early stopping at epoch {model.n_iter_}: the {what} did not improve by more than "
+            f"{model.tol:g} for {model.n_iter_no_change} consecutive epochs; the model keeps "
+            f"the weights of epoch {best}, its best (--no-early-stopping to run all --max-iter "
+            "epochs)."
         ]
     if reached:
         return [
