@@ -150,3 +150,18 @@ def test_help_describes_the_early_stopping_default(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "--early-stopping, --no-early-stopping" in text
     assert "10% of the training rows" in text and "default: on" in text
+
+
+def test_a_ctrl_c_in_the_first_epoch_is_an_interrupt_not_a_training_failure(
+    run, penguins_csv, tmp_path, monkeypatch
+):
+    from lucidnet.estimators.base import BaseNetworkEstimator
+
+    def interrupted(self, validation, objective):
+        raise KeyboardInterrupt  # before any validation score is recorded
+
+    monkeypatch.setattr(BaseNetworkEstimator, "_record_validation", interrupted)
+    status, out, err = run("train", penguins_csv, "--target", "species",
+                           "--out", tmp_path / "m.npz", *QUIET)  # fmt: skip
+    assert status == 130 and err.startswith("lucidnet train: interrupted; nothing written")
+    assert list(tmp_path.iterdir()) == []

@@ -56,12 +56,9 @@ def stopping_by_loss(model):
     finally:
         del model._score_predictions
     model.validation_scores_ = accuracies
-    model.best_validation_score_ = accuracies[kept_epoch(model) - 1]
-
-
-def kept_epoch(model) -> int:
-    """The epoch whose weights early stopping keeps (the first best), from 1."""
-    return int(np.nanargmin(model.validation_loss_curve_)) + 1
+    losses = np.asarray(model.validation_loss_curve_ or [], dtype=float)[: len(accuracies)]
+    if np.isfinite(losses).any():  # else interrupted in the first epoch, or diverged
+        model.best_validation_score_ = accuracies[int(np.nanargmin(losses))]
 
 
 def training_notes(model, caught, watched=None, by_loss=False) -> list[str]:
