@@ -213,3 +213,64 @@ def test_messages_name_a_model_with_the_article_it_takes(name, article):
 
     model = getattr(lucidnet, name).__new__(getattr(lucidnet, name))
     assert with_article(model) == f"{article} {name}"
+
+
+# ------------------------------------------------ small data (issue 16, section 5)
+@pytest.fixture(scope="module")
+def numbers(tmp_path_factory):
+    """Tables of random numbers: 300 rows, 1 row, and 20 rows of 40 columns."""
+    folder = tmp_path_factory.mktemp("small")
+    rng = np.random.default_rng(0)
+    for name, shape in {"r300": (300, 6), "r1": (1, 6), "r20": (20, 40)}.items():
+        columns = [f"c{i}" for i in range(shape[1])]
+        pd.DataFrame(rng.normal(size=shape), columns=columns).to_csv(
+            folder / f"{name}.csv", index=False
+        )
+    return folder
+
+
+@pytest.mark.parametrize("table_name, options", [("r300", ["--test-size", "0.999"]), ("r1", [])])
+def test_too_few_rows_to_hold_out_are_refused_as_for_a_target(
+    run, numbers, tmp_path, table_name, options
+):
+    data, n = numbers / f"{table_name}.csv", 300 if table_name == "r300" else 1
+    for kind in (["--autoencoder", "2"], ["--target", "c0"]):
+        status, out, err = run("train", data, *kind, "--out", tmp_path / "m.npz", *options, *FAST)
+        assert status == 2 and err.count("\n") == 1, err
+        assert err.startswith(f"lucidnet train: error: {data}: cannot hold out --test-size ")
+        assert f" of {n} rows (" in err and "bug" not in err
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_fewer_training_rows_than_components_keep_the_model_and_skip_pca(run, numbers, tmp_path):
+    model = tmp_path / "ae.npz"
+    status, out, err = run("train", numbers / "r20.csv", "--autoencoder", "30",
+                           "--out", model, *FAST)  # fmt: skip
+    assert status == 0, err
+    assert "Autoencoder: " in out and f"Saved the model to {model}" in out
+    assert (
+        "PCA with 30 components: not compared (PCA needs at least 30 training rows; there are 16)"
+        in out
+    )
+    status, out, err = run("transform", model, numbers / "r20.csv")
+    assert status == 0 and len(out.splitlines()) == 21, err
+
+
+# ------------------------------------------------ messages (issue 16, section 6)
+def test_the_comparison_with_pca_says_which_error_is_lower(run, table, tmp_path):
+    status, out, err = run("train", table, "--autoencoder", "3", "--ignore", "id",
+                           "--out", tmp_path / "ae.npz", *FAST)  # fmt: skip
+    assert status == 0, err
+    ours = float(out.split("Autoencoder: ")[1].split()[0])
+    pca = float(out.split("PCA with 3 components: ")[1].split()[0])
+    side = "below" if ours < pca else "above"
+    assert f"(the autoencoder's error is {abs(ours / pca - 1):.0%} {side} PCA's)" in out
+    assert "for the autoencoder" not in out
+
+
+def test_plot_with_autoencoder_is_refused_before_training(run, table, tmp_path):
+    plot = ["--plot", tmp_path / "ae.png"]
+    status, out, err = run("train", table, "--autoencoder", "3", "--ignore", "id",
+                           "--out", tmp_path / "ae.npz", *plot, *FAST)  # fmt: skip
+    assert status == 2 and out == "" and "--plot draws classifiers and regressors" in err
+    assert list(tmp_path.iterdir()) == []

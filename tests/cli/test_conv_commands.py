@@ -5,7 +5,8 @@ import pytest
 from sklearn.datasets import load_digits
 
 pd = pytest.importorskip("pandas")
-FAST = ["--conv", "4,8", "--hidden", "16", "--max-iter", "60", "--quiet"]
+# 60 epochs, all of them: this file is about convolutions, not about when to stop
+FAST = ["--conv", "4,8", "--hidden", "16", "--max-iter", "60", "--quiet", "--no-early-stopping"]
 
 
 @pytest.fixture(scope="module")

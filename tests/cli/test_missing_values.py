@@ -22,6 +22,18 @@ def read_back(penguins_csv):
     return pd.read_csv(penguins_csv)
 
 
+def training_rows(frame, target="species", test_size=0.2, random_state=0):
+    """The rows ``train`` learns its steps from: all but the held-out ones, split
+    as the command splits (stratified by class, --random-state 0)."""
+    from sklearn.model_selection import train_test_split
+
+    rows, _ = train_test_split(
+        np.arange(len(frame)), test_size=test_size, random_state=random_state,
+        stratify=frame[target],
+    )  # fmt: skip
+    return frame.iloc[rows]
+
+
 @pytest.fixture(scope="module")
 def imputing_model(penguins_csv, tmp_path_factory):
     from lucidnet.cli.main import main
@@ -44,8 +56,9 @@ def test_penguins_with_na_cells_train_predict_and_evaluate_end_to_end(penguins_c
     )
     for column, n in counts.items():
         assert (f"{column} {n} (" in filled_line) == (n > 0)
+    learned_from = training_rows(frame)  # the held-out rows shape nothing (issue 16)
     for column in MEASUREMENTS:
-        assert f"{column} 2 (median {frame[column].median():g})" in filled_line
+        assert f"{column} 2 (median {learned_from[column].median():g})" in filled_line
     assert "sex 11 (as 'missing')" in filled_line
     assert f"({math.ceil(0.2 * len(frame))} rows, --test-size 0.2)" in out  # no row lost
 
@@ -69,10 +82,12 @@ def test_fill_values_are_learned_at_training_and_kept_in_the_model_file(
     missing = steps["missing"]
     assert missing["strategy"] == "impute"
     medians = dict(zip(steps["numeric"]["columns"], missing["numeric"]))
-    assert medians == {column: frame[column].median() for column in MEASUREMENTS}
+    learned_from = training_rows(frame)  # the held-out rows shape nothing (issue 16)
+    assert medians == {column: learned_from[column].median() for column in MEASUREMENTS}
+    assert medians != {column: frame[column].median() for column in MEASUREMENTS}
     fills = dict(zip(steps["categorical"]["columns"], missing["categorical"]))
     # sex had missing cells: a category of their own; island had none: its mode
-    assert fills == {"island": frame["island"].mode()[0], "sex": "missing"}
+    assert fills == {"island": learned_from["island"].mode()[0], "sex": "missing"}
     sex = steps["categorical"]["categories"][steps["categorical"]["columns"].index("sex")]
     assert sorted(sex) == ["female", "male", "missing"]
 
@@ -87,8 +102,9 @@ def test_a_new_missing_cell_at_prediction_is_filled_as_in_training(
     holes.loc[1, "island"] = np.nan  # never missing in training
     holes.loc[2, "sex"] = "?"  # a missing marker
     filled = complete.copy()
-    filled.loc[0, "body_mass_g"] = frame["body_mass_g"].median()
-    filled.loc[1, "island"] = frame["island"].mode()[0]
+    learned_from = training_rows(frame)
+    filled.loc[0, "body_mass_g"] = learned_from["body_mass_g"].median()
+    filled.loc[1, "island"] = learned_from["island"].mode()[0]
     filled.loc[2, "sex"] = "missing"
     holes.to_csv(tmp_path / "holes.csv", index=False)
     filled.to_csv(tmp_path / "filled.csv", index=False)

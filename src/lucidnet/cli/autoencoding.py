@@ -23,30 +23,24 @@ from ..estimators.memory import NetworkTooLargeError
 from .data_files import DataError, plural
 from .model_inputs import model_inputs, open_model, write_table
 from .reports import OPTION_NAMES, with_article
+from .stopping import VALIDATION_FRACTION, training_notes
 from .tabular import input_names
 
 NO_PLOT = (
-    "Note: --plot draws classifiers and regressors; an autoencoder has no plot here "
-    "(see lucidnet demo autoencoder --plot)"
+    "--plot draws classifiers and regressors; an autoencoder has no plot here (see "
+    "lucidnet demo autoencoder --plot)"
 )
 
 
-def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
-    """Fit an Autoencoder of ``args.autoencoder`` components on ``X`` and print
-    how it reconstructs the held-out rows; returns it (fitted)."""
-    from sklearn.decomposition import PCA
-    from sklearn.model_selection import train_test_split
-
+def train_autoencoder(args, X_train, X_test, stop_early) -> Autoencoder:
+    """Fit an Autoencoder of ``args.autoencoder`` components on ``X_train``
+    (``X_test``: the held-out rows, or None); returns it (fitted)."""
     k = args.autoencoder
-    if k >= X.shape[1]:  # before any work, in the command's words
+    n_inputs = X_train.shape[1]
+    if k >= n_inputs:  # before any work, in the command's words
         raise DataError(
-            f"{args.data}: --autoencoder {k} must be less than the {X.shape[1]} network "
+            f"{args.data}: --autoencoder {k} must be less than the {n_inputs} network "
             f"inputs: {CODE_TOO_WIDE}"
-        )
-    X_train, X_test = X, None
-    if args.test_size:
-        X_train, X_test = train_test_split(
-            X, test_size=args.test_size, random_state=args.random_state
         )
     model = Autoencoder(
         n_components=k,
@@ -55,7 +49,8 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
         solver=args.solver,
         max_iter=500 if args.max_iter is None else args.max_iter,
         dropout=args.dropout,
-        early_stopping=args.early_stopping,
+        early_stopping=stop_early,
+        validation_fraction=VALIDATION_FRACTION,
         conv_layers=tuple(args.conv or ()),
         input_shape=args.input_shape,
         random_state=args.random_state,
@@ -68,7 +63,7 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # With --early-stopping the estimator validates on a validation_fraction
+            # With early stopping the estimator validates on a validation_fraction
             # split of the training rows: the held-out rows never steer training, so
             # the error reported on them below stays fair (as for the other models).
             model.fit(X_train)
@@ -77,25 +72,49 @@ def train_autoencoder(args, frame, chosen, steps, X) -> Autoencoder:
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     model.progress_bar = False
+    notes = training_notes(model, caught)  # raises KeyboardInterrupt on Ctrl-C
     print(f"Training time: {time.perf_counter() - start:.2f} s ({model.n_iter_} epochs)")
-    if any("converge" in str(w.message) for w in caught):
-        print(f"Note: not converged after {model.max_iter} epochs; a larger --max-iter may help.")
+    for line in notes:
+        print(line)
+    return model
+
+
+def compare_with_pca(args, model, X_train, X_test, steps) -> None:
+    """Print the reconstruction error on the held-out rows (else the training
+    ones), beside PCA's with as many components fitted on the training rows;
+    PCA is left out, saying why, when it cannot be fitted."""
+    from sklearn.decomposition import PCA
+
     rows = X_test if X_test is not None else X_train
     where = "held-out" if X_test is not None else "training"
+    print()
+    print_error(f"the {len(rows)} {where} rows", steps, -model.score(rows))
+    k = args.autoencoder
+    if k > min(X_train.shape):
+        print(f"  PCA with {k} components: not compared (PCA needs at least {k} training rows; "
+              f"there are {len(X_train)})")  # fmt: skip
+        return
     pca = PCA(n_components=k, random_state=args.random_state).fit(X_train)
     pca_error = float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
-    error = -model.score(rows)
-    print()
-    print_error(f"the {len(rows)} {where} rows", steps, error)
-    print(f"  PCA with {k} components: {pca_error:.5f} ({1 - error / pca_error:+.0%} for the "
-          "autoencoder)")  # fmt: skip
-    return model
+    compared = _compared(-model.score(rows), pca_error)
+    print(f"  PCA with {k} components: {pca_error:.5f} ({compared})")
+
+
+def _compared(error, pca_error) -> str:
+    """Which error is lower: 'the autoencoder's error is 19% below PCA's'."""
+    if pca_error == 0:
+        return "PCA reconstructs these rows exactly" if error else "both reconstruct them exactly"
+    change = error / pca_error - 1
+    if abs(change) < 0.005:
+        return "the autoencoder's error is within 0.5% of PCA's"
+    side = "below" if change < 0 else "above"
+    return f"the autoencoder's error is {abs(change):.0%} {side} PCA's"
 
 
 def print_error(which_rows, steps, error) -> None:
     """The reconstruction error as train and evaluate print it."""
     print(f"Reconstruction error on {which_rows} ({error_units(steps)}):")
-    print(f"  Autoencoder: {error:.5f}")
+    print(f"  Autoencoder: {error + 0.0:.5f}")  # + 0.0: never '-0.00000'
 
 
 def error_units(steps) -> str:
@@ -142,7 +161,7 @@ def evaluate(args, loaded, steps, n_inputs) -> int:
     _, X = model_inputs(args, loaded, steps, n_inputs)
     print_error(f"the {plural(len(X), 'row')} of {args.data}", steps, -loaded.model.score(X))
     if args.plot:
-        print(NO_PLOT)
+        print(f"Note: {NO_PLOT}")
     return 0
 
 

@@ -6,6 +6,7 @@ user can fix raise ``DataError`` or ``ModelFileError`` (status 2, one line).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -27,6 +28,7 @@ from ..io.model_file import save
 from . import autoencoding, plotting, reports
 from .data_files import (
     DataError,
+    few,
     infer_task,
     labels_like,
     npz_target_hint,
@@ -45,6 +47,7 @@ from .model_inputs import (
 )
 from .output_paths import check_outputs
 from .selection import drop_rows_without_target, select_training_data
+from .stopping import VALIDATION_FRACTION, early_stopping, stopping_by_loss, training_notes
 from .tabular import (
     filled_cells,
     fit_preprocessing,
@@ -62,6 +65,8 @@ def train(args) -> int:
             "--target COLUMN is needed (only --autoencoder learns without one)"
             + npz_target_hint(args.data)
         )
+    if args.autoencoder and args.plot:
+        raise DataError(autoencoding.NO_PLOT)  # before the work, not after it
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     _check_convolutional(args, frame, chosen)
@@ -74,15 +79,14 @@ def train(args) -> int:
         task, reason = infer_task(target, args.data, args.target)
         reason += "; --task to choose"
     y = target_values(target, task, args.data, args.target)
-    steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data, target=args.target, task=task,
-        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
-    )  # fmt: skip
-    X = transform(steps, chosen.frame, args.data)
+    train_rows, test_rows = _split(y, task, args)
+    steps, X = _learn_steps(args, chosen, train_rows, target=args.target, task=task)
     _print_read(args, frame, chosen, steps, X)
     print(f"Task: {task} ({reason})")
-    X_train, X_test, y_train, y_test = _split(X, y, task, args)
-    model = _estimator(args, task, progress=not args.quiet and sys.stderr.isatty())
+    X_train, y_train = X[train_rows], y[train_rows]
+    X_test, y_test = (X[test_rows], y[test_rows]) if len(test_rows) else (None, None)
+    stop_early = early_stopping(args, len(train_rows))
+    model = _estimator(args, task, stop_early, progress=not args.quiet and sys.stderr.isatty())
     print(
         f"Training {_describe(model)} on {len(X_train)} rows"
         + (f", holding out {len(X_test)}" if X_test is not None else "")
@@ -103,6 +107,29 @@ def train(args) -> int:
     return 0
 
 
+def _learn_steps(args, chosen, train_rows, **target):
+    """The column steps learned from the training rows only (medians, scaling,
+    categories: what the held-out rows hold must not shape them, or their score
+    flatters the model), and every row's network inputs by those steps; a
+    category found only in held-out rows encodes as none of the known ones."""
+    steps = fit_preprocessing(
+        chosen.frame.iloc[train_rows], chosen.features, args.data, **target,
+        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
+    )  # fmt: skip
+    X = transform(steps, chosen.frame, args.data, strict=False)
+    categorical = steps["categorical"]
+    for column, known in zip(categorical["columns"], categorical["categories"]):
+        cells = chosen.frame[column].dropna().astype(str)
+        new = cells[~cells.isin(known)]
+        if len(new):
+            chosen.notes.append(
+                f"Note: {len(new):,} held-out row(s) have a value of {column!r} that no "
+                f"training row has ({few(sorted(set(new)))}): they encode as none of the known "
+                "ones"
+            )
+    return steps, X
+
+
 def _print_read(args, frame, chosen, steps, X) -> None:
     filled = filled_cells(steps, chosen.frame)
     n_text = len(steps["categorical"]["columns"])
@@ -118,16 +145,15 @@ def _print_read(args, frame, chosen, steps, X) -> None:
 
 
 def _train_autoencoder(args, frame, chosen) -> int:
-    steps = fit_preprocessing(
-        chosen.frame, chosen.features, args.data, target=None, task=None,
-        kinds=chosen.kinds, missing=args.missing, scale_together=bool(args.conv),
-    )  # fmt: skip
-    X = transform(steps, chosen.frame, args.data)
+    train_rows, test_rows = _split(None, None, args, n_rows=len(chosen.frame))
+    steps, X = _learn_steps(args, chosen, train_rows, target=None, task=None)
     _print_read(args, frame, chosen, steps, X)
-    model = autoencoding.train_autoencoder(args, frame, chosen, steps, X)
+    X_test = X[test_rows] if len(test_rows) else None
+    stop_early = early_stopping(args, len(train_rows))
+    model = autoencoding.train_autoencoder(args, X[train_rows], X_test, stop_early)
     _write_model(model, args.out, steps)
-    if args.plot:
-        print(autoencoding.NO_PLOT)
+    # After saving: a comparison that cannot be made never costs the model.
+    autoencoding.compare_with_pca(args, model, X[train_rows], X_test, steps)
     return 0
 
 
@@ -142,34 +168,40 @@ def _how_read(frame) -> str:
     return f" (separated by {names[delimiter]}{decimals})"
 
 
-def _split(X, y, task, args):
+def _split(y, task, args, n_rows=None):
+    """The positions of the training rows and of the held-out ones (stratified
+    by class when every class can be on both sides); ``y`` is None for an
+    autoencoder, whose rows are ``n_rows``."""
+    n = len(y) if y is not None else n_rows
     if args.test_size == 0:
-        return X, None, y, None
+        return np.arange(n), np.arange(0)
     from sklearn.model_selection import train_test_split
 
-    n_test = math.ceil(args.test_size * len(y))
+    n_test = math.ceil(args.test_size * n)
     stratify = None
     if task == "classification":
         _, counts = np.unique(y, return_counts=True)
-        if counts.min() >= 2 and len(counts) <= min(n_test, len(y) - n_test):
+        if counts.min() >= 2 and len(counts) <= min(n_test, n - n_test):
             stratify = y
     try:
         return train_test_split(
-            X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
-        )
+            np.arange(n), test_size=args.test_size, random_state=args.random_state,
+            stratify=stratify,
+        )  # fmt: skip
     except ValueError as exc:
         raise DataError(
-            f"{args.data}: cannot hold out --test-size {args.test_size:g} of {len(y)} rows ({exc})"
+            f"{args.data}: cannot hold out --test-size {args.test_size:g} of {n} rows ({exc})"
         ) from None
 
 
-def _estimator(args, task, progress):
+def _estimator(args, task, stop_early, progress):
     common = dict(
         activation=args.activation,
         solver=args.solver,
         max_iter=200 if args.max_iter is None else args.max_iter,
         dropout=args.dropout,
-        early_stopping=args.early_stopping,
+        early_stopping=stop_early,
+        validation_fraction=VALIDATION_FRACTION,
         random_state=args.random_state,
         progress_bar=progress,
     )
@@ -226,11 +258,9 @@ def _check_convolutional(args, frame, chosen) -> None:
 def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
     """Fit, watching the held-out rows each epoch (without early stopping they do
     not steer training, so the report on them stays fair); returns seconds."""
-    from sklearn.exceptions import ConvergenceWarning
-
     watch = (
         X_test is not None
-        and not args.early_stopping
+        and not model.early_stopping
         and args.solver != "lbfgs"
         and (task == "regression" or set(np.unique(y_test)) <= set(np.unique(y_train)))
     )
@@ -243,11 +273,13 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
         y_train = (y_train - center) / scale
         y_test = None if y_test is None else (y_test - center) / scale
     validation = {"X_val": X_test, "y_val": y_test} if watch else {}
+    by_loss = model.early_stopping and task == "classification"
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model.fit(X_train, y_train, **validation)
+            with stopping_by_loss(model) if by_loss else contextlib.nullcontext():
+                model.fit(X_train, y_train, **validation)
         except NetworkTooLargeError as exc:
             raise DataError(f"{args.data}: {exc.describe(reports.OPTION_NAMES)}") from None
         except ValueError as exc:
@@ -255,11 +287,11 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
     seconds = time.perf_counter() - start
     if task == "regression":
         model._fold_output_scaling(scale, center)
-    for warning in caught:
-        if issubclass(warning.category, ConvergenceWarning):
-            print(f"Note: not converged after --max-iter {model.max_iter}; a larger one may help.")
-        else:
-            print(f"warning: {warning.message}", file=sys.stderr)
+    watched = "held-out score" if watch else None
+    if by_loss:
+        watched = f"validation log-loss (on {VALIDATION_FRACTION:.0%} of the training rows)"
+    for line in training_notes(model, caught, watched, by_loss):
+        print(line)
     return seconds
 
 

@@ -16,6 +16,7 @@ from .._version import __version__
 from ..engine.activations import HIDDEN_ACTIVATIONS
 from ..exceptions import ModelFileError, TrainingDivergedError
 from .arguments import DefaultsHelpFormatter, check_arguments, command_parser
+from .closed_output import BROKEN_PIPE, GuardedOutput, silence_stdout
 from .data_files import DataError
 from .tabular import MISSING_STRATEGIES
 
@@ -150,7 +151,14 @@ def _add_data_commands(commands) -> None:
         "--max-iter", type=_positive_int, help="epochs (default 200; 500 with --autoencoder)"
     )
     train.add_argument("--dropout", type=_fraction, default=0.0, help="rate after hidden layers")
-    train.add_argument("--early-stopping", action="store_true")
+    train.add_argument(
+        "--early-stopping",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="stop when the score on 10%% of the training rows stops improving, keeping "
+        "the best epoch's weights (default: on, except with --solver lbfgs or under 20 "
+        "training rows)",
+    )
     train.add_argument("--test-size", type=_fraction, default=0.2, help="held-out fraction")
     train.add_argument(
         "--ignore",
@@ -280,8 +288,27 @@ def _refuse_conflicting_options(args) -> None:
 def main(argv=None) -> int:
     args = parse_arguments(argv)
     _refuse_conflicting_options(args)
+    stdout = sys.stdout
+    if args.command == "train":  # a closed stdout must not cost the model
+        sys.stdout = GuardedOutput(stdout)
     try:
-        return _run(args)
+        return _status(args, _outputs(args))
+    finally:
+        sys.stdout = stdout
+
+
+def _status(args, outputs) -> int:
+    try:
+        status = _run(args)
+        sys.stdout.flush()  # here, where a broken pipe is caught, not at exit
+        if getattr(sys.stdout, "broken", False):
+            print(
+                f"lucidnet {args.command}: standard output was closed before the report ended "
+                f"(broken pipe); the model was saved to {args.out}",
+                file=sys.stderr,
+            )
+            return BROKEN_PIPE
+        return status
     except USER_ERRORS as exc:
         message = " ".join(str(exc).split())  # one line, whatever the exception said
         print(f"lucidnet {args.command}: error: {message}", file=sys.stderr)
@@ -289,10 +316,10 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         # The reader went away (``lucidnet predict ... | head``): not an error of
         # ours. Point stdout at devnull so that Python's exit flush stays quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        silence_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
-        print(f"lucidnet {args.command}: interrupted", file=sys.stderr)
+        print(f"lucidnet {args.command}: interrupted{_what_was_written(outputs)}", file=sys.stderr)
         return 130
     except Exception:
         traceback.print_exc()
@@ -302,6 +329,35 @@ def main(argv=None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _outputs(args) -> dict:
+    """The command's output files, each with what is on disk there (None: nothing)."""
+    paths = [getattr(args, name, None) for name in ("out", "plot")]
+    return {str(path): _state(path) for path in paths if path}
+
+
+def _state(path):
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+
+def _what_was_written(before) -> str:
+    """'; nothing written to m.npz (left as it was)' after an interrupt: output
+    files are written whole or not at all, so each changed or did not."""
+    kept = [path for path, state in before.items() if _state(path) == state]
+    written = [path for path in before if path not in kept]
+    parts = []
+    if kept:
+        existing = [path for path in kept if before[path] is not None]
+        left = f" ({', '.join(existing)} left as it was)" if existing else ""
+        parts.append(f"nothing written to {' or '.join(kept)}{left}")
+    if written:
+        parts.append(f"{' and '.join(written)} written before the interrupt")
+    return "".join(f"; {part}" for part in parts)
 
 
 def _run(args) -> int:

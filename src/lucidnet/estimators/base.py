@@ -47,6 +47,7 @@ NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on 
     "and need to be preprocessed."
 )
 DOCS_URL = "https://pypi.org/project/lucidnet/{version}/"
+INTERRUPTED = "Training interrupted by user."  # scikit-learn's warning on Ctrl-C in fit
 
 _TRAINING_PARAMETERS = """
     alpha : float, default=0.0001
@@ -59,7 +60,12 @@ _TRAINING_PARAMETERS = """
     power_t : float, default=0.5
         Exponent of 'invscaling': rate = learning_rate_init / (t + 1) ** power_t.
     max_iter : int, default={max_iter}
-        Epochs for 'sgd' and 'adam', iterations for 'lbfgs'.
+        Epochs for 'sgd' and 'adam', iterations for 'lbfgs'. A Ctrl-C
+        (KeyboardInterrupt) during the epochs of 'sgd' or 'adam' ends training
+        there, as in scikit-learn: ``fit`` warns "Training interrupted by
+        user." (a UserWarning) and returns the model as trained so far (with
+        early_stopping, its best weights so far). To stop instead, turn the
+        warning into an error or look for it; the ``lucidnet`` command does.
     shuffle : bool, default=True
     random_state : int, RandomState instance or None, default=None
     tol : float, default=1e-4
@@ -595,7 +601,7 @@ class BaseNetworkEstimator(BaseEstimator):
                     break
                 reached_max_iter = self.n_iter_ == self.max_iter
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=4)
+            warnings.warn(INTERRUPTED, stacklevel=4)
         finally:
             if progress is not None:
                 progress.close()  # before any warning, so that it never breaks the bar's line
