@@ -165,3 +165,19 @@ def test_a_ctrl_c_in_the_first_epoch_is_an_interrupt_not_a_training_failure(
                            "--out", tmp_path / "m.npz", *QUIET)  # fmt: skip
     assert status == 130 and err.startswith("lucidnet train: interrupted; nothing written")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_numeric_column_with_values_only_in_held_out_rows_is_named(run, tmp_path):
+    """Its median over the training rows was NaN: train stopped with
+    scikit-learn's 'Input X contains NaN' about the network's input."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=100), "b": np.nan, "y": rng.integers(0, 2, 100)})
+    _, held_out = split_rows(100, stratify=frame["y"])
+    frame.loc[held_out[:3], "b"] = 1.0
+    data = tmp_path / "sparse.csv"
+    frame.to_csv(data, index=False)
+    status, out, err = run("train", data, "--target", "y", "--out", tmp_path / "m.npz", *QUIET)
+    assert status == 2
+    assert "'b' have no value in any of the 80 training rows" in err
+    assert "--ignore b" in err and "NaN" not in err
+    assert not (tmp_path / "m.npz").exists()

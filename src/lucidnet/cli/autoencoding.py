@@ -91,13 +91,15 @@ def compare_with_pca(args, model, X_train, X_test, steps) -> None:
     print_error(f"the {len(rows)} {where} rows", steps, -model.score(rows))
     k = args.autoencoder
     if k > min(X_train.shape):
-        print(f"  PCA with {k} components: not compared (PCA needs at least {k} training rows; "
-              f"there are {len(X_train)})")  # fmt: skip
+        print(
+            f"  PCA with {plural(k, 'component')}: not compared (PCA needs at least {k} "
+            f"training rows; there are {len(X_train)})"
+        )
         return
     pca = PCA(n_components=k, random_state=args.random_state).fit(X_train)
     pca_error = float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
     compared = _compared(-model.score(rows), pca_error)
-    print(f"  PCA with {k} components: {pca_error:.5f} ({compared})")
+    print(f"  PCA with {plural(k, 'component')}: {pca_error:.5f} ({compared})")
 
 
 def _compared(error, pca_error) -> str:

@@ -71,6 +71,7 @@ def fit_preprocessing(
     }
     if numeric:
         values = np.column_stack([as_numbers(frame[c], path, c) for c in numeric])
+        _require_a_value_in_each(values, numeric, path)
         if missing == "impute":
             imputer = SimpleImputer(strategy="median").fit(values)
             fills["numeric"] = imputer.statistics_.tolist()
@@ -130,6 +131,19 @@ def input_names(steps) -> list[str]:
     ):
         names += [f"{column}={category}" for category in categories]
     return names
+
+
+def _require_a_value_in_each(values, columns, path) -> None:
+    """A numeric column with no value in the training rows has no median or
+    scale to learn (its few values may all be among the held-out rows)."""
+    empty = [c for c, seen in zip(columns, np.isfinite(values).any(axis=0)) if not seen]
+    if empty:
+        names = ", ".join(map(repr, empty))
+        raise DataError(
+            f"{path}: column(s) {names} have no value in any of the {len(values):,} training "
+            "rows (what values they have are all in held-out rows), so there is no median or "
+            f"scale to learn: leave them out with --ignore {shlex.quote(','.join(empty))}"
+        )
 
 
 def transform(steps, frame, path, strict=True) -> np.ndarray:
