@@ -298,18 +298,18 @@ def as_numbers(series, path, column, expected="numbers"):
     return numbers
 
 
-def column_kind(series, path, column, hint="") -> str:
+def column_kind(series, path, column) -> str:
     """``"numeric"`` when every value present is a number, ``"text"`` when fewer
     than 90% are (booleans are text).
 
     A column of numbers but for a few cells is neither: the cells are typing
     slips or unrecognised missing markers, and taking the column as text would
     make every number a category of its own. DataError names the first; the
-    same for a column without any value (``hint`` may say what to do then).
+    same for a column without any value.
     """
     present = series.notna().to_numpy()
     if not present.any():
-        raise DataError(f"{path}: column {column!r} has no values (every cell is missing){hint}")
+        raise DataError(f"{path}: column {column!r} has no values (every cell is missing)")
     if series.dtype == bool:
         return "text"
     stray = present & ~np.isfinite(_numbers(series))
