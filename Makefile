@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench fuzz fuzz-seeds clean
+.PHONY: demo test lint docs bench fuzz fuzz-seeds clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed-fuzz: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[fuzz]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[docs]'
+	touch $@ $(VENV)/.installed
+
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@ $(VENV)/.installed
@@ -33,6 +37,11 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The site, in docs/_build/html: offline, every warning an error, every
+# gallery example run (examples/).
+docs: $(VENV)/.installed-docs
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 # Not part of `make test`: several minutes of timing, side by side with
 # scikit-learn and PyTorch (the `bench` extra installs torch's CPU build).
@@ -70,4 +79,4 @@ fuzz-seeds: $(VENV)/.installed-fuzz
 	$(BIN)/python fuzz/make_seeds.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build docs/_build docs/auto_examples docs/api/generated src/*.egg-info .pytest_cache .ruff_cache .hypothesis
