@@ -1,7 +1,7 @@
 """The package's architecture, read from its import statements.
 
 Imports run one way: cli -> io -> estimators / classic -> engine (and any part
-may use the shared exceptions and version). The engine knows NumPy and SciPy,
+may use the shared exceptions, version and byte counts). The engine knows NumPy and SciPy,
 never scikit-learn; nothing imports the package's ``__init__``, which only
 re-exports the public names.
 """
@@ -14,7 +14,7 @@ import pytest
 import lucidnet
 
 PACKAGE = Path(lucidnet.__file__).parent
-SHARED = {"exceptions", "_version"}
+SHARED = {"exceptions", "_version", "_bytes"}
 # Which parts each part may import from (besides itself and SHARED).
 ALLOWED = {
     "engine": set(),
@@ -25,6 +25,7 @@ ALLOWED = {
     "__main__": {"cli"},
     "exceptions": set(),
     "_version": set(),
+    "_bytes": set(),
 }
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
 

@@ -34,6 +34,7 @@ _HOMES = {
     **dict.fromkeys(_ESTIMATORS, "estimators"),
     "NeuralNetwork": "classic",
     "ModelFileError": "exceptions",
+    "NetworkTooLargeError": "exceptions",
     "TrainingDivergedError": "exceptions",
     "load": "io",
     "save": "io",

@@ -8,11 +8,16 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from lucidnet import Autoencoder, ConvNetClassifier, ConvNetRegressor, MLPClassifier
+from lucidnet import (
+    Autoencoder,
+    ConvNetClassifier,
+    ConvNetRegressor,
+    MLPClassifier,
+    NetworkTooLargeError,
+)
 from lucidnet.engine.conv import Conv1D
 from lucidnet.engine.cost import forward_costs
 from lucidnet.estimators import memory
-from lucidnet.estimators.memory import NetworkTooLargeError
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 X, y = load_digits(return_X_y=True)

@@ -15,6 +15,7 @@ from lucidnet import (
     ConvNetClassifier,
     ConvNetRegressor,
     MLPRegressor,
+    ModelFileError,
     NeuralNetwork,
     load,
     save,
@@ -204,3 +205,76 @@ def test_a_loaded_network_holds_the_files_weights_not_drawn_ones(tmp_path):
     loaded = load(path)
     assert all(not w.any() for w in loaded.weights)
     assert loaded.predict([1.0, 2.0, 3.0]).tolist() == [0.0]
+
+
+# A legitimate network can be large per row and small in weights: 16 filters
+# over 300,000 steps with no dense layer but the output (a few KiB of weights,
+# over 100 MiB a row). Saving it warns; loading it needs the caller's say-so.
+LONG = np.random.default_rng(1).standard_normal((4, 300_000))
+
+
+@pytest.fixture(scope="module")
+def long_signal_file(tmp_path_factory):
+    clf = ConvNetClassifier(conv_layers=(16,), hidden_layer_sizes=(), pool_size=1000,
+                            kernel_size=3, max_iter=1, random_state=0)  # fmt: skip
+    clf.fit(LONG, [0, 1, 0, 1])
+    path = tmp_path_factory.mktemp("models") / "long.npz"
+    with pytest.warns(UserWarning, match=r"load\(path, max_row_bytes=\d+\)") as caught:
+        save(clf, path)
+    return path, clf, str(caught[0].message)
+
+
+def test_saving_a_model_that_load_refuses_by_default_warns_how_to_load_it(long_signal_file):
+    path, clf, warned = long_signal_file
+    assert "more than load accepts from a model file by default" in warned
+    max_row_bytes = int(warned.split("max_row_bytes=")[1].split(")")[0])
+    with pytest.raises(ModelFileError, match="if you trust the file") as refused:
+        load(path)
+    assert f"max_row_bytes={max_row_bytes}" in str(refused.value)
+    loaded = load(path, max_row_bytes=max_row_bytes)
+    assert np.array_equal(loaded.predict_proba(LONG), clf.predict_proba(LONG))
+    with pytest.raises(
+        ModelFileError, match=r"the limit given \(max_row_bytes, --max-row-memory\)"
+    ):
+        load(path, max_row_bytes=max_row_bytes // 4)
+
+
+def test_the_command_loads_a_trusted_costly_model_with_max_row_memory(long_signal_file, capsys):
+    path, _, warned = long_signal_file
+    mib = warned.split("--max-row-memory ")[1].split("MiB")[0]
+    assert main(["info", str(path)]) == 2
+    assert f"--max-row-memory {mib}MiB" in capsys.readouterr().err
+    assert main(["info", str(path), "--max-row-memory", f"{mib}MiB"]) == 0
+    assert "ConvNetClassifier" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "64MiB"])
+def test_max_row_bytes_must_be_a_positive_int(conv_file, bad):
+    with pytest.raises(ValueError, match="max_row_bytes must be a positive int"):
+        load(conv_file, max_row_bytes=bad)
+
+
+def test_a_dense_autoencoder_file_with_an_input_shape_is_refused(tmp_path):
+    ae = Autoencoder(n_components=2, hidden_layer_sizes=(), max_iter=2, random_state=0)
+    path = tmp_path / "dense.npz"
+    save(ae.fit(X64[:, :14]), path)
+
+    def enlarge(metadata):
+        metadata["params"]["input_shape"] = {"__tuple__": [10**8]}
+
+    with pytest.raises(ModelFileError, match="input_shape is for convolutional networks"):
+        load(edited(path, tmp_path, enlarge))
+
+
+def test_max_row_memory_takes_sizes_with_units_and_refuses_others(conv_file, capsys):
+    assert main(["info", str(conv_file), "--max-row-memory", "1.5GiB"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(conv_file), "--max-row-memory", "1000"]) == 2  # bytes: too few
+    assert "more than the limit given (max_row_bytes, --max-row-memory), 1,000 bytes" in (
+        capsys.readouterr().err
+    )
+    for bad in ("lots", "-5MiB", "0", "12 parsecs"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["info", str(conv_file), f"--max-row-memory={bad}"])
+        assert stopped.value.code == 2
+        assert "expected a size such as 512MiB" in capsys.readouterr().err

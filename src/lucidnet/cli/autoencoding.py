@@ -19,7 +19,7 @@ import numpy as np
 
 from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
-from ..estimators.memory import NetworkTooLargeError
+from ..exceptions import NetworkTooLargeError
 from .data_files import DataError, plural
 from .model_inputs import model_inputs, open_model, write_table
 from .reports import OPTION_NAMES, with_article
@@ -174,7 +174,7 @@ def transform(args) -> int:
     from .output_paths import check_outputs
 
     check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = open_model(args.model)
+    loaded, steps, n_inputs = open_model(args.model, args.max_row_memory)
     model = loaded.model
     if not isinstance(model, Autoencoder):
         raise DataError(

@@ -23,7 +23,7 @@ from ..estimators import (
     MLPClassifier,
     MLPRegressor,
 )
-from ..estimators.memory import NetworkTooLargeError
+from ..exceptions import NetworkTooLargeError
 from ..io.model_file import save
 from . import autoencoding, plotting, reports
 from .data_files import (
@@ -297,9 +297,13 @@ def _fit(model, X_train, y_train, X_test, y_test, task, args) -> float:
 
 def _write_model(model, path, steps) -> None:
     try:
-        save(model, path, preprocessing=steps)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            save(model, path, preprocessing=steps)
     except OSError as exc:
         raise DataError(f"{path}: cannot write the model ({exc.strerror or exc})") from None
+    for warning in caught:  # a model larger per row than load accepts by default
+        print(f"warning: {warning.message}", file=sys.stderr)
     print(f"\nSaved the model to {path} ({os.path.getsize(path):,} bytes)")
 
 
@@ -319,7 +323,7 @@ def _plot(path, model, task, y_true, y_pred, title) -> None:
 # ---------------------------------------------------------- using a model
 def predict(args) -> int:
     check_outputs({"--out": args.out}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = open_model(args.model)
+    loaded, steps, n_inputs = open_model(args.model, args.max_row_memory)
     model = loaded.model
     if args.proba and not hasattr(model, "predict_proba"):
         raise DataError(
@@ -355,7 +359,7 @@ def _predictions_table(model, X, proba):
 
 def evaluate(args) -> int:
     check_outputs({"--plot": args.plot}, {"model file": args.model, "data file": args.data})
-    loaded, steps, n_inputs = open_model(args.model)
+    loaded, steps, n_inputs = open_model(args.model, args.max_row_memory)
     model = loaded.model
     if isinstance(model, Autoencoder):
         return autoencoding.evaluate(args, loaded, steps, n_inputs)
@@ -426,6 +430,6 @@ def _n_outputs(model) -> int:
 
 
 def info(args) -> int:
-    loaded, _, _ = open_model(args.model)
+    loaded, _, _ = open_model(args.model, args.max_row_memory)
     print(reports.describe_model(loaded))
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 
@@ -89,6 +90,27 @@ def _shape(text):
         )
     return shape
 
+
+MEMORY_UNITS = {"": 1, "B": 1, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "K": 2**10, "M": 2**20,
+                "G": 2**30, "KB": 10**3, "MB": 10**6, "GB": 10**9}  # fmt: skip
+
+
+def _memory_size(text):
+    """Bytes from ``512MiB``, ``2GiB``, ``300M`` or a plain number of bytes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match and MEMORY_UNITS.get(match.group(2).upper())
+    if not unit or float(match.group(1)) * unit < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a size such as 512MiB, 2GiB or a number of bytes, got {text!r}"
+        )
+    return int(float(match.group(1)) * unit)
+
+
+MAX_ROW_MEMORY_HELP = (
+    "let the model file ask this much memory (like 512MiB) for a forward pass of one row; "
+    "by default max(64 MiB, 100 x its arrays), so that an edited file cannot exhaust the "
+    "machine: raise it only for a file you trust"
+)
 
 STRICT_HELP = (
     "refuse a text value the model was not trained on (by default such a row is "
@@ -185,6 +207,9 @@ def _add_data_commands(commands) -> None:
 
     predict = commands.add_parser("predict", help="predict with a model file, as CSV")
     predict.add_argument("model", metavar="MODEL")
+    predict.add_argument(
+        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
+    )
     predict.add_argument("data", metavar="DATA", help="the target column may be present or not")
     predict.add_argument("--proba", action="store_true", help="class probabilities too")
     predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
@@ -195,6 +220,9 @@ def _add_data_commands(commands) -> None:
         help="score a model file on labelled data (an autoencoder: its reconstruction error)",
     )
     evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument(
+        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
+    )
     evaluate.add_argument("data", metavar="DATA")
     evaluate.add_argument(
         "--target",
@@ -209,12 +237,18 @@ def _add_data_commands(commands) -> None:
         "transform", help="an autoencoder's codes for each row of a data file, as CSV"
     )
     transform.add_argument("model", metavar="MODEL")
+    transform.add_argument(
+        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
+    )
     transform.add_argument("data", metavar="DATA")
     transform.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
     transform.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     info = commands.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL")
+    info.add_argument(
+        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,9 +21,9 @@ from .tabular import (
 )
 
 
-def open_model(path):
+def open_model(path, max_row_bytes=None):
     """The model file and its column steps (checked), or None when saved from Python."""
-    loaded = read_model_file(path)
+    loaded = read_model_file(path, max_row_bytes=max_row_bytes)
     model = loaded.model
     n_inputs = model.layers[0] if isinstance(model, NeuralNetwork) else model.n_features_in_
     steps = loaded.preprocessing

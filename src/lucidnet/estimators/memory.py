@@ -29,8 +29,9 @@ import numpy as np
 
 from ..engine.cost import available_memory, forward_costs
 from ..engine.network import PREDICT_CHUNK
+from ..exceptions import NetworkTooLargeError
 
-__all__ = ["NetworkTooLargeError", "check_training_memory"]
+__all__ = ["check_training_memory"]
 
 # Per parameter: its value, its gradient, and the two copies fit keeps.
 OWN_COPIES = 4
@@ -44,39 +45,6 @@ ROW_KNOBS = {
     "Dense": ("hidden_layer_sizes",),
 }
 OTHER_ROW_KNOBS = ("conv_layers", "pool_size", "hidden_layer_sizes")
-
-
-class NetworkTooLargeError(ValueError):
-    """Training would need more memory than the system has available.
-
-    ``parameters`` names the estimator parameters to change, ``needed`` and
-    ``available`` are in bytes, ``layer`` says which layer needs the most;
-    :meth:`describe` words it with other names for the parameters (the
-    ``lucidnet`` command's options)."""
-
-    def __init__(self, estimator: str, parameters, needed, available, layer, amount="about"):
-        self.estimator, self.parameters, self.amount = estimator, tuple(parameters), amount
-        self.needed, self.available, self.layer = needed, available, layer
-        super().__init__(self.describe())
-
-    def describe(self, names=None) -> str:
-        """The message, naming each parameter as ``names`` does: only those
-        ``names`` has, when it has any (the command has no option for some)."""
-        names = names or {}
-        named = [names[p] for p in self.parameters if p in names]
-        knobs = " or ".join(named or self.parameters)
-        return (
-            f"training this {self.estimator} needs {self.amount} {_size(self.needed)} of "
-            f"memory, and {_size(self.available)} is available; the most goes to {self.layer}: "
-            f"make {knobs} smaller"
-        )
-
-
-def _size(n_bytes: float) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n_bytes < 1024 or unit == "PiB":
-            return f"{n_bytes:,.0f} bytes" if unit == "bytes" else f"{n_bytes:,.1f} {unit}"
-        n_bytes /= 1024
 
 
 def check_training_memory(estimator, input_shape, n_outputs, dtype, n_samples) -> None:

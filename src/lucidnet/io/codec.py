@@ -237,9 +237,10 @@ def _dtype(check, architecture) -> str:
     return dtype
 
 
-def decode_model(path, metadata: dict, arrays: dict):
+def decode_model(path, metadata: dict, arrays: dict, max_row_bytes: int | None = None):
     """Check everything, then build the model. ``arrays`` are those that
-    :func:`expected_arrays` names, read with the dtype and shape it gives."""
+    :func:`expected_arrays` names, read with the dtype and shape it gives;
+    ``max_row_bytes`` as :func:`lucidnet.io.load` takes it."""
     check = _Checker(path)
     if metadata["class"] in LAYERED_CLASSES:
         for name, array in arrays.items():
@@ -249,7 +250,9 @@ def decode_model(path, metadata: dict, arrays: dict):
         def finish(model, n_features):
             _finish_estimator(check, metadata, model, n_features)
 
-        return decode_layered(check, metadata, params, arrays, _label_binarizer, finish)
+        return decode_layered(
+            check, metadata, params, arrays, _label_binarizer, finish, max_row_bytes
+        )
     coefs, intercepts = _checked_weights(check, expected_arrays(path, metadata), arrays)
     params = check.field(metadata, "params")
     if metadata["class"] == "NeuralNetwork":

@@ -20,23 +20,34 @@ layer kinds must be the file's, in order; last, what a forward pass of one
 row needs (:mod:`lucidnet.engine.cost`) must be justified by the file too.
 
 That last rule: a file may ask, for one row, at most ``max(64 MiB, 100 x the
-bytes of its own arrays)``. Padding, strides and input shapes are numbers in
-the metadata that no array backs: a 4 KB file whose convolution pads by
-2 * 10**8 zeros loads, then one row takes gigabytes. An honest network needs
-far less per row than its weights take (the digits ConvNet, 1.6 MB of
-weights, 0.3 MB a row), so the bound only stops what no array justifies.
+bytes of its own arrays)``, unless the caller raises the bound
+(``load(path, max_row_bytes=...)``, the command's ``--max-row-memory``).
+Padding, strides and input shapes are numbers in the metadata that no array
+backs: a 4 KB file whose convolution pads by 2 * 10**8 zeros loads, then one
+row takes gigabytes. Most networks need far less per row than their weights
+take (the digits ConvNet: 1.6 MB of weights, 0.3 MB a row), but not all: a
+convolution over long signals or large images with few filters and no dense
+layer has small weights and large rows. ``save`` warns when a model exceeds
+the default bound, and says which ``max_row_bytes`` loads it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._bytes import byte_text
 from ..engine.cost import forward_costs
 from ..estimators import Autoencoder, ConvNetClassifier, ConvNetRegressor
 from ..exceptions import ModelFileError
 from .json_values import from_json
 
-__all__ = ["LAYERED_CLASSES", "decode_layered", "encode_layers", "expected_layer_arrays"]
+__all__ = [
+    "LAYERED_CLASSES",
+    "check_saved_row_cost",
+    "decode_layered",
+    "encode_layers",
+    "expected_layer_arrays",
+]
 
 LAYERED_CLASSES = {
     "ConvNetClassifier": ConvNetClassifier,
@@ -124,41 +135,73 @@ def expected_layer_arrays(check, architecture, dtype, n_entries=None) -> dict:
     return expected
 
 
-def _check_row_cost(check, costs, itemsize: int, array_bytes: int) -> None:
-    """Refuse a network whose forward pass of one row needs more than the file
-    justifies: ``max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE x array_bytes)``."""
-    needed = sum(c.values for c in costs) * itemsize
-    limit = max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE * array_bytes)
+def row_bytes(network, input_shape) -> tuple[int, object]:
+    """What a forward pass of one row needs, in bytes, and its largest layer's cost."""
+    costs = forward_costs(network.layers, input_shape)
+    return sum(c.values for c in costs) * network.dtype.itemsize, max(costs, key=lambda c: c.values)
+
+
+def default_row_budget(array_bytes: int) -> int:
+    """What a file may ask for one row unless the caller allows more."""
+    return max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE * array_bytes)
+
+
+def check_saved_row_cost(model, architecture, arrays) -> str | None:
+    """Why ``load`` would refuse this model's file by default (None when it would not)."""
+    needed, _ = row_bytes(model._network, architecture["input_shape"])
+    limit = default_row_budget(sum(a.nbytes for a in arrays.values()))
     if needed <= limit:
-        return
-    big = max(costs, key=lambda c: c.values)
-    check.fail(
-        f"its network needs {_size(needed)} for a forward pass of one row, more than a model "
-        f"file may ask: max(64 MiB, {ROW_BUDGET_PER_ARRAY_BYTE} x its {_size(array_bytes)} of "
-        f"arrays) = {_size(limit)}; the largest part, {_size(big.values * itemsize)}, is layer "
-        f"{big.index}, {big.layer!r}, with output shape {big.output_shape} (its padding, "
-        "strides or input shape were edited, or the file is not a lucidnet model)"
+        return None
+    return (
+        f"this {type(model).__name__} needs {byte_text(needed)} for a forward pass of one row, "
+        f"more than load accepts from a model file by default ({_rule(limit, arrays)}): load "
+        f"the file with load(path, max_row_bytes={_round_up(needed)}), or in the command "
+        f"--max-row-memory {_round_up(needed) // 2**20}MiB"
     )
 
 
-def _size(n_bytes: int) -> str:
-    """Bytes in the unit that reads best: 4.2 KiB, 3.1 GiB."""
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if n_bytes < 1024 or unit == "TiB":
-            return (
-                f"{n_bytes:,} bytes"
-                if unit == "bytes"
-                else f"{n_bytes:.1f}".removesuffix(".0") + f" {unit}"
-            )
-        n_bytes /= 1024
+def _check_row_cost(check, network, input_shape, array_bytes: int, max_row_bytes) -> None:
+    """Refuse a network whose forward pass of one row needs more than the file
+    justifies (:func:`default_row_budget`) or than the caller allows."""
+    needed, big = row_bytes(network, input_shape)
+    limit = default_row_budget(array_bytes) if max_row_bytes is None else max_row_bytes
+    if needed <= limit:
+        return
+    rule = (
+        f"the limit given (max_row_bytes, --max-row-memory), {byte_text(limit)}"
+        if max_row_bytes is not None
+        else _rule(limit, array_bytes)
+    )
+    check.fail(
+        f"its network needs {byte_text(needed)} for a forward pass of one row, more than "
+        f"{rule}; the largest part, {byte_text(big.values * network.dtype.itemsize)}, is "
+        f"layer {big.index}, {big.layer!r}, with output shape {big.output_shape}. A file "
+        "whose padding, strides or input shape were edited asks this; if you trust the file "
+        f"(you saved it), allow it: load(path, max_row_bytes={_round_up(needed)}), or "
+        f"--max-row-memory {_round_up(needed) // 2**20}MiB in the command"
+    )
 
 
-def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
+def _rule(limit: int, arrays) -> str:
+    array_bytes = arrays if isinstance(arrays, int) else sum(a.nbytes for a in arrays.values())
+    return (
+        f"max(64 MiB, {ROW_BUDGET_PER_ARRAY_BYTE} x its {byte_text(array_bytes)} of arrays) "
+        f"= {byte_text(limit)}"
+    )
+
+
+def _round_up(n_bytes: int) -> int:
+    """A whole number of MiB at or above ``n_bytes``: easy to type."""
+    return -(-n_bytes // 2**20) * 2**20
+
+
+def decode_layered(check, metadata, params, arrays, label_binarizer, finish, max_row_bytes):
     """Build a convolutional estimator from checked metadata and arrays.
 
     ``label_binarizer(check, classes, n_outputs)`` checks a classifier's classes;
     ``finish(model, n_features)`` sets what every estimator shares (feature
-    names, training record).
+    names, training record); ``max_row_bytes`` (None: the file's default budget)
+    bounds what a forward pass of one row may need.
     """
     cls = LAYERED_CLASSES[metadata["class"]]
     architecture = metadata["architecture"]
@@ -199,13 +242,20 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish):
         network = model._build_network(
             tuple(input_shape), n_outputs, np.dtype(architecture["dtype"]), None, expect=expect
         )  # the file's weights go in below: none are drawn
-        costs = forward_costs(network.layers, input_shape)
+        _check_row_cost(
+            check, network, input_shape, sum(a.nbytes for a in arrays.values()), max_row_bytes
+        )
     except ModelFileError:
         raise
     except ValueError as exc:
         check.fail(f"has parameters that make no network for its input shape: {exc}")
-    _check_row_cost(check, costs, network.dtype.itemsize, sum(a.nbytes for a in arrays.values()))
-    if len(input_shape) > 1 and model.input_shape is not None:
+    if len(input_shape) == 1:  # flat rows: input_shape is for convolutions only
+        check.require(
+            model.input_shape is None,
+            f"its input_shape parameter is {model.input_shape}, but its network takes flat "
+            f"rows of {n_features} features (input_shape is for convolutional networks)",
+        )
+    elif model.input_shape is not None:
         try:
             resolved = model._resolve_input_shape(n_features, None)
         except ValueError as exc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 import zipfile
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from .archive import ARCHIVE_ERRORS, Archive
 from .atomic import atomic_write
 from .codec import MODEL_CLASSES, decode_model, encode_model, expected_arrays, shown
 from .json_values import MAX_NESTING, json_extent
+from .layered_codec import LAYERED_CLASSES, check_saved_row_cost
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "LoadedModel", "load", "read_model_file", "save"]
 
@@ -79,6 +81,14 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
         Plain JSON data stored with the model (the ``lucidnet`` command keeps
         its column scaling and encoding here).
 
+    Warns
+    -----
+    UserWarning
+        When a forward pass of one row of a convolutional model or autoencoder
+        needs more than :func:`load` accepts from a file by default (see its
+        ``max_row_bytes``): the file is written, and the warning says which
+        ``max_row_bytes`` loads it.
+
     Examples
     --------
     >>> import numpy as np, tempfile, os
@@ -119,6 +129,10 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
             f"{values} JSON values, and load refuses more than {MAX_METADATA_BYTES} bytes "
             f"or {MAX_METADATA_VALUES} values"
         )
+    if type(model).__name__ in LAYERED_CLASSES:
+        costly = check_saved_row_cost(model, metadata["architecture"], arrays)
+        if costly:
+            warnings.warn(costly, UserWarning, stacklevel=2)
     entries = {METADATA_ENTRY: np.frombuffer(encoded, dtype=np.uint8)}
     entries.update(arrays)
     # Writing to an open file (not a name) keeps np.savez from adding ".npz".
@@ -126,14 +140,42 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
         np.savez(file, **entries)
 
 
-def load(path):
-    """Read a model written by :func:`save`; raises ``ModelFileError`` when the
-    file is missing, damaged, tampered with, or not a lucidnet model."""
-    return read_model_file(path).model
+def load(path, *, max_row_bytes=None):
+    """Read a model written by :func:`save`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The model file.
+    max_row_bytes : int or None, default=None
+        The most memory, in bytes, a forward pass of one row may need. None:
+        ``max(64 MiB, 100 x the bytes of the file's arrays)``, so that a file
+        whose geometry (padding, strides, input shape: numbers no array
+        backs) was edited cannot take gigabytes per row. Raise it for a file
+        you trust whose network is large per row (``save`` warns of those).
+
+    Returns
+    -------
+    model
+        The estimator or ``NeuralNetwork`` that was saved, ready to predict.
+
+    Raises
+    ------
+    ModelFileError
+        When the file is missing, damaged, tampered with, needs more than
+        ``max_row_bytes`` a row, or is not a lucidnet model.
+    """
+    return read_model_file(path, max_row_bytes=max_row_bytes).model
 
 
-def read_model_file(path) -> LoadedModel:
+def read_model_file(path, *, max_row_bytes=None) -> LoadedModel:
     """Like :func:`load`, and also return the file's metadata."""
+    if max_row_bytes is not None and (
+        isinstance(max_row_bytes, bool)
+        or not isinstance(max_row_bytes, (int, np.integer))
+        or max_row_bytes < 1
+    ):
+        raise ValueError(f"max_row_bytes must be a positive int or None, got {max_row_bytes!r}")
     path = os.fspath(path)
     if os.path.isdir(path):
         raise ModelFileError(path, "is a folder, not a model file")
@@ -152,7 +194,7 @@ def read_model_file(path) -> LoadedModel:
         if isinstance(exc, ModelFileError):
             raise
         raise ModelFileError(path, _damaged(exc)) from None
-    return LoadedModel(decode_model(path, metadata, arrays), metadata, path)
+    return LoadedModel(decode_model(path, metadata, arrays, max_row_bytes), metadata, path)
 
 
 def _read_entries(path, archive: Archive) -> tuple[dict, dict]:
