@@ -207,9 +207,6 @@ def _add_data_commands(commands) -> None:
 
     predict = commands.add_parser("predict", help="predict with a model file, as CSV")
     predict.add_argument("model", metavar="MODEL")
-    predict.add_argument(
-        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
-    )
     predict.add_argument("data", metavar="DATA", help="the target column may be present or not")
     predict.add_argument("--proba", action="store_true", help="class probabilities too")
     predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
@@ -220,9 +217,6 @@ def _add_data_commands(commands) -> None:
         help="score a model file on labelled data (an autoencoder: its reconstruction error)",
     )
     evaluate.add_argument("model", metavar="MODEL")
-    evaluate.add_argument(
-        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
-    )
     evaluate.add_argument("data", metavar="DATA")
     evaluate.add_argument(
         "--target",
@@ -237,18 +231,16 @@ def _add_data_commands(commands) -> None:
         "transform", help="an autoencoder's codes for each row of a data file, as CSV"
     )
     transform.add_argument("model", metavar="MODEL")
-    transform.add_argument(
-        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
-    )
     transform.add_argument("data", metavar="DATA")
     transform.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
     transform.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     info = commands.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL")
-    info.add_argument(
-        "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
-    )
+    for reading_a_model in (predict, evaluate, transform, info):
+        reading_a_model.add_argument(
+            "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -135,64 +135,58 @@ def expected_layer_arrays(check, architecture, dtype, n_entries=None) -> dict:
     return expected
 
 
-def row_bytes(network, input_shape) -> tuple[int, object]:
+def _row_bytes(network, input_shape) -> tuple[int, object]:
     """What a forward pass of one row needs, in bytes, and its largest layer's cost."""
     costs = forward_costs(network.layers, input_shape)
     return sum(c.values for c in costs) * network.dtype.itemsize, max(costs, key=lambda c: c.values)
 
 
-def default_row_budget(array_bytes: int) -> int:
-    """What a file may ask for one row unless the caller allows more."""
-    return max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE * array_bytes)
+def _default_rule(array_bytes: int) -> tuple[int, str]:
+    """What a file may ask for one row unless the caller allows more, and the rule in words."""
+    limit = max(ROW_BUDGET_FLOOR, ROW_BUDGET_PER_ARRAY_BYTE * array_bytes)
+    words = (
+        f"max(64 MiB, {ROW_BUDGET_PER_ARRAY_BYTE} x its {byte_text(array_bytes)} of arrays) "
+        f"= {byte_text(limit)}"
+    )
+    return limit, words
+
+
+def _allowing(needed: int) -> str:
+    """How to load a file that needs ``needed`` bytes a row, in whole MiB (easy to type)."""
+    mib = -(-needed // 2**20)
+    return f"load(path, max_row_bytes={mib * 2**20}), or in the command --max-row-memory {mib}MiB"
 
 
 def check_saved_row_cost(model, architecture, arrays) -> str | None:
     """Why ``load`` would refuse this model's file by default (None when it would not)."""
-    needed, _ = row_bytes(model._network, architecture["input_shape"])
-    limit = default_row_budget(sum(a.nbytes for a in arrays.values()))
+    needed, _ = _row_bytes(model._network, architecture["input_shape"])
+    limit, rule = _default_rule(sum(a.nbytes for a in arrays.values()))
     if needed <= limit:
         return None
     return (
         f"this {type(model).__name__} needs {byte_text(needed)} for a forward pass of one row, "
-        f"more than load accepts from a model file by default ({_rule(limit, arrays)}): load "
-        f"the file with load(path, max_row_bytes={_round_up(needed)}), or in the command "
-        f"--max-row-memory {_round_up(needed) // 2**20}MiB"
+        f"more than load accepts from a model file by default ({rule}): load the file with "
+        + _allowing(needed)
     )
 
 
 def _check_row_cost(check, network, input_shape, array_bytes: int, max_row_bytes) -> None:
     """Refuse a network whose forward pass of one row needs more than the file
-    justifies (:func:`default_row_budget`) or than the caller allows."""
-    needed, big = row_bytes(network, input_shape)
-    limit = default_row_budget(array_bytes) if max_row_bytes is None else max_row_bytes
+    justifies (:func:`_default_rule`) or than the caller allows."""
+    needed, big = _row_bytes(network, input_shape)
+    limit, rule = _default_rule(array_bytes)
+    if max_row_bytes is not None:
+        limit = max_row_bytes
+        rule = f"the limit given (max_row_bytes, --max-row-memory), {byte_text(limit)}"
     if needed <= limit:
         return
-    rule = (
-        f"the limit given (max_row_bytes, --max-row-memory), {byte_text(limit)}"
-        if max_row_bytes is not None
-        else _rule(limit, array_bytes)
-    )
     check.fail(
         f"its network needs {byte_text(needed)} for a forward pass of one row, more than "
         f"{rule}; the largest part, {byte_text(big.values * network.dtype.itemsize)}, is "
         f"layer {big.index}, {big.layer!r}, with output shape {big.output_shape}. A file "
         "whose padding, strides or input shape were edited asks this; if you trust the file "
-        f"(you saved it), allow it: load(path, max_row_bytes={_round_up(needed)}), or "
-        f"--max-row-memory {_round_up(needed) // 2**20}MiB in the command"
+        f"(you saved it), allow it: {_allowing(needed)}"
     )
-
-
-def _rule(limit: int, arrays) -> str:
-    array_bytes = arrays if isinstance(arrays, int) else sum(a.nbytes for a in arrays.values())
-    return (
-        f"max(64 MiB, {ROW_BUDGET_PER_ARRAY_BYTE} x its {byte_text(array_bytes)} of arrays) "
-        f"= {byte_text(limit)}"
-    )
-
-
-def _round_up(n_bytes: int) -> int:
-    """A whole number of MiB at or above ``n_bytes``: easy to type."""
-    return -(-n_bytes // 2**20) * 2**20
 
 
 def decode_layered(check, metadata, params, arrays, label_binarizer, finish, max_row_bytes):
