@@ -81,7 +81,7 @@ def fit_preprocessing(
             fills["numeric"] = imputer.statistics_.tolist()
             values = imputer.transform(values)
         if scale_together:
-            require_scalable(values.reshape(-1, 1), [", ".join(numeric)], path, together=True)
+            require_scalable(values.reshape(-1, 1), ["(all)"], path, together=True)
             values = values.reshape(-1, 1)
         scaler = StandardScaler().fit(values)
         repeat = len(numeric) if scale_together else 1
@@ -184,7 +184,7 @@ def require_scalable(values, columns, path, together=False, what="column") -> No
         it = "it" if one else "them"
         fix = f", or leave {it} out with {ignore_option(names)}"
     raise DataError(
-        f"{path}: {who} {'has' if one or what == 'target' else 'have'} values too large to "
+        f"{path}: {who} {'has' if one and not together else 'have'} values too large to "
         f"scale (up to {largest:.3g} in magnitude): {overflow}. Values up to "
         f"{SCALABLE:.0e} in magnitude scale; rescale {it} (to other units, or take a "
         f"logarithm){fix}"
