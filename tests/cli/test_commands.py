@@ -304,7 +304,7 @@ def bad_training_inputs(folder):
         "missing values": (
             folder / "holes.csv",
             "label",
-            "column 'weight' has 3 row(s) with a missing value (data row(s) 4, 8, 9)",
+            "column 'weight' has 3 rows with a missing value (data rows 4, 8, 9)",
         ),
         "target only": (write(folder / "one.csv", "y\n1\n2\n"), "y", "no features"),
         "one class": (write(folder / "same.csv", "x,y\n1,a\n2,a\n"), "y", "a single class 'a'"),
@@ -342,7 +342,7 @@ def test_regression_on_a_text_target_is_refused(files, tmp_path, capsys):
         "--task", "regression",
     )  # fmt: skip
     assert status == 2 and "column 'label' has '" in err
-    assert "numbers (the task is regression) were expected (160 such row(s))" in err
+    assert "numbers (the task is regression) were expected (160 such rows)" in err
 
 
 def test_bad_prediction_data_exits_2_naming_the_fault(trained, tmp_path, capsys):

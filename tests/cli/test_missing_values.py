@@ -52,7 +52,7 @@ def test_penguins_with_na_cells_train_predict_and_evaluate_end_to_end(penguins_c
     counts = frame.drop(columns="species").isna().sum()
     filled_line = next(line for line in out.splitlines() if line.startswith("Missing values"))
     assert filled_line.startswith(
-        f"Missing values (--missing impute): filled {counts.sum()} cell(s): "
+        f"Missing values (--missing impute): filled {counts.sum()} cells: "
     )
     for column, n in counts.items():
         assert (f"{column} {n} (" in filled_line) == (n > 0)
@@ -66,7 +66,7 @@ def test_penguins_with_na_cells_train_predict_and_evaluate_end_to_end(penguins_c
     assert status == 0, err
     predicted = pd.read_csv(io.StringIO(out))["prediction"]
     assert len(predicted) == len(frame)
-    assert f"filled {counts.sum()} cell(s)" in err
+    assert f"filled {counts.sum()} cells" in err
 
     status, out, err = run("evaluate", model, penguins_csv, "--target", "species")
     assert status == 0, err
@@ -115,7 +115,7 @@ def test_a_new_missing_cell_at_prediction_is_filled_as_in_training(
         outputs[name] = out
     assert outputs["holes.csv"] == outputs["filled.csv"]
     status, _, err = run("predict", imputing_model, tmp_path / "holes.csv")
-    assert "Missing values, as in training: filled 3 cell(s): island 1 (as " in err
+    assert "Missing values, as in training: filled 3 cells: island 1 (as " in err
     assert "body_mass_g 1 (median " in err and "sex 1 (as 'missing')" in err
 
 
@@ -126,12 +126,12 @@ def test_rows_with_a_missing_target_are_left_out_with_a_line(penguins_csv, tmp_p
         "train", penguins_csv, "--target", "sex", "--out", tmp_path / "m.npz", *FAST
     )
     assert status == 0, err
-    assert f"Left out {n_missing} row(s) with no value for the target 'sex'" in out
+    assert f"Left out {n_missing} rows with no value for the target 'sex'" in out
     n_left = len(frame) - n_missing
     assert f"({math.ceil(0.2 * n_left)} rows, --test-size 0.2)" in out
     status, out, err = run("evaluate", tmp_path / "m.npz", penguins_csv, "--target", "sex")
     assert status == 0, err
-    assert f"Left out {n_missing} row(s) with no value for the target 'sex'" in out
+    assert f"Left out {n_missing} rows with no value for the target 'sex'" in out
     assert f"({n_left} rows, target 'sex')" in out
 
 
@@ -144,7 +144,7 @@ def test_missing_drop_leaves_out_incomplete_rows(penguins_csv, tmp_path, run):
     )
     assert status == 0, err
     n_left = len(frame) - incomplete
-    assert f"Left out {incomplete} row(s) with a missing value (--missing drop); {n_left} left" in (
+    assert f"Left out {incomplete} rows with a missing value (--missing drop); {n_left} left" in (
         out
     )
     assert f"({math.ceil(0.2 * n_left)} rows, --test-size 0.2)" in out
@@ -166,8 +166,8 @@ def test_missing_error_refuses_the_first_column_with_a_missing_cell(penguins_csv
         "--missing", "error", *FAST,
     )  # fmt: skip
     assert status == 2 and out == ""
-    assert f"column {first!r} has {frame[first].isna().sum()} row(s) with a missing value" in err
-    assert f"(data row(s) {rows})" in err
+    assert f"column {first!r} has {frame[first].isna().sum()} rows with a missing value" in err
+    assert f"(data rows {rows})" in err
 
 
 def without_fill_values(model, folder):

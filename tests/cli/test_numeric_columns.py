@@ -33,7 +33,7 @@ def test_missing_markers_in_a_numeric_column_count_as_missing(tmp_path, run, mar
     )
     assert status == 0, err
     assert "2 feature columns (2 numeric, 0 text) -> 2 network inputs" in out
-    assert "filled 1 cell(s): x1 1 (median " in out
+    assert "filled 1 cell: x1 1 (median " in out
 
 
 @pytest.mark.parametrize("stray", ["abc", "inf", "-inf", "12,5", "1.2.3", "3 kg", "TRUE"])
@@ -64,7 +64,7 @@ def test_a_regression_target_with_a_missing_marker_stays_regression(tmp_path, ru
     assert status == 0, err
     distinct = frame["price"].drop(17).nunique()
     assert f"Task: regression (target 'price' has {distinct} distinct non-integer values" in out
-    assert "Left out 1 row(s) with no value for the target 'price'" in out
+    assert "Left out 1 row with no value for the target 'price'" in out
     assert f"({math.ceil(0.2 * (len(frame) - 1))} rows, --test-size 0.2)" in out
     assert "R^2:" in out and "Confusion matrix" not in out
 
@@ -87,7 +87,7 @@ def test_several_stray_cells_are_counted(tmp_path):
     values[3], values[30] = "x", "y"
     path.write_text("a\n" + "\n".join(values) + "\n")
     frame = read_table(path)
-    with pytest.raises(DataError, match=r"but 'x' in data row 4 and 1 other cell\(s\) is not"):
+    with pytest.raises(DataError, match=r"but 'x' in data row 4 and 1 other cell is not"):
         column_kind(frame["a"], path, "a")
 
 

@@ -19,11 +19,11 @@ import numpy as np
 
 from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
-from ..exceptions import NetworkTooLargeError
+from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from .data_files import DataError, plural
 from .model_inputs import model_inputs, open_model, write_table
 from .reports import OPTION_NAMES, with_article
-from .stopping import VALIDATION_FRACTION, training_notes
+from .stopping import VALIDATION_FRACTION, diverged, require_finite_training, training_notes
 from .tabular import input_names
 
 NO_PLOT = (
@@ -58,7 +58,7 @@ def train_autoencoder(args, X_train, X_test, stop_early) -> Autoencoder:
     )
     held = f", holding out {len(X_test)}" if X_test is not None else ""
     print(f"Training Autoencoder(n_components={k}, hidden_layer_sizes="
-          f"{model.hidden_layer_sizes}) on {len(X_train)} rows{held}")  # fmt: skip
+          f"{model.hidden_layer_sizes}) on {plural(len(X_train), 'row')}{held}")  # fmt: skip
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -69,10 +69,13 @@ def train_autoencoder(args, X_train, X_test, stop_early) -> Autoencoder:
             model.fit(X_train)
         except NetworkTooLargeError as exc:
             raise DataError(f"{args.data}: {exc.describe(OPTION_NAMES)}") from None
+        except TrainingDivergedError as exc:
+            raise diverged(args.data, exc) from None
         except ValueError as exc:
             raise DataError(f"{args.data}: training failed: {exc}") from None
     model.progress_bar = False
     notes = training_notes(model, caught)  # raises KeyboardInterrupt on Ctrl-C
+    require_finite_training(model, args.data)
     print(f"Training time: {time.perf_counter() - start:.2f} s ({model.n_iter_} epochs)")
     for line in notes:
         print(line)
@@ -88,7 +91,7 @@ def compare_with_pca(args, model, X_train, X_test, steps) -> None:
     rows = X_test if X_test is not None else X_train
     where = "held-out" if X_test is not None else "training"
     print()
-    print_error(f"the {len(rows)} {where} rows", steps, -model.score(rows))
+    print_error(f"the {plural(len(rows), f'{where} row')}", steps, -model.score(rows))
     k = args.autoencoder
     if k > min(X_train.shape):
         print(

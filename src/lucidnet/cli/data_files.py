@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import csv
 import os
+import shlex
 import zipfile
 
 import numpy as np
@@ -118,8 +119,9 @@ def _check_header(path, names, frame, delimiter) -> None:
     if empty:
         index = " (a nameless first column is often a saved row index)" if empty[0] == 1 else ""
         raise DataError(
-            f"{path}: the header row has {len(empty)} empty column name(s) (column(s) "
-            f"{', '.join(map(str, empty[:ROWS_SHOWN]))}); every column needs a name{index}"
+            f"{path}: the header row has {plural(len(empty), 'empty column name')} (column"
+            f"{'' if len(empty) == 1 else 's'} {', '.join(map(str, empty[:ROWS_SHOWN]))}); every "
+            f"column needs a name{index}"
         )
     counts = collections.Counter(names)
     repeated = [name for name in names if counts[name] > 1]
@@ -255,19 +257,21 @@ def require_no_missing(frame, columns, path, advice="fill them in or drop those 
         missing = frame[column].isna()
         if missing.any():
             raise DataError(
-                f"{path}: column {column!r} has {int(missing.sum())} row(s) with a missing value "
+                f"{path}: column {column!r} has {plural(int(missing.sum()), 'row')} with a "
+                "missing value "
                 f"({_rows(missing)}); {advice}"
             )
 
 
 def _rows(mask) -> str:
-    """'data row(s) 2, 7' (1-based, the header not counted), the first few only.
+    """'data rows 2, 7' (1-based, the header not counted), the first few only.
 
     ``mask`` is a boolean Series over the frame as read (rows left out since
     keep their labels, so the numbers are those of the file)."""
     rows = (mask.index[mask.to_numpy()] + 1).tolist()
     shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
-    return f"data row(s) {shown}{', ...' if len(rows) > ROWS_SHOWN else ''}"
+    more = ", ..." if len(rows) > ROWS_SHOWN else ""
+    return f"data row{'' if len(rows) == 1 else 's'} {shown}{more}"
 
 
 def data_row(series, position) -> int:
@@ -293,7 +297,7 @@ def as_numbers(series, path, column, expected="numbers"):
         raise DataError(
             f"{path}: column {column!r} has {series.iloc[first]!r} in data row "
             f"{data_row(series, first)}, but {expected} were expected "
-            f"({int(bad.sum())} such row(s))"
+            f"({plural(int(bad.sum()), 'such row')})"
         )
     return numbers
 
@@ -319,7 +323,7 @@ def column_kind(series, path, column) -> str:
     if (n_present - n_stray) / n_present < MOSTLY_NUMBERS:
         return "text"
     first = int(np.flatnonzero(stray)[0])
-    others = f" and {n_stray - 1} other cell(s)" if n_stray > 1 else ""
+    others = f" and {plural(n_stray - 1, 'other cell')}" if n_stray > 1 else ""
     raise DataError(
         f"{path}: column {column!r} holds numbers ({n_present - n_stray} of {n_present} "
         f"values), but {series.iloc[first]!r} in data row {data_row(series, first)}{others} "
@@ -409,6 +413,16 @@ def _not_the_target(path, column, found, example, expected, classes):
         f"{path}: target {column!r} holds {found} (like {example!r}), but the model's classes "
         f"are {expected} ({few(classes)}): is {column!r} the column the model predicts?"
     )
+
+
+def ignore_option(columns) -> str:
+    """The ``--ignore`` option that leaves out ``columns``, ready to paste into a
+    shell: ``--ignore 'Row ID',date``; a name with a comma gets an ``--ignore``
+    of its own (a value that is exactly a column's name is taken whole)."""
+    whole = [c for c in columns if "," in c]
+    joined = ",".join(c for c in columns if "," not in c)
+    values = ([joined] if joined else []) + whole
+    return " ".join(f"--ignore {shlex.quote(value)}" for value in values)
 
 
 def few(values, n=5) -> str:

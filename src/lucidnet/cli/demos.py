@@ -47,7 +47,8 @@ def xor_demo(random_state=0, learning_rate=0.2, epochs=10000, out=print):
         out(f"{x.tolist()} {nn.predict(x)}")
     solved = xor_solved(nn)
     verdict = "solved" if solved else "NOT solved"
-    out(f"XOR {verdict} after {attempts} attempt(s) of {epochs} updates each.")
+    tries = f"{attempts} attempt{'' if attempts == 1 else 's'}"
+    out(f"XOR {verdict} after {tries} of {epochs} updates each.")
     return solved
 
 

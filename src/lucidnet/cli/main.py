@@ -58,13 +58,12 @@ def _random_state(text):
     return value
 
 
-def _column_names(text):
-    names = [name.strip() for name in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(
-            f"expected column names separated by commas (like id,date), got {text!r}"
-        )
-    return names
+def _ignore_value(text):
+    """One column's name, or names separated by commas: which of the two is
+    known only from the data file's columns (see selection.ignored_columns)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a column name, or names separated by commas")
+    return text
 
 
 def _layer_sizes(text):
@@ -184,10 +183,11 @@ def _add_data_commands(commands) -> None:
     train.add_argument("--test-size", type=_fraction, default=0.2, help="held-out fraction")
     train.add_argument(
         "--ignore",
-        type=_column_names,
+        type=_ignore_value,
         action="append",
         metavar="COLUMN[,COLUMN]",
-        help="columns to leave out, such as IDs or dates (may be repeated)",
+        help="columns to leave out, such as IDs or dates (may be repeated; a value that is "
+        "exactly one column's name, commas and all, names that column)",
     )
     train.add_argument(
         "--missing",

@@ -11,7 +11,6 @@ them against.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +19,9 @@ from .data_files import (
     DataError,
     column_kind,
     data_row,
+    ignore_option,
     numbers_share,
+    plural,
     require_columns,
     require_no_missing,
 )
@@ -54,7 +55,8 @@ def select_training_data(frame, args) -> Selection:
         column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
     _refuse_empty_columns(frame, features, path)
     kinds = {c: column_kind(frame[c], path, c) for c in features}
-    notes = [f"Left out with --ignore: {', '.join(ignored)}"] if ignored else []
+    shown = (repr(name) if "," in name else name for name in ignored)
+    notes = [f"Left out with --ignore: {', '.join(shown)}"] if ignored else []
     if args.missing == "error":
         require_no_missing(frame, [c for c in (target, *features) if c is not None], path)
     elif target is not None:
@@ -65,7 +67,7 @@ def select_training_data(frame, args) -> Selection:
         frame = frame[~incomplete]
         if incomplete.any():
             notes.append(
-                f"Left out {int(incomplete.sum()):,} row(s) with a missing value "
+                f"Left out {plural(int(incomplete.sum()), 'row')} with a missing value "
                 f"(--missing drop); {len(frame):,} left"
             )
         if frame.empty:
@@ -84,13 +86,27 @@ def _refuse_empty_columns(frame, features, path) -> None:
         raise DataError(
             f"{path}: column{'' if one else 's'} {', '.join(map(repr, empty))} "
             f"{'has' if one else 'have'} no values (every cell is missing); leave "
-            f"{'it' if one else 'them'} out with --ignore {shlex.quote(','.join(empty))}"
+            f"{'it' if one else 'them'} out with {ignore_option(empty)}"
         )
 
 
 def ignored_columns(given, frame, path, target) -> list:
-    """The columns named by ``--ignore`` (repeated or separated by commas), checked."""
-    names = list(dict.fromkeys(name for group in given or [] for name in group))
+    """The columns named by ``--ignore``, checked. The option may be repeated;
+    each value is one column's name when it is exactly one (``--ignore 'a,b'``
+    for a column named ``a,b``), else names separated by commas."""
+    names = []
+    for value in given or []:
+        if value in frame.columns:
+            names.append(value)
+            continue
+        parts = [part.strip() for part in value.split(",")]
+        if not all(parts):
+            raise DataError(
+                f"{path}: --ignore {value!r} is no column's name, and not column names "
+                "separated by commas (like id,date): it has an empty name"
+            )
+        names += parts
+    names = list(dict.fromkeys(names))
     absent = [name for name in names if name not in frame.columns]
     if absent:
         raise DataError(
@@ -110,7 +126,7 @@ def drop_rows_without_target(frame, target, path):
         return frame, None
     if missing.all():
         raise DataError(f"{path}: target {target!r} has no values (every cell is missing)")
-    note = f"Left out {int(missing.sum()):,} row(s) with no value for the target {target!r}"
+    note = f"Left out {plural(int(missing.sum()), 'row')} with no value for the target {target!r}"
     return frame[~missing], note
 
 
@@ -123,12 +139,13 @@ def numbered_rows_notes(frame, numeric_columns) -> list:
         if len(values) <= ID_MIN_VALUES or not np.all(values == np.round(values)):
             continue
         distinct = len(np.unique(values)) / len(values)
-        rising = np.mean(np.diff(values) > 0)
+        with np.errstate(over="ignore", invalid="ignore"):  # values near 1e308: refused later
+            rising = np.mean(np.diff(values) > 0)
         if distinct > 0.95 and rising > 0.95:
             notes.append(
                 f"Note: column {column!r} counts up row by row (a distinct whole number in "
                 f"{distinct:.0%} of rows); if it is a row number or an ID, leave it out with "
-                f"--ignore {shlex.quote(column)}"
+                f"{ignore_option([column])}"
             )
     return notes
 
@@ -152,7 +169,6 @@ def id_like_notes(frame, text_columns) -> list:
         if distinct > ID_MIN_VALUES and distinct > ID_SHARE * len(cells):
             notes.append(
                 f"Note: column {column!r} has a distinct value in {distinct / len(cells):.0%} "
-                f"of rows; if it is an ID or a date, leave it out with --ignore "
-                f"{shlex.quote(column)}"
+                f"of rows; if it is an ID or a date, leave it out with {ignore_option([column])}"
             )
     return notes

@@ -15,12 +15,13 @@ again, so that it exits 130 and writes nothing.
 
 from __future__ import annotations
 
+import math
 import sys
-from contextlib import contextmanager
 
 import numpy as np
 
-from ..estimators.base import INTERRUPTED
+from ..estimators.base import INTERRUPTED, NON_FINITE_WEIGHTS
+from .data_files import DataError
 
 VALIDATION_FRACTION = 0.1  # of the training rows: scikit-learn's default
 MIN_ROWS_TO_VALIDATE = 20  # 10% of fewer rows is one row: no score to stop by
@@ -34,39 +35,16 @@ def early_stopping(args, n_train) -> bool:
     return args.solver != "lbfgs" and n_train >= MIN_ROWS_TO_VALIDATE
 
 
-@contextmanager
-def stopping_by_loss(model):
-    """Early stopping of a classifier by the validation log-loss, not accuracy:
-    on a few dozen rows accuracy stays level for many epochs, and the first
-    best is kept, far too early (iris: held-out accuracy 0.87 against 0.97).
-
-    While fitting, the estimator's score of the validation rows is minus the
-    log-loss it has just recorded (scikit-learn's 'neg_log_loss'); afterwards
-    ``validation_scores_`` holds the accuracies again, as documented, and
-    ``best_validation_score_`` the kept epoch's."""
-    accuracies, score = [], model._score_predictions
-
-    def minus_loss(y_true, labels, sample_weight):
-        accuracies.append(score(y_true, labels, sample_weight))
-        return -model.validation_loss_curve_[-1]
-
-    model._score_predictions = minus_loss
-    try:
-        yield
-    finally:
-        del model._score_predictions
-    model.validation_scores_ = accuracies
-    losses = np.asarray(model.validation_loss_curve_ or [], dtype=float)[: len(accuracies)]
-    if np.isfinite(losses).any():  # else interrupted in the first epoch, or diverged
-        model.best_validation_score_ = accuracies[int(np.nanargmin(losses))]
-
-
-def training_notes(model, caught, watched=None, by_loss=False) -> list[str]:
+def training_notes(model, caught, by_loss=False) -> list[str]:
     """The lines to print about a fit, from the warnings it gave (``caught``)
-    and its validation curve (the loss's, ``by_loss``); raises
-    KeyboardInterrupt when the fit was interrupted. Warnings other than
-    convergence go to standard error. ``watched`` names the curve when it is
-    not early stopping's (the held-out rows, watched but not steering)."""
+    and, with early stopping, its validation curve (the loss's, ``by_loss``);
+    raises KeyboardInterrupt when the fit was interrupted. Warnings other than
+    convergence go to standard error.
+
+    Without early stopping no rows but the training ones are watched (the
+    held-out ones are for the report only: advice read from them would let
+    them steer training), so the note on --max-iter says what the training
+    loss says, and no more."""
     from sklearn.exceptions import ConvergenceWarning
 
     if any(str(w.message) == INTERRUPTED for w in caught):
@@ -75,29 +53,83 @@ def training_notes(model, caught, watched=None, by_loss=False) -> list[str]:
         if not issubclass(warning.category, ConvergenceWarning):
             print(f"warning: {warning.message}", file=sys.stderr)
     reached = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    if not model.early_stopping or model.solver == "lbfgs":  # L-BFGS has no epochs to stop
+        return [_unwatched(model)] if reached else []
     curve = getattr(model, "validation_loss_curve_" if by_loss else "validation_scores_", None)
     curve = np.asarray(curve or [], dtype=float) * (-1 if by_loss else 1)
-    if not np.isfinite(curve).any():
-        advice = f"Note: not converged after --max-iter {model.max_iter}; a larger one may help."
-        return [advice] if reached else []
+    if not np.isfinite(curve).any():  # interrupted in the first epoch
+        return []
     best = int(np.nanargmax(curve)) + 1
-    what = watched or f"validation score (on {VALIDATION_FRACTION:.0%} of the training rows)"
+    what = (
+        f"validation {'log-loss' if by_loss else 'score'} (on {VALIDATION_FRACTION:.0%} of the "
+        "training rows)"
+    )
     if reached and model.n_iter_ - best < model.n_iter_no_change:
         return [
             f"Note: --max-iter {model.max_iter} reached with the {what} still improving "
             f"(best at epoch {best}); a larger --max-iter may help."
         ]
-    if model.early_stopping:
-        return [
-            f"Early stopping at epoch {model.n_iter_}: the {what} did not improve by more than "
-            f"{model.tol:g} for {model.n_iter_no_change} consecutive epochs; the model keeps "
-            f"the weights of epoch {best}, its best (--no-early-stopping to run all --max-iter "
-            "epochs)."
-        ]
-    if reached:
-        return [
-            f"Note: --max-iter {model.max_iter} reached; the {what} was best at epoch {best} "
-            f"and did not improve in the {model.n_iter_ - best} epochs after: more epochs will "
-            "not help (early stopping, the default, stops near the peak)."
-        ]
-    return []
+    return [
+        f"Early stopping at epoch {model.n_iter_}: the {what} did not improve by more than "
+        f"{model.tol:g} for {model.n_iter_no_change} consecutive epochs; the model keeps "
+        f"the weights of epoch {best}, its best (--no-early-stopping to run all --max-iter "
+        "epochs)."
+    ]
+
+
+def _unwatched(model) -> str:
+    """The note on --max-iter reached without a validation split: the training
+    loss was still falling, which says nothing of new rows."""
+    lbfgs = model.solver == "lbfgs"
+    unit = "iterations" if lbfgs else "epochs"
+    how = (
+        "early stopping, with --solver adam or sgd, chooses the number of epochs by one"
+        if lbfgs
+        else "early stopping, the default from 20 training rows, chooses the number of "
+        "epochs by one"
+    )
+    return (
+        f"Note: --max-iter {model.max_iter} reached with the training loss still falling; "
+        f"more {unit} fit the training rows more closely, which may or may not predict new "
+        f"rows better: only a validation score tells ({how})."
+    )
+
+
+def divergence(model) -> str | None:
+    """What went non-finite in a fit, as ``'in epoch 3: the training loss became
+    nan'``; None when the training record is finite. A model file holds only
+    finite records (``load`` refuses others), so such a model is never written."""
+    curves = {
+        "the training loss": getattr(model, "loss_curve_", None),
+        "the validation loss": getattr(model, "validation_loss_curve_", None),
+        "the validation score": getattr(model, "validation_scores_", None),
+    }
+    for what, curve in curves.items():
+        for epoch, value in enumerate(curve or [], start=1):
+            if not math.isfinite(value):
+                return f"in epoch {epoch}: {what} became {value}"
+    loss = getattr(model, "loss_", None)
+    if loss is not None and not math.isfinite(loss):
+        return f"the training loss became {loss}"
+    return None
+
+
+def diverged(path, problem) -> DataError:
+    """The error for a fit whose numbers stopped being finite: ``problem`` says
+    which and where, or is the estimator's TrainingDivergedError; the model is
+    not written."""
+    if isinstance(problem, Exception):  # 'Training diverged in epoch 3: ... . Try ...'
+        text = str(problem).replace(NON_FINITE_WEIGHTS, "").strip()
+        problem = text.removeprefix("Training diverged ").split(". ")[0]
+    return DataError(
+        f"{path}: training diverged ({problem}), so no model was written; this happens when "
+        "some values are far larger than the rest of their column or than the other "
+        "columns: rescale those columns (or the target), or leave them out with --ignore"
+    )
+
+
+def require_finite_training(model, path) -> None:
+    """DataError when the fit's training record is not finite (see :func:`divergence`)."""
+    problem = divergence(model)
+    if problem:
+        raise diverged(path, problem)

@@ -11,7 +11,6 @@ prediction time alike, so the two can never differ.
 from __future__ import annotations
 
 import math
-import shlex
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from .data_files import (
     as_numbers,
     data_row,
     few,
+    ignore_option,
     plural,
     require_columns,
     require_no_missing,
@@ -40,6 +40,9 @@ MISSING_CATEGORY = "missing"
 MANY_CATEGORIES = 20  # beyond this, an unseen value hints at an ID or a date column
 COLUMNS_SHOWN = 8
 UNSEEN_SHOWN = 3  # values shown per column in the note on unseen categories
+# Magnitudes that always standardize: their squares, summed over fewer than 45
+# million rows, stay within float64 (largest 1.8e308).
+SCALABLE = 1e150
 
 
 def fit_preprocessing(
@@ -72,11 +75,13 @@ def fit_preprocessing(
     if numeric:
         values = np.column_stack([as_numbers(frame[c], path, c) for c in numeric])
         _require_a_value_in_each(values, numeric, path)
+        require_scalable(values, numeric, path)  # before the median, which would overflow too
         if missing == "impute":
             imputer = SimpleImputer(strategy="median").fit(values)
             fills["numeric"] = imputer.statistics_.tolist()
             values = imputer.transform(values)
         if scale_together:
+            require_scalable(values.reshape(-1, 1), ["(all)"], path, together=True)
             values = values.reshape(-1, 1)
         scaler = StandardScaler().fit(values)
         repeat = len(numeric) if scale_together else 1
@@ -138,12 +143,73 @@ def _require_a_value_in_each(values, columns, path) -> None:
     scale to learn (its few values may all be among the held-out rows)."""
     empty = [c for c, seen in zip(columns, np.isfinite(values).any(axis=0)) if not seen]
     if empty:
-        names = ", ".join(map(repr, empty))
+        one = len(empty) == 1
         raise DataError(
-            f"{path}: column(s) {names} have no value in any of the {len(values):,} training "
-            "rows (what values they have are all in held-out rows), so there is no median or "
-            f"scale to learn: leave them out with --ignore {shlex.quote(','.join(empty))}"
+            f"{path}: column{'' if one else 's'} {', '.join(map(repr, empty))} "
+            f"{'has' if one else 'have'} no value in any of the {len(values):,} training rows "
+            f"(what values {'it has are' if one else 'they have are'} all in held-out rows), so "
+            f"there is no median or scale to learn: leave {'it' if one else 'them'} out with "
+            f"{ignore_option(empty)}"
         )
+
+
+def require_scalable(values, columns, path, together=False, what="column") -> None:
+    """Standardizing a column takes its mean and standard deviation, which
+    overflow float64 (largest 1.8e308) for values near 1e308 (the sum) or
+    beyond about 1e154 (the squares): DataError naming every column of
+    ``values`` (one per column) whose mean or standard deviation is not finite.
+    ``together``: the one column is all numeric columns, scaled as one."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = np.nanmean(values, axis=0)
+        deviations = np.nanstd(values, axis=0)
+    bad = ~(np.isfinite(means) & np.isfinite(deviations))
+    if not bad.any():
+        return
+    names = [c for c, b in zip(columns, bad) if b]
+    largest = np.nanmax(np.abs(values[:, bad]))
+    mean_overflows = not np.isfinite(means[bad]).all()
+    overflow = (
+        "their sum, for the mean, overflows float64 (largest 1.8e+308)"
+        if mean_overflows
+        else "the squares in their standard deviation overflow float64 (largest 1.8e+308)"
+    )
+    one = len(names) == 1
+    if what == "target":
+        who, it, fix = f"target {names[0]!r}", "it", ""
+    elif together:
+        who, it = "the numeric columns (scaled together for --conv)", "them"
+        fix = ""
+    else:
+        who = f"column{'' if one else 's'} {', '.join(map(repr, names))}"
+        it = "it" if one else "them"
+        fix = f", or leave {it} out with {ignore_option(names)}"
+    raise DataError(
+        f"{path}: {who} {'has' if one and not together else 'have'} values too large to "
+        f"scale (up to {largest:.3g} in magnitude): {overflow}. Values up to "
+        f"{SCALABLE:.0e} in magnitude scale; rescale {it} (to other units, or take a "
+        f"logarithm){fix}"
+    )
+
+
+def _require_finite_scaled(scaled, values, columns, frame, path) -> None:
+    """DataError naming the numeric columns whose scaled values overflow
+    float64: values far beyond the range of the rows the scaling was learned
+    from (those rows' own values are checked by :func:`require_scalable`)."""
+    bad = ~np.isfinite(scaled).all(axis=0)
+    if not bad.any():
+        return
+    names = [c for c, b in zip(columns, bad) if b]
+    column = int(np.flatnonzero(bad)[0])
+    first = int(np.flatnonzero(~np.isfinite(scaled[:, column]))[0])
+    one = len(names) == 1
+    raise DataError(
+        f"{path}: column{'' if one else 's'} {', '.join(map(repr, names))} "
+        f"{'has' if one else 'have'} values too large for the scaling learned from the "
+        f"training rows (like {values[first, column]:g} in data row "
+        f"{data_row(frame[names[0]], first)}: subtracting the mean and dividing by the "
+        "standard deviation overflows float64); rescale those values, or train without "
+        f"{'the column' if one else 'those columns'} ({ignore_option(names)})"
+    )
 
 
 def transform(steps, frame, path, strict=True) -> np.ndarray:
@@ -165,7 +231,10 @@ def transform(steps, frame, path, strict=True) -> np.ndarray:
         values = np.column_stack([as_numbers(frame[c], path, c) for c in numeric["columns"]])
         if fills is not None:
             values = np.where(np.isnan(values), np.asarray(fills["numeric"]), values)
-        blocks.append((values - np.asarray(numeric["mean"])) / np.asarray(numeric["scale"]))
+        with np.errstate(over="ignore"):
+            scaled = (values - np.asarray(numeric["mean"])) / np.asarray(numeric["scale"])
+        _require_finite_scaled(scaled, values, numeric["columns"], frame, path)
+        blocks.append(scaled)
     categorical = steps["categorical"]
     for i, (column, categories) in enumerate(
         zip(categorical["columns"], categorical["categories"])
@@ -200,7 +269,7 @@ def _no_fill_advice(steps) -> str:
 
 
 def filled_cells(steps, frame) -> str | None:
-    """What ``transform`` fills in, in a line: ``"filled 13 cell(s): a 2 (median
+    """What ``transform`` fills in, in a line: ``"filled 13 cells: a 2 (median
     4.5), b 11 (as 'missing')"``; None when no cell is missing or none is filled."""
     fills = _fills(steps)
     if fills is None:
@@ -213,7 +282,7 @@ def filled_cells(steps, frame) -> str | None:
     if not parts:
         return None
     shown = ", ".join(parts[:COLUMNS_SHOWN]) + (", ..." if len(parts) > COLUMNS_SHOWN else "")
-    return f"filled {sum(counts.values()):,} cell(s): {shown}"
+    return f"filled {plural(sum(counts.values()), 'cell')}: {shown}"
 
 
 def unseen_categories(steps, frame) -> str | None:
@@ -249,7 +318,7 @@ def _one_hot(cells, categories, path, column, strict) -> np.ndarray:
         first = int(np.flatnonzero(unseen)[0])
         n_new = len(set(values[unseen]))
         hint = (
-            f"; if it is an ID or a date, train again with --ignore {shlex.quote(column)}"
+            f"; if it is an ID or a date, train again with {ignore_option([column])}"
             if len(categories) > MANY_CATEGORIES
             else ""
         )

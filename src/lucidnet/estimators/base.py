@@ -171,6 +171,12 @@ class BaseNetworkEstimator(BaseEstimator):
 
     # The HTML repr's "?" links to lucidnet's documentation, as scikit-learn's to its own.
     _doc_link_module = "lucidnet"
+    # What early stopping follows on the validation data: "score", scikit-learn's
+    # rule (accuracy, R^2), or "loss", minus the validation loss (the command's
+    # classifiers: accuracy on a few dozen rows stays level for many epochs).
+    # Private, not a parameter; ``validation_scores_`` hold the scores either way,
+    # and ``best_validation_score_`` the score of the epoch whose weights are kept.
+    _validation_metric = "score"
 
     def _doc_link_url_param_generator(self):
         from .._version import __version__
@@ -403,6 +409,7 @@ class BaseNetworkEstimator(BaseEstimator):
             if self.early_stopping:
                 self.validation_scores_ = []
                 self.best_validation_score_ = -np.inf
+                self._best_stopping_score = -np.inf
                 self.best_loss_ = None
             else:
                 self.best_loss_ = np.inf
@@ -418,6 +425,7 @@ class BaseNetworkEstimator(BaseEstimator):
             defaults.update(loss_curve_=[], _no_improvement_count=0, validation_scores_=None)
             defaults.update(best_loss_=None if self.early_stopping else np.inf)
             defaults.update(best_validation_score_=-np.inf if self.early_stopping else None)
+            defaults["_best_stopping_score"] = -np.inf
         for name, value in defaults.items():
             if not hasattr(self, name):
                 setattr(self, name, value)
@@ -554,6 +562,7 @@ class BaseNetworkEstimator(BaseEstimator):
             if getattr(self, "validation_scores_", None) is None:
                 self.validation_scores_ = []
                 self.best_validation_score_ = -np.inf
+                self._best_stopping_score = -np.inf
             if self.validation_loss_curve_ is None:
                 self.validation_loss_curve_ = []
 
@@ -613,7 +622,20 @@ class BaseNetworkEstimator(BaseEstimator):
                 stacklevel=4,
             )
         if self.early_stopping:
+            if self._never_scored():
+                raise self._divergence_error("every epoch", "no validation score was finite")
             self._restore(self._best_weights)
+
+    def _never_scored(self) -> bool:
+        """Whether every epoch's validation figure was NaN: the best weights are
+        then the untrained ones, and the loss is not finite (scikit-learn returns
+        that network silently; here it is a divergence)."""
+        curve = (
+            self.validation_loss_curve_
+            if self._validation_metric == "loss"
+            else self.validation_scores_
+        )
+        return bool(curve) and not np.isfinite(np.asarray(curve, dtype=float)).any()
 
     def _check_divergence(self) -> None:
         """Raise when this epoch diverged: a non-finite loss or weights, or a loss
@@ -690,13 +712,16 @@ class BaseNetworkEstimator(BaseEstimator):
     def _update_no_improvement_count(self):
         """scikit-learn's rule, word for word (a NaN counts as no worse, as there)."""
         if self.early_stopping:
-            score = self.validation_scores_[-1]
-            if score < self.best_validation_score_ + self.tol:
+            by_loss = self._validation_metric == "loss"
+            score = -self.validation_loss_curve_[-1] if by_loss else self.validation_scores_[-1]
+            best = self._best_stopping_score if by_loss else self.best_validation_score_
+            if score < best + self.tol:
                 self._no_improvement_count += 1
             else:
                 self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self.best_validation_score_ = score
+            if score > best:
+                self._best_stopping_score = score
+                self.best_validation_score_ = self.validation_scores_[-1]
                 self._best_weights = self._weights_copy()
             return
         if self.validation_scores_ and self.validation_scores_[-1] > self.best_validation_score_:
