@@ -3,8 +3,8 @@ Learning in increments with ``partial_fit``
 ===========================================
 
 When data arrive a batch at a time (from a stream, or from a file too large
-to hold), :meth:`lucidnet.MLPClassifier.partial_fit` trains on each batch as it
-comes: one epoch of the stochastic solver (``'adam'`` or ``'sgd'``) over that
+to hold), ``partial_fit`` of :class:`lucidnet.MLPClassifier` trains on each
+batch as it comes: one epoch of the stochastic solver (``'adam'`` or ``'sgd'``) over that
 batch, from where the previous call left the weights. The first call must name
 every class (``classes=``), since the first batch may not hold them all.
 
