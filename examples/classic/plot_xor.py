@@ -71,8 +71,16 @@ def draw_xor(ax, network, title, lines=True):
             w1, w2, b = W[0, unit], W[1, unit], W[2, unit]
             ax.plot(grid, -(w1 * grid + b) / w2, ":", color="k", lw=1.5)
     for (x1, x2), target in zip(X, y):
-        ax.text(x1, x2, str(target), ha="center", va="center", fontsize=11, weight="bold",
-                bbox=dict(boxstyle="circle", facecolor="white", edgecolor="k"))  # fmt: skip
+        ax.text(
+            x1,
+            x2,
+            str(target),
+            ha="center",
+            va="center",
+            fontsize=11,
+            weight="bold",
+            bbox=dict(boxstyle="circle", facecolor="white", edgecolor="k"),
+        )
     ax.set(xlim=(-0.25, 1.25), ylim=(-0.25, 1.25), aspect="equal", title=title)
     return filled
 

@@ -126,8 +126,9 @@ def train(activation, n_epochs=25, batch_size=32):
     for _ in range(n_epochs):
         order = order_rng.permutation(len(X_train))
         batches = np.array_split(order, range(batch_size, len(order), batch_size))
-        curve.append(np.mean([network.train_step(X_train[b], Y_train[b], loss, optimizer)
-                              for b in batches]))  # fmt: skip
+        curve.append(
+            np.mean([network.train_step(X_train[b], Y_train[b], loss, optimizer) for b in batches])
+        )
     accuracy = np.mean(network.forward(X_test).argmax(axis=1) == y_test)
     return network, curve, accuracy
 
@@ -137,8 +138,10 @@ relu_net, relu_curve, relu_accuracy = train(Activation("relu"))
 print(prelu_net)
 print(f"test accuracy: PReLU {prelu_accuracy:.3f}, ReLU {relu_accuracy:.3f}")
 slopes = prelu_net.layers[1].slope.value
-print(f"learned slopes: min {slopes.min():.3f}, median {np.median(slopes):.3f}, "
-      f"max {slopes.max():.3f}")  # fmt: skip
+print(
+    f"learned slopes: min {slopes.min():.3f}, median {np.median(slopes):.3f}, "
+    f"max {slopes.max():.3f}"
+)
 
 # %%
 # The loss curves, and the slopes the 64 units learned (all started at 0.25).
@@ -147,8 +150,11 @@ epochs = np.arange(1, len(prelu_curve) + 1)
 ax1.plot(epochs, prelu_curve, "o-", label=f"PReLU (test accuracy {prelu_accuracy:.3f})")
 ax1.plot(epochs, relu_curve, "s-", label=f"ReLU (test accuracy {relu_accuracy:.3f})")
 ax1.set_yscale("log")
-ax1.set(xlabel="epoch", ylabel="mean training cross-entropy (log scale)",
-        title="Dense(64, 64) -> activation -> Dense(64, 10)")  # fmt: skip
+ax1.set(
+    xlabel="epoch",
+    ylabel="mean training cross-entropy (log scale)",
+    title="Dense(64, 64) -> activation -> Dense(64, 10)",
+)
 ax1.legend()
 ax2.hist(slopes, bins=20, color="C0", edgecolor="k")
 ax2.axvline(0.25, color="k", ls="--", label="starting slope 0.25")

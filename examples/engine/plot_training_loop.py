@@ -105,8 +105,9 @@ for _ in range(n_epochs):
     ]
     twin_losses.append(np.mean(batch_losses))
 
-same = all(np.array_equal(p.value, q.value) for p, q in zip(network.parameters(),
-                                                             twin.parameters()))  # fmt: skip
+same = all(
+    np.array_equal(p.value, q.value) for p, q in zip(network.parameters(), twin.parameters())
+)
 print("identical weights:", same, " identical losses:", losses == twin_losses)
 
 # %%

@@ -75,8 +75,7 @@ for ax, alpha, model in zip(axes.ravel(), alphas, models):
     filled = ax.contourf(xx, yy, proba, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.6)
     ax.contour(xx, yy, proba, levels=[0.5], colors="k", linewidths=1.5)
     ax.scatter(X_train[:, 0], X_train[:, 1], c=y_train, cmap="RdBu", edgecolors="k", s=25)
-    ax.scatter(X_test[:, 0], X_test[:, 1], c=y_test, cmap="RdBu", edgecolors="k", s=35,
-               marker="^")  # fmt: skip
+    ax.scatter(X_test[:, 0], X_test[:, 1], c=y_test, cmap="RdBu", edgecolors="k", s=35, marker="^")
     ax.set_title(
         f"alpha = {alpha:g}\ntrain {model.score(X_train, y_train):.2f}, "
         f"test {model.score(X_test, y_test):.2f}"

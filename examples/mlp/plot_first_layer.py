@@ -36,8 +36,9 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random
 # converged, and says so with a warning that we silence.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
-    start = MLPClassifier(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=1,
-                          random_state=0).fit(X_train, y_train)  # fmt: skip
+    start = MLPClassifier(
+        hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=1, random_state=0
+    ).fit(X_train, y_train)
 
 mlp = MLPClassifier(hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0)
 mlp.fit(X_train, y_train)
@@ -51,8 +52,13 @@ def draw_units(weights, title):
     limit = np.abs(weights).max()
     fig, axes = plt.subplots(4, 8, figsize=(9, 5), layout="constrained")
     for unit, ax in enumerate(axes.ravel()):
-        image = ax.imshow(weights[:, unit].reshape(8, 8), cmap="RdBu_r", vmin=-limit,
-                          vmax=limit, interpolation="nearest")  # fmt: skip
+        image = ax.imshow(
+            weights[:, unit].reshape(8, 8),
+            cmap="RdBu_r",
+            vmin=-limit,
+            vmax=limit,
+            interpolation="nearest",
+        )
         ax.set_xticks([])
         ax.set_yticks([])
     fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
@@ -85,13 +91,16 @@ plt.show()
 # isolated large pixels disappear and the images become patches of strokes,
 # for nearly the same test accuracy. Its dead units are blank: with a penalty
 # this strong, the only gradient they get pulls their weights to zero.
-smooth = MLPClassifier(hidden_layer_sizes=(32,), alpha=1.0, learning_rate_init=0.01,
-                       random_state=0).fit(X_train, y_train)  # fmt: skip
+smooth = MLPClassifier(
+    hidden_layer_sizes=(32,), alpha=1.0, learning_rate_init=0.01, random_state=0
+).fit(X_train, y_train)
 print(f"alpha=1: {smooth.n_iter_} epochs, test accuracy {smooth.score(X_test, y_test):.3f}")
 for name, model in [("one epoch", start), ("alpha=1e-4", mlp), ("alpha=1", smooth)]:
     W = model.coefs_[0]
     active = np.maximum(X_train @ W + model.intercepts_[0], 0).max(axis=0) > 0
-    print(f"{name:>10}: largest |weight| {np.abs(W).max():.2f}, "
-          f"mean |weight| {np.abs(W).mean():.3f}, units never active: {np.sum(~active)}")
+    print(
+        f"{name:>10}: largest |weight| {np.abs(W).max():.2f}, "
+        f"mean |weight| {np.abs(W).mean():.3f}, units never active: {np.sum(~active)}"
+    )
 draw_units(smooth.coefs_[0], f"First-layer weights with alpha=1 ({smooth.n_iter_} epochs)")
 plt.show()

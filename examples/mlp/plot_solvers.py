@@ -79,9 +79,7 @@ print("lbfgs has loss_curve_:", hasattr(models["lbfgs"], "loss_curve_"))
 # on a log scale. L-BFGS is drawn as a horizontal line at its final loss, with
 # its number of iterations: an iteration is one pass over all the data, like an
 # epoch, but it makes one update where SGD and Adam make one per batch of 200.
-fig, (ax, ax_acc) = plt.subplots(
-    1, 2, figsize=(12, 5.5), width_ratios=[2, 1], layout="constrained"
-)
+fig, (ax, ax_acc) = plt.subplots(1, 2, figsize=(12, 5.5), width_ratios=[2, 1], layout="constrained")
 for name, model in models.items():
     if hasattr(model, "loss_curve_"):
         epochs = range(1, len(model.loss_curve_) + 1)
