@@ -35,8 +35,8 @@ print(f"{len(X_train)} training points, {len(X_test)} test points")
 # %%
 # One network per alpha
 # ---------------------
-# Two hidden layers of 50 ReLU units, trained to convergence by L-BFGS (the
-# solver that suits small datasets; a weakly penalized network needs a couple of
+# Two hidden layers of 30 ReLU units, trained to convergence by L-BFGS (the
+# solver that suits small datasets; some of these networks need over a
 # thousand iterations, hence ``max_iter=5000``), each from the same random
 # start, so that only ``alpha`` changes from one model to the next.
 alphas = [1e-4, 1e-2, 0.3, 1.0, 3.0, 10.0]
@@ -45,7 +45,7 @@ for alpha in alphas:
     model = make_pipeline(
         StandardScaler(),
         MLPClassifier(
-            hidden_layer_sizes=(50, 50), solver="lbfgs", alpha=alpha, max_iter=5000, random_state=1
+            hidden_layer_sizes=(30, 30), solver="lbfgs", alpha=alpha, max_iter=5000, random_state=1
         ),
     )
     models.append(model.fit(X_train, y_train))
@@ -85,7 +85,7 @@ for ax in axes[-1]:
 for ax in axes[:, 0]:
     ax.set_ylabel("$x_2$")
 fig.colorbar(filled, ax=axes, label="P(class 1)", shrink=0.6)
-fig.suptitle("MLPClassifier(hidden_layer_sizes=(50, 50), solver='lbfgs') across alpha")
+fig.suptitle("MLPClassifier(hidden_layer_sizes=(30, 30), solver='lbfgs') across alpha")
 plt.show()
 
 # %%
