@@ -53,7 +53,10 @@ with warnings.catch_warnings():
     cnn.fit(X_train, y_train)
     mlp.fit(X_train, y_train)
 
-scores = {"ConvNetClassifier": cnn.score(X_test, y_test), "MLPClassifier": mlp.score(X_test, y_test)}
+scores = {
+    "ConvNetClassifier": cnn.score(X_test, y_test),
+    "MLPClassifier": mlp.score(X_test, y_test),
+}
 n_parameters = {
     "ConvNetClassifier": sum(p.value.size for p in cnn._network.parameters()),
     "MLPClassifier": sum(w.size for w in mlp.coefs_) + sum(b.size for b in mlp.intercepts_),
