@@ -53,18 +53,10 @@ with warnings.catch_warnings():
     cnn.fit(X_train, y_train)
     mlp.fit(X_train, y_train)
 
-scores = {
-    "ConvNetClassifier": cnn.score(X_test, y_test),
-    "MLPClassifier": mlp.score(X_test, y_test),
-}
-n_parameters = {
-    "ConvNetClassifier": sum(p.value.size for p in cnn._network.parameters()),
-    "MLPClassifier": sum(w.size for w in mlp.coefs_) + sum(b.size for b in mlp.intercepts_),
-}
-for name, score in scores.items():
+for name, model in [("ConvNetClassifier", cnn), ("MLPClassifier", mlp)]:
+    score = model.score(X_test, y_test)
     wrong = round((1 - score) * len(y_test))
-    print(f"{name:18s} test accuracy {score:.4f} ({wrong} wrong), "
-          f"{n_parameters[name]:,} parameters")  # fmt: skip
+    print(f"{name:18s} test accuracy {score:.4f} ({wrong} wrong)")
 print("input shape the network took:", cnn.input_shape_)
 
 # %%
@@ -75,12 +67,19 @@ print("input shape the network took:", cnn.input_shape_)
 #
 # The first layer's filters
 # -------------------------
-# The trained network is kept in the estimator (its private ``_network``, a
-# :class:`lucidnet.engine.Sequential`); its first layer is a
-# :class:`lucidnet.engine.Conv2D` whose kernel ``W`` has the shape
+# The estimator keeps the network it trained, a
+# :class:`lucidnet.engine.Sequential`, in its private attribute ``_network``
+# (the estimators have no public one yet). Its layers are the engine's; the
+# first is a :class:`lucidnet.engine.Conv2D` whose kernel ``W`` has the shape
 # ``(height, width, input channels, filters)``. Each filter is a 3x3 pattern of
 # weights: red where a dark pixel lowers its response, blue where it raises it.
-first = cnn._network.layers[0]
+network = cnn._network
+print(" -> ".join(type(layer).__name__ for layer in network.layers))
+print(
+    f"{sum(p.value.size for p in network.parameters()):,} weights and biases in all, against "
+    f"{sum(w.size + b.size for w, b in zip(mlp.coefs_, mlp.intercepts_)):,} in the MLP"
+)
+first = network.layers[0]
 kernels = first.W.value[:, :, 0, :]
 print(type(first).__name__, "kernel shape", first.W.value.shape)
 
