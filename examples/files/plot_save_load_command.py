@@ -13,6 +13,7 @@ it prints.
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -143,3 +144,4 @@ ax.set_title("lucidnet predict --proba on five wines")
 ax.legend(loc="upper left", bbox_to_anchor=(1, 1))
 
 plt.show()
+shutil.rmtree(folder)  # the temporary folder and its files
