@@ -115,6 +115,7 @@ def setup(app):
     app.connect("missing-reference", _resolve_re_exported_name)
     app.connect("autodoc-skip-member", _skip_scikit_learn_members)
 
+
 # --- gallery ----------------------------------------------------------------
 sphinx_gallery_conf = {
     "examples_dirs": os.path.join("..", "examples"),

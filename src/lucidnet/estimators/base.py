@@ -46,7 +46,12 @@ NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on 
     "Solver produced non-finite parameter weights. The input data may contain large values "
     "and need to be preprocessed."
 )
-DOCS_URL = "https://pypi.org/project/lucidnet/{version}/"
+# The HTML repr's "?" opens the estimator's page of the API reference on Read the
+# Docs (docs/api/index.rst: estimators are documented as lucidnet.X), in the
+# documentation of the version the estimator comes from (see docs_version).
+DOCS_URL = (
+    "https://lucidnet.readthedocs.io/en/{version}/api/generated/lucidnet.{estimator_name}.html"
+)
 INTERRUPTED = "Training interrupted by user."  # scikit-learn's warning on Ctrl-C in fit
 
 _TRAINING_PARAMETERS = """
@@ -91,6 +96,17 @@ _TRAINING_PARAMETERS = """
         Show a tqdm progress bar (epoch, loss, validation score) while training,
         on a terminal or in a notebook.
 """
+
+
+def docs_version(version: str) -> str:
+    """The Read the Docs version whose pages document lucidnet ``version``.
+
+    A release ("0.1.0", "0.2.0rc1") is built by Read the Docs from its git tag,
+    named as the version, so its pages stay those of the code a user has. A
+    development version ("0.2.0.dev0", or a local one, "0.1.0+g1234") has no tag
+    and no pages of its own: "latest", built from the main branch, is nearest.
+    """
+    return "latest" if "dev" in version or "+" in version else version
 
 
 def initializer(name: str, rng) -> str:
@@ -141,7 +157,7 @@ TRAINING_ATTRIBUTES = """
         mean of the epoch's batch losses, each at the weights before its update).
     best_loss_ : float or None
         The lowest epoch loss ('sgd' and 'adam' only; None with early stopping).
-    loss_curve_ : list of float, length n_iter_
+    loss_curve_ : list of float, length ``n_iter_``
         The loss after each epoch ('sgd' and 'adam' only).
     validation_scores_ : list of float or None
         Score on the validation data after each epoch, when there is some
@@ -153,7 +169,7 @@ TRAINING_ATTRIBUTES = """
     t_ : int
         Number of training samples seen.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Only when X has string column names.
     n_iter_ : int
     n_outputs_ : int
@@ -179,9 +195,10 @@ class BaseNetworkEstimator(BaseEstimator):
     _validation_metric = "score"
 
     def _doc_link_url_param_generator(self):
+        # scikit-learn formats _doc_link_template with these parameters only.
         from .._version import __version__
 
-        return {"version": __version__}
+        return {"version": docs_version(__version__), "estimator_name": type(self).__name__}
 
     _doc_link_template = DOCS_URL
 
