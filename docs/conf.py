@@ -63,7 +63,10 @@ nitpick_ignore_regex = []
 # docs/api/index.rst lists every public name; autosummary writes one page each
 # (docs/_templates/autosummary: docstring, members, "Examples using X").
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# Members inherited from lucidnet's own bases are documented (MLPClassifier's
+# fit comes from a mixin); those of scikit-learn and Python are left out by
+# _skip_foreign_members below.
+autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"  # numpydoc's Parameters/Returns say the types, once
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -100,20 +103,26 @@ def _resolve_re_exported_name(app, env, node, contnode):
     )
 
 
-def _skip_scikit_learn_members(app, what, name, obj, skip, options):
-    """Leave out the members an estimator inherits from scikit-learn
-    (get_params, score, set_fit_request, ...): their docstrings are
-    scikit-learn's, full of references to its glossary and user guide, which
-    an offline build cannot resolve. docs/api/index.rst says where they are."""
+def _skip_foreign_members(app, what, name, obj, skip, options):
+    """Leave out the members a class inherits from outside lucidnet: those of
+    scikit-learn (get_params, score, set_fit_request, ...), whose docstrings
+    are scikit-learn's, full of references to its glossary and user guide that
+    an offline build cannot resolve (docs/api/index.rst says where they are),
+    and those of Python's exceptions (args, with_traceback, add_note)."""
+    if what not in ("class", "exception"):
+        return None
     function = getattr(obj, "fget", obj)
-    if what == "class" and getattr(function, "__module__", "").startswith("sklearn."):
+    module = getattr(function, "__module__", None) or getattr(
+        getattr(function, "__objclass__", None), "__module__", ""
+    )
+    if isinstance(module, str) and module and not module.startswith("lucidnet"):
         return True
     return None
 
 
 def setup(app):
     app.connect("missing-reference", _resolve_re_exported_name)
-    app.connect("autodoc-skip-member", _skip_scikit_learn_members)
+    app.connect("autodoc-skip-member", _skip_foreign_members)
 
 
 # --- gallery ----------------------------------------------------------------
