@@ -307,8 +307,8 @@ class MLPRegressor(RegressorTargets, RegressorMixin, BaseMLP):
     Notes
     -----
     As in scikit-learn, with several outputs ``loss_`` averages the squared
-    error over them while the gradient sums it (see
-    :mod:`lucidnet.estimators.objective`).
+    error over them while the gradient sums it (see the module
+    ``lucidnet.estimators.objective``).
 
     Examples
     --------
