@@ -221,10 +221,12 @@ class Dense(Layer):
 
     @property
     def n_in(self) -> int:
+        """Input features."""
         return self.W.value.shape[0]
 
     @property
     def n_out(self) -> int:
+        """Output features."""
         return self.W.value.shape[1]
 
     def forward(self, X, training=False):

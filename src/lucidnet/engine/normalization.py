@@ -92,6 +92,7 @@ class BatchNormalization(Layer):
 
     @property
     def n_features(self) -> int:
+        """Size of the normalized (last) axis."""
         return self.gamma.value.shape[0]
 
     def forward(self, X, training=False):

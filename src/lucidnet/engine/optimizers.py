@@ -41,6 +41,23 @@ class Optimizer:
     ValueError
         When ``learning_rate`` is not positive or ``l2`` is negative.
 
+    Examples
+    --------
+    An optimizer of one's own: sign descent, each weight moved by the rate
+    against its gradient's sign.
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import Optimizer, Parameter
+    >>> class SignDescent(Optimizer):
+    ...     def step(self, finish=None):
+    ...         for p in self.parameters:
+    ...             p.value -= self.learning_rate * np.sign(p.grad)
+    >>> w = Parameter(np.array([1.0, 1.0]))
+    >>> w.grad[...] = [3.0, -0.01]
+    >>> SignDescent([w], learning_rate=0.5).step()
+    >>> w.value
+    array([0.5, 1.5])
+
     Notes
     -----
     Updates run over blocks of the parameters

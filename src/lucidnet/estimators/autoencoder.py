@@ -88,17 +88,21 @@ AUTOENCODER_PARAMETERS = """
         ``input_shape=(length,)`` with ``X`` of shape ``(n_samples, length,
         channels)``, which without input_shape would be one-channel images.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The weight optimizer, as in :class:`MLPRegressor`.
     max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'.
+        Maximum number of loss evaluations of 'lbfgs'."""
 
+AUTOENCODER_NOTES = """
     Training defaults differ from the MLPs' where reconstruction needs it:
     batches of 64 (``batch_size='auto'``), ``max_iter=500``, ``n_iter_no_change=20`` (on the 8x8
     digits, the MLPs' 200 epochs of 200-sample batches stop well short: test
     error 31% below PCA's at 16 components, against 45% with these).
     Dense layers start from Glorot-uniform weights (He's, larger, ended
-    14% higher there)."""
+    14% higher there).
+"""
 
 AUTOENCODER_ATTRIBUTES = """    n_components_ : int
+        Size of the code.
     reconstruction_error_ : float
         Mean squared reconstruction error per feature on the training data,
         after the last call to fit or partial_fit.
@@ -136,6 +140,12 @@ class Autoencoder(
     ----------{AUTOENCODER_PARAMETERS}{_TRAINING}
     Attributes
     ----------{TRAINING_ATTRIBUTES}{AUTOENCODER_ATTRIBUTES}
+    See Also
+    --------
+    MLPRegressor : The network an autoencoder is, trained with ``y = X``.
+
+    Notes
+    -----{AUTOENCODER_NOTES}
     Examples
     --------
     >>> from sklearn.datasets import load_digits

@@ -62,6 +62,7 @@ _TRAINING_PARAMETERS = """
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Schedule of the 'sgd' solver.
     learning_rate_init : float, default=0.001
+        The initial learning rate ('sgd' and 'adam').
     power_t : float, default=0.5
         Exponent of 'invscaling': rate = learning_rate_init / (t + 1) ** power_t.
     max_iter : int, default={max_iter}
@@ -72,23 +73,35 @@ _TRAINING_PARAMETERS = """
         early_stopping, its best weights so far). To stop instead, turn the
         warning into an error or look for it; the ``lucidnet`` command does.
     shuffle : bool, default=True
+        Shuffle the samples before each epoch ('sgd' and 'adam').
     random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling, the validation split and the
+        dropout and noise masks: the same seed gives the same model.
     tol : float, default=1e-4
+        Training stops when the loss (or the validation score, with early
+        stopping) has not improved by at least ``tol`` for
+        ``n_iter_no_change`` epochs.
     verbose : bool, default=False
         Print scikit-learn's progress lines on stdout (``Iteration N, loss =
         ...``, the validation score, why training stopped).
     warm_start : bool, default=False
+        Start ``fit`` from the weights of the previous call instead of new ones.
     momentum : float, default=0.9
+        Momentum of the 'sgd' solver, in [0, 1].
     nesterovs_momentum : bool, default=True
+        Nesterov's momentum for 'sgd' (with momentum > 0).
     early_stopping : bool, default=False
         Stop when the validation score stops improving and restore the best
         weights. The validation set is ``X_val, y_val`` when given to ``fit``,
         else a ``validation_fraction`` split of the training data (stratified
         for binary classification, as in scikit-learn).
     validation_fraction : float, default=0.1
+        The share of the training data set aside for early stopping, when no
+        ``X_val`` is given.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's settings.
     n_iter_no_change : int, default={n_iter_no_change}
+        Epochs without an improvement of ``tol`` before training stops.
     dropout : float or list of float, default=0.0
         Inverted dropout after each hidden dense layer: one rate, or one per
         layer ('sgd' and 'adam' only).
@@ -169,11 +182,15 @@ TRAINING_ATTRIBUTES = """
     t_ : int
         Number of training samples seen.
     n_features_in_ : int
+        Number of features seen by fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Only when X has string column names.
     n_iter_ : int
+        Epochs ('sgd', 'adam') or iterations ('lbfgs') of the last fit.
     n_outputs_ : int
+        Number of outputs of the network.
     out_activation_ : str
+        The output layer's activation: 'softmax', 'logistic', 'identity' or 'exp'.
 """
 
 
