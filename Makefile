@@ -42,6 +42,7 @@ test: lint
 # gallery example run (examples/).
 docs: $(VENV)/.installed-docs
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+	$(BIN)/python docs/check_repr_links.py docs/_build/html
 
 # Not part of `make test`: several minutes of timing, side by side with
 # scikit-learn and PyTorch (the `bench` extra installs torch's CPU build).
