@@ -3,9 +3,14 @@
 Run from anywhere: ``python docs/data/make_guide_data.py``. The tables come
 from scikit-learn's bundled datasets; what is added to them (an ID column, a
 few missing cells, a text column, a typo, a column too large to scale) is
-fixed here, so the files are the same on every run.
+fixed here, so the files are the same on every run. It also draws
+guide_iris_train.png with ``lucidnet train ... --plot`` (matplotlib and the
+``cli`` extra needed).
 """
 
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +66,15 @@ def main():
     huge = iris_frame().drop(columns="plant_id")
     huge.insert(0, "distance", huge["sepal_length"] * 1e300)  # its squares overflow float64
     huge.to_csv(HERE / "guide_huge.csv", index=False)
+
+    # The picture docs/guide/command.rst shows: what --plot draws for the iris model.
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [sys.executable, "-m", "lucidnet", "train", "guide_iris.csv",
+             "--target", "species", "--ignore", "plant_id", "--quiet",
+             "--out", str(Path(folder) / "iris.npz"), "--plot", "guide_iris_train.png"],
+            check=True, stdout=subprocess.DEVNULL, cwd=HERE,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":
