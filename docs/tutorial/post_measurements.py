@@ -85,11 +85,8 @@ def xor_start(seed):
 
 def xor_runs(pool):
     post, fixed, lucidnet = np.sum(list(pool.map(xor_start, range(XOR_STARTS))), axis=0)
-    print(
-        "(b) XOR, [2, 2, 1] tanh, 10,000 updates at learning rate 0.2, "
-        f"seeds 0..{XOR_STARTS - 1}"
-    )
-    print("    (solved: all four outputs on the right side of 0.5)")
+    print("(b) XOR, [2, 2, 1] tanh, 10,000 updates at learning rate 0.2,")
+    print(f"    seeds 0..{XOR_STARTS - 1}; solved: all four outputs on the right side of 0.5")
     print(f"the post's code:             {post:2d} of {XOR_STARTS} solved")
     print(f"its derivative fixed:        {fixed:2d} of {XOR_STARTS} solved")
     print(f"lucidnet NeuralNetwork:      {lucidnet:2d} of {XOR_STARTS} solved")
@@ -139,10 +136,9 @@ def digits_split(seed):
 
 def digits_runs(pool):
     splits = list(pool.map(digits_split, range(DIGITS_SEEDS)))
-    print(
-        f"(c) digits, [64, 100, 10] tanh, 30,000 updates, 75/25 splits, seeds 0..{DIGITS_SEEDS - 1}"
-    )
-    print(f"    saturated: hidden outputs on the test images with |a| > {SATURATED}")
+    print("(c) digits, [64, 100, 10] tanh, 30,000 updates, 75/25 splits,")
+    print(f"    seeds 0..{DIGITS_SEEDS - 1}; saturated: hidden outputs on the test set")
+    print(f"    with |a| > {SATURATED}")
     print(
         f"{'network':<24} {'rate':>5} {'median acc.':>12} {'min':>6} {'max':>6} {'saturated':>10}"
     )
