@@ -4,9 +4,10 @@ Runs the post's network as it wrote it (docs/data/post_code.py), the same
 code with its tanh derivative fixed, and lucidnet's NeuralNetwork on the
 post's two experiments, over many seeds, and prints what the page shows.
 The page includes this script's output as it prints it during ``make docs``,
-so no figure on the page can drift from what the code does. Under a minute
-on two idle cores (it runs two processes), several on a loaded machine; the
-figures are the same on every run (every start is seeded).
+so no figure on the page can drift from what the code does. About 80 s of
+processor time in two processes (about 40 s on two idle cores; 1 min 55 s
+measured on a busy 2-core machine); the figures are the same on every run
+(every start is seeded).
 
 Run it from the repository's root::
 
