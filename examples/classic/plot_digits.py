@@ -36,11 +36,13 @@ print("first label", y_train[0], "as a row:", Y_train[0])
 # Training
 # --------
 # The post's 30,000 updates, each on one random image. The learning rate is
-# 0.02 rather than the post's 0.2: the post's tanh derivative was taken of an
-# already activated value, which made its steps smaller than they looked. With
-# the correct derivative, 0.2 drives most hidden units into saturation (the
-# ``lucidnet demo digits`` command makes the same choice, for that reason).
-# The post reported 93% accuracy; the fixed network does better.
+# 0.02 rather than the post's 0.2: over ten seeds, 0.2 gives this corrected
+# network a median test accuracy of 82%, and 0.02 gives 96% (the
+# ``lucidnet demo digits`` command makes the same choice). The tutorial's
+# :doc:`/tutorial/the_post` measures it, beside the post's own code, whose
+# tanh derivative (taken of an already activated value) is larger than the
+# true one, and shows that saturated units are not the reason (under 1% at
+# either rate). The post reported 93% accuracy; the fixed network does better.
 nn = NeuralNetwork([64, 100, 10], activation="tanh", random_state=0)
 nn.fit(X_train, Y_train, learning_rate=0.02, epochs=30000)
 
