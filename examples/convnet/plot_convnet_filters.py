@@ -68,12 +68,12 @@ print("input shape the network took:", cnn.input_shape_)
 # The first layer's filters
 # -------------------------
 # The estimator keeps the network it trained, a
-# :class:`lucidnet.engine.Sequential`, in its private attribute ``_network``
-# (the estimators have no public one yet). Its layers are the engine's; the
+# :class:`lucidnet.engine.Sequential`, in its fitted attribute ``network_``.
+# Its layers are the engine's; the
 # first is a :class:`lucidnet.engine.Conv2D` whose kernel ``W`` has the shape
 # ``(height, width, input channels, filters)``. Each filter is a 3x3 pattern of
 # weights: red where a dark pixel lowers its response, blue where it raises it.
-network = cnn._network
+network = cnn.network_
 print(" -> ".join(type(layer).__name__ for layer in network.layers))
 print(
     f"{sum(p.value.size for p in network.parameters()):,} weights and biases in all, against "

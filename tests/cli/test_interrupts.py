@@ -13,8 +13,10 @@ import pytest
 import lucidnet
 
 pd = pytest.importorskip("pandas")
-# Training that lasts until it is interrupted: many epochs, none stopping early.
-FOREVER = ["--max-iter", "100000", "--no-early-stopping", "--hidden", "64"]
+# Training that lasts until it is interrupted: many epochs, none stopping early,
+# and wide enough that Adam's own tol stop comes after many seconds, not before
+# the interrupt (one hidden layer of 64 converged in 1.4 s on a quiet machine).
+FOREVER = ["--max-iter", "100000", "--no-early-stopping", "--hidden", "256,256"]
 
 
 def lucidnet_process(*args, **options):

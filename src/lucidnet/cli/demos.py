@@ -159,7 +159,7 @@ def conv_demo(random_state=0, plot=None, out=print):
 
         wrong = np.flatnonzero(predictions != y_test)
         save_conv_figure(
-            plot, cnn._network.layers[0].W.value, X_test[wrong].reshape(-1, 8, 8),
+            plot, cnn.network_.layers[0].W.value, X_test[wrong].reshape(-1, 8, 8),
             y_test[wrong], predictions[wrong],
         )  # fmt: skip
         out(f"Saved the plot to {plot}")

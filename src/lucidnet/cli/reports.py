@@ -93,7 +93,7 @@ def architecture_table(model) -> str:
     its output shape and parameter count; an activation joins the row of the
     layer before it. An autoencoder's rows say which are the encoder, the code
     and the decoder."""
-    network = model.network if isinstance(model, NeuralNetwork) else model._network
+    network = model.network if isinstance(model, NeuralNetwork) else model.network_
     n_inputs = model.layers[0] if isinstance(model, NeuralNetwork) else model.n_features_in_
     shape = tuple(getattr(model, "input_shape_", None) or (n_inputs,))
     rows = [["input", _shape(shape), 0, ""]]

@@ -298,6 +298,22 @@ class BaseNetworkEstimator(BaseEstimator):
         )
 
     # ---------------------------------------------------------------- weights
+    @property
+    def network_(self):
+        """The :class:`lucidnet.engine.Sequential` this estimator trained: its
+        layers, their weights (``network_.layers[0].W.value``) and shapes, to read
+        or to run piece by piece. Changing its arrays changes the model.
+
+        Raises AttributeError before the estimator is fitted, as every fitted
+        attribute does.
+        """
+        if not self._is_initialized():
+            raise AttributeError(
+                f"{type(self).__name__} has no network_ yet: call fit or partial_fit first"
+            )
+        self._sync_network()
+        return self._network
+
     def _is_initialized(self) -> bool:
         return hasattr(self, "_network")
 
