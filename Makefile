@@ -39,9 +39,11 @@ test: lint
 	$(BIN)/python -m pytest
 
 # The site, in docs/_build/html: offline, every warning an error, every
-# gallery example run (examples/).
+# gallery example run (examples/). -E: the commands whose output a page shows
+# (programoutput) run again, never a stale copy from an earlier build.
 docs: $(VENV)/.installed-docs
-	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+	$(BIN)/sphinx-build -E -W --keep-going -b html docs docs/_build/html
+	$(BIN)/python docs/check_repr_links.py docs/_build/html
 
 # Not part of `make test`: several minutes of timing, side by side with
 # scikit-learn and PyTorch (the `bench` extra installs torch's CPU build).

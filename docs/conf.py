@@ -12,6 +12,7 @@ import shutil
 import sys
 
 import lucidnet
+import lucidnet.engine
 
 HERE = os.path.abspath(os.path.dirname(__file__))
 
@@ -51,15 +52,78 @@ templates_path = ["_templates"]
 html_static_path = []
 
 # --- strictness -----------------------------------------------------------
+# Each entry says why its target may point nowhere. Cross-references to names
+# re-exported by ``lucidnet`` (``lucidnet.Dense``) are not ignored: they are
+# resolved to their one page by _resolve_re_exported_name below.
 nitpicky = True
 nitpick_ignore = []
 nitpick_ignore_regex = []
 
 # --- API reference ----------------------------------------------------------
+# docs/api/index.rst lists every public name; autosummary writes one page each
+# (docs/_templates/autosummary: docstring, members, "Examples using X").
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# Members inherited from lucidnet's own bases are documented (MLPClassifier's
+# fit comes from a mixin); those of scikit-learn and Python are left out by
+# _skip_foreign_members below.
+autodoc_default_options = {"members": True, "inherited-members": True}
+autodoc_typehints = "none"  # numpydoc's Parameters/Returns say the types, once
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
+
+# Each object has ONE page: engine names under lucidnet.engine, the rest under
+# lucidnet (lucidnet.io's save and load are lucidnet.save and lucidnet.load).
+# lucidnet's own table of where each name lives (_HOMES) says which.
+CANONICAL = {name: f"lucidnet.engine.{name}" for name in lucidnet.engine.__all__}
+CANONICAL.update(
+    (name, f"lucidnet.engine.{name}" if home == "engine" else f"lucidnet.{name}")
+    for name, home in lucidnet._HOMES.items()
+)
+
+
+def _resolve_re_exported_name(app, env, node, contnode):
+    """Resolve ``lucidnet.Dense`` (or ``lucidnet.engine.layers.Dense.forward``,
+    ``lucidnet.io.save``) to the page of the canonical name, instead of a
+    broken link: the same object is reachable under several names."""
+    if node.get("refdomain") != "py":
+        return None
+    parts = node["reftarget"].split(".")
+    if parts[0] != "lucidnet":
+        return None
+    for i, part in enumerate(parts[1:], start=1):
+        if part in CANONICAL:
+            target = ".".join([CANONICAL[part], *parts[i + 1 :]])
+            break
+    else:
+        return None
+    if target == node["reftarget"]:
+        return None
+    return env.domains["py"].resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], target, node, contnode
+    )
+
+
+def _skip_foreign_members(app, what, name, obj, skip, options):
+    """Leave out the members a class inherits from outside lucidnet: those of
+    scikit-learn (get_params, score, set_fit_request, ...), whose docstrings
+    are scikit-learn's, full of references to its glossary and user guide that
+    an offline build cannot resolve (docs/api/index.rst says where they are),
+    and those of Python's exceptions (args, with_traceback, add_note)."""
+    if what not in ("class", "exception"):
+        return None
+    function = getattr(obj, "fget", obj)
+    module = getattr(function, "__module__", None) or getattr(
+        getattr(function, "__objclass__", None), "__module__", ""
+    )
+    if isinstance(module, str) and module and not module.startswith("lucidnet"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("missing-reference", _resolve_re_exported_name)
+    app.connect("autodoc-skip-member", _skip_foreign_members)
+
 
 # --- gallery ----------------------------------------------------------------
 sphinx_gallery_conf = {

@@ -54,10 +54,32 @@ class NeuralNetwork:
         units, 1 output. At least two sizes.
     activation : str, default='tanh'
         Used by every layer, output included: 'tanh' or 'logistic' as in
-        the post, or any element-wise activation of :mod:`lucidnet.engine.activations`.
-    random_state : int, numpy.random.Generator or None
+        the post, or any element-wise activation of
+        :data:`lucidnet.engine.ACTIVATIONS` (not 'softmax').
+    random_state : int, numpy.random.Generator or None, default=None
         Seeds the initial weights (uniform in [-0.25, 0.25], biases too) and
         the order in which ``fit`` draws samples.
+
+    Attributes
+    ----------
+    layers : list of int
+        The sizes given.
+    network : lucidnet.engine.Sequential
+        The engine's network: a Dense and an Activation layer per layer.
+    weights : list of ndarray
+        The post's view of the weights (see below).
+
+    Raises
+    ------
+    TypeError
+        When ``layers`` is not a list of sizes.
+    ValueError
+        When there are fewer than two sizes, a size is not a positive integer,
+        or the activation is unknown.
+
+    See Also
+    --------
+    lucidnet.MLPClassifier : The scikit-learn estimator, trained by mini-batches.
 
     Examples
     --------
@@ -78,8 +100,35 @@ class NeuralNetwork:
     def from_weights(cls, coefs, intercepts, activation="tanh", random_state=None):
         """A network holding the weights given, ``coefs[i]`` of shape (layers[i],
         layers[i + 1]) and ``intercepts[i]`` of shape (layers[i + 1],): none is
-        drawn (a model file's are read this way). ``random_state`` seeds the
-        sample order of ``fit``."""
+        drawn (a model file's are read this way).
+
+        Parameters
+        ----------
+        coefs : list of array-like
+            ``coefs[i]`` of shape (layers[i], layers[i + 1]).
+        intercepts : list of array-like
+            ``intercepts[i]`` of shape (layers[i + 1],).
+        activation : str, default='tanh'
+        random_state : int, numpy.random.Generator or None, default=None
+            Seeds the sample order of ``fit``.
+
+        Returns
+        -------
+        network : NeuralNetwork
+
+        Raises
+        ------
+        ValueError
+            When the shapes do not chain into a network.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lucidnet import NeuralNetwork
+        >>> nn = NeuralNetwork.from_weights([np.eye(2)], [np.zeros(2)], "logistic")
+        >>> nn.layers, nn.predict(np.array([0.0, 0.0]))
+        ([2, 2], array([0.5, 0.5]))
+        """
         coefs = [np.asarray(c, dtype=np.float64) for c in coefs]
         intercepts = [np.asarray(b, dtype=np.float64) for b in intercepts]
         layers = [c.shape[0] for c in coefs[:1]] + [c.shape[-1] for c in coefs]
@@ -127,7 +176,13 @@ class NeuralNetwork:
 
     @property
     def weights(self) -> list[np.ndarray]:
-        """The post's view: one (n_in + 1, n_out) matrix per layer, bias as the last row."""
+        """The post's view: one (n_in + 1, n_out) matrix per layer, bias as the last row.
+
+        Returns
+        -------
+        weights : list of ndarray of shape (n_in + 1, n_out)
+            Copies: changing them changes nothing in the network.
+        """
         dense = [layer for layer in self.network.layers if isinstance(layer, Dense)]
         return [np.vstack([d.W.value, d.b.value]) for d in dense]
 
@@ -145,12 +200,19 @@ class NeuralNetwork:
             As in the post, the number of single-sample updates (not passes
             over the data).
 
+        Returns
+        -------
+        self : NeuralNetwork
+
         Raises
         ------
         TrainingDivergedError
             When the loss becomes NaN or infinite, or a weight exceeds
             ``MAX_WEIGHT`` (checked every 100 updates); the weights are
             restored to what they were before ``fit``.
+        ValueError
+            When the data do not fit the network, or ``learning_rate`` or
+            ``epochs`` is not positive.
         """
         X, Y = self._check_training_data(X, y)
         if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
@@ -229,7 +291,22 @@ class NeuralNetwork:
         return None
 
     def predict(self, x):
-        """Output for one sample (1-D in, 1-D out) or a batch (2-D in, 2-D out)."""
+        """Output for one sample (1-D in, 1-D out) or a batch (2-D in, 2-D out).
+
+        Parameters
+        ----------
+        x : array-like of shape (n_features,) or (n_samples, n_features)
+
+        Returns
+        -------
+        out : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
+
+        Raises
+        ------
+        ValueError
+            When ``x`` is not finite, not 1-D or 2-D, or has another number of
+            features than the network takes.
+        """
         x = self._as_finite_array(x, "x")
         if x.ndim not in (1, 2):
             raise ValueError(f"predict takes one sample (1-D) or a batch (2-D), got {x.ndim}-D")

@@ -11,6 +11,18 @@ class TrainingDivergedError(FloatingPointError, ValueError):
 
     A ``ValueError`` too, as scikit-learn raises one for non-finite weights,
     so code written to catch scikit-learn's error catches this one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet import NeuralNetwork, TrainingDivergedError
+    >>> nn = NeuralNetwork([1, 1], "identity", random_state=0)
+    >>> try:
+    ...     nn.fit(np.array([[1e3]]), np.array([1.0]), learning_rate=10.0, epochs=1000)
+    ... except TrainingDivergedError as error:
+    ...     print(error)
+    training diverged: at update 23 of 1000 the loss became inf. Try a smaller
+    learning_rate than 10 (the weights were restored to their values before fit).
     """
 
 
@@ -20,6 +32,27 @@ class ModelFileError(ValueError):
 
     The message names the file and the problem; ``path`` and ``problem`` hold
     them separately.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    problem : str
+        What is wrong with it.
+
+    Attributes
+    ----------
+    path : str
+    problem : str
+
+    Examples
+    --------
+    >>> from lucidnet import ModelFileError, load
+    >>> try:
+    ...     load("no-such-model.npz")
+    ... except ModelFileError as error:
+    ...     print(error.path, "|", error.problem)
+    no-such-model.npz | no such file
     """
 
     def __init__(self, path, problem: str):
@@ -35,6 +68,38 @@ class NetworkTooLargeError(ValueError):
     estimator parameters to change, ``needed`` and ``available`` are in
     bytes, ``layer`` says which layer needs the most; :meth:`describe` words
     it with other names for the parameters (the ``lucidnet`` command's options).
+
+    Parameters
+    ----------
+    estimator : str
+        The estimator's name.
+    parameters : iterable of str
+        The estimator parameters that would make the network smaller.
+    needed, available : int
+        Bytes.
+    layer : str
+        The layer that needs the most.
+    amount : str, default='about'
+        How ``needed`` is worded ('about', 'at least').
+
+    Attributes
+    ----------
+    estimator : str
+    parameters : tuple of str
+    needed, available : int
+    layer : str
+    amount : str
+
+    Examples
+    --------
+    >>> from lucidnet import NetworkTooLargeError
+    >>> error = NetworkTooLargeError(
+    ...     "ConvNetClassifier", ["batch_size"], 2**33, 2**30, "the first Conv2D")
+    >>> print(error)
+    training this ConvNetClassifier needs about 8 GiB of memory, and 1 GiB is
+    available; the most goes to the first Conv2D: make batch_size smaller
+    >>> print(error.describe({"batch_size": "--batch-size"}))
+    training this ConvNetClassifier needs about 8 GiB of memory, ... make --batch-size smaller
     """
 
     def __init__(self, estimator: str, parameters, needed, available, layer, amount="about"):
@@ -44,7 +109,17 @@ class NetworkTooLargeError(ValueError):
 
     def describe(self, names=None) -> str:
         """The message, naming each parameter as ``names`` does: only those
-        ``names`` has, when it has any (the command has no option for some)."""
+        ``names`` has, when it has any (the command has no option for some).
+
+        Parameters
+        ----------
+        names : dict of str to str or None, default=None
+            Another name for each parameter.
+
+        Returns
+        -------
+        message : str
+        """
         names = names or {}
         named = [names[p] for p in self.parameters if p in names]
         knobs = " or ".join(named or self.parameters)

@@ -42,24 +42,86 @@ class ActivationFunction:
     """An element-wise activation: its value and its derivative.
 
     Subclasses implement :meth:`value` and :meth:`derivative`; softmax, whose
-    Jacobian is not diagonal, overrides :meth:`backward` instead.
+    Jacobian is not diagonal, overrides :meth:`backward` instead. The derivative
+    is written in terms of the output ``a = f(z)``, which is what the
+    :class:`Activation` layer keeps from its forward pass.
+
+    Attributes
+    ----------
+    name : str
+        The name it has in :data:`ACTIVATIONS`.
+
+    See Also
+    --------
+    get_activation : An activation by name.
+
+    Examples
+    --------
+    A new activation, the softplus ``log(1 + exp(z))``, whose derivative
+    ``1 - exp(-a)`` is written in terms of its output ``a``:
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import ActivationFunction
+    >>> class Softplus(ActivationFunction):
+    ...     name = "softplus"
+    ...     def value(self, z, out=None):
+    ...         return np.logaddexp(0, z, out=out)
+    ...     def derivative(self, a):
+    ...         return -np.expm1(-a)
+    >>> a = Softplus().value(np.array([0.0]))
+    >>> a.round(4), Softplus().derivative(a)  # f'(0) = 1/2
+    (array([0.6931]), array([0.5]))
     """
 
     name: str = ""
 
     def value(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Return ``f(z)``; with ``out`` (which may be ``z`` itself) write into it."""
+        """Return ``f(z)``.
+
+        Parameters
+        ----------
+        z : ndarray
+            The layer's input (pre-activation).
+        out : ndarray of the shape of z, or None, default=None
+            Where to write the result (may be ``z`` itself).
+
+        Returns
+        -------
+        a : ndarray of the shape of z
+        """
         raise NotImplementedError
 
     def derivative(self, a: np.ndarray) -> np.ndarray:
-        """Return ``f'(z)`` element-wise, computed from the output ``a = f(z)``."""
+        """Return ``f'(z)`` element-wise, computed from the output ``a = f(z)``.
+
+        Parameters
+        ----------
+        a : ndarray
+            The activation's output.
+
+        Returns
+        -------
+        derivative : ndarray of the shape of a
+        """
         raise NotImplementedError
 
     def backward(self, a: np.ndarray, grad_a: np.ndarray, out: np.ndarray | None = None):
-        """Return ``dL/dz`` given the output ``a`` and ``dL/da`` (shape of ``a``).
+        """Return ``dL/dz`` given the output ``a`` and ``dL/da``.
 
-        For an element-wise activation this is ``grad_a * f'(z)``. With ``out``
-        (which may be ``grad_a`` itself) the result is written into it.
+        For an element-wise activation this is ``grad_a * f'(z)``.
+
+        Parameters
+        ----------
+        a : ndarray
+            The activation's output.
+        grad_a : ndarray of the shape of a
+            ``dL/da``.
+        out : ndarray of the shape of a, or None, default=None
+            Where to write the result (may be ``grad_a`` itself).
+
+        Returns
+        -------
+        grad_z : ndarray of the shape of a
         """
         return np.multiply(grad_a, self.derivative(a), out=out)
 
@@ -190,7 +252,7 @@ class Softmax(ActivationFunction):
 
     Its Jacobian is ``diag(a) - a a^T``, so :meth:`backward` returns
     ``a * (grad_a - sum(grad_a * a, axis=-1))``. When softmax feeds a
-    cross-entropy loss, use :class:`lucidnet.engine.losses.SoftmaxCrossEntropy`, which
+    cross-entropy loss, use :class:`lucidnet.engine.SoftmaxCrossEntropy`, which
     fuses the two into ``(a - y) / n``.
     """
 
@@ -214,6 +276,9 @@ class Softmax(ActivationFunction):
         return result
 
 
+#: The activations by name: 'identity', 'logistic', 'tanh', 'relu',
+#: 'leaky_relu' (slope 0.01), 'exp' and 'softmax'. Each is an
+#: :class:`ActivationFunction`; :func:`get_activation` looks names up here.
 ACTIVATIONS: dict[str, ActivationFunction] = {
     f.name: f for f in (Identity(), Logistic(), Tanh(), ReLU(), LeakyReLU(), Exp(), Softmax())
 }
@@ -224,7 +289,35 @@ HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name not in ("softmax
 
 
 def get_activation(name: str | ActivationFunction) -> ActivationFunction:
-    """Look an activation up by name; an :class:`ActivationFunction` passes through."""
+    """Look an activation up by name; an :class:`ActivationFunction` passes through.
+
+    Parameters
+    ----------
+    name : str or ActivationFunction
+        A key of :data:`ACTIVATIONS`, or an activation.
+
+    Returns
+    -------
+    activation : ActivationFunction
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is not a key of :data:`ACTIVATIONS`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import get_activation
+    >>> tanh = get_activation("tanh")
+    >>> a = tanh.value(np.array([0.0, 1.0]))
+    >>> tanh.derivative(a).round(4)  # 1 - a**2, from the output
+    array([1.  , 0.42])
+    >>> get_activation("swish")
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown activation 'swish'; expected one of 'identity', 'logistic', ...
+    """
     if isinstance(name, ActivationFunction):
         return name
     if not isinstance(name, str) or name not in ACTIVATIONS:

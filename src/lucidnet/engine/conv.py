@@ -256,16 +256,40 @@ class Conv2D(_Conv):
     ----------
     in_channels, filters : int
         Input channels and output channels (one per filter).
-    kernel_size, strides, dilation : int or (int, int)
-    padding : 'valid', 'same' or int
-    init : str or callable
+    kernel_size : int or (int, int)
+        The window's height and width (one int: both).
+    strides, dilation : int or (int, int), default=1
+        Step between windows, and between a window's taps.
+    padding : 'valid', 'same' or int, default='valid'
+        No zeros around the input ('valid'), as many as keep the size at stride 1
+        ('same'), or that many on each side.
+    init : str or callable, default='he_uniform'
         ``W`` has shape (kh, kw, in_channels, filters), ``b`` (filters,);
         He-uniform by default (for ReLU), zero biases.
-    rng : numpy.random.Generator
-    dtype : float32 or float64
+    rng : numpy.random.Generator, int or None, default=None
+    dtype : float32 or float64, default=float64
 
+    Attributes
+    ----------
+    W : Parameter
+        The filters, shape (kh, kw, in_channels, filters).
+    b : Parameter
+        One bias per filter.
+
+    Notes
+    -----
     The output is ``(n, out_height, out_width, filters)``; the module
-    docstring gives the forward and backward formulas.
+    ``lucidnet.engine.conv`` gives the forward and backward formulas.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Conv2D
+    >>> layer = Conv2D(1, 4, 3, padding="same", rng=0)
+    >>> layer.forward(np.ones((2, 8, 8, 1))).shape
+    (2, 8, 8, 4)
+    >>> layer.output_shape((8, 8, 1)), Conv2D(1, 4, 3).output_shape((8, 8, 1))
+    ((8, 8, 4), (6, 6, 4))
     """
 
     n_spatial = 2
@@ -274,8 +298,38 @@ class Conv2D(_Conv):
 class Conv1D(_Conv):
     """1-D convolution of channels-last signals ``(n, length, in_channels)``.
 
-    Parameters as :class:`Conv2D`, with one size per argument; ``W`` has
-    shape (k, in_channels, filters). The output is ``(n, out_length, filters)``.
+    Parameters
+    ----------
+    in_channels, filters : int
+        Input channels and output channels (one per filter).
+    kernel_size : int
+        The window's length.
+    strides, dilation : int, default=1
+        Step between windows, and between a window's taps.
+    padding : 'valid', 'same' or int, default='valid'
+        As :class:`Conv2D`'s.
+    init : str or callable, default='he_uniform'
+        ``W`` has shape (k, in_channels, filters), ``b`` (filters,).
+    rng : numpy.random.Generator, int or None, default=None
+    dtype : float32 or float64, default=float64
+
+    Attributes
+    ----------
+    W : Parameter
+        The filters, shape (k, in_channels, filters).
+    b : Parameter
+        One bias per filter.
+
+    Notes
+    -----
+    The output is ``(n, out_length, filters)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Conv1D
+    >>> Conv1D(3, 8, 5, rng=0).forward(np.ones((2, 100, 3))).shape
+    (2, 96, 8)
     """
 
     n_spatial = 1

@@ -25,19 +25,79 @@ __all__ = ["Parameter", "Layer", "Dense", "Activation", "Dropout"]
 
 
 class Layer:
-    """Base class. Subclasses implement ``forward`` and ``backward``."""
+    """Base class of the engine's layers: subclasses implement ``forward`` and
+    ``backward``, and ``parameters`` when they have some.
+
+    ``forward(X, training=True)`` keeps what ``backward`` needs; ``backward(dY)``
+    writes each parameter's gradient and returns ``dX``. A layer knows nothing
+    of losses, optimizers or batch sizes.
+
+    See Also
+    --------
+    lucidnet.engine.check_gradients : Check a layer's backward against finite
+        differences.
+
+    Examples
+    --------
+    A layer without parameters that doubles its input:
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import Layer
+    >>> class Double(Layer):
+    ...     def forward(self, X, training=False):
+    ...         return 2 * X
+    ...     def backward(self, dY, need_input_grad=True):
+    ...         return 2 * dY if need_input_grad else None
+    >>> Double().forward(np.array([[1.0, -3.0]]))
+    array([[ 2., -6.]])
+    """
 
     def __init__(self):
         self._buffers: dict[str, np.ndarray] = {}
 
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """The layer's output for a batch.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, ...)
+            The batch.
+        training : bool, default=False
+            In training, keep what ``backward`` needs (the output may then be a
+            buffer reused by the next training step); otherwise return a fresh
+            array and keep nothing.
+
+        Returns
+        -------
+        Y : ndarray of shape (n_samples, ...)
+        """
         raise NotImplementedError
 
     def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
-        """Return ``dL/dX`` from ``dL/dY`` (``None`` when ``need_input_grad`` is False)."""
+        """Write each parameter's gradient and return the input's.
+
+        Parameters
+        ----------
+        dY : ndarray, the shape of the last training ``forward``'s output
+            The loss's gradient with respect to the output, ``dL/dY``.
+        need_input_grad : bool, default=True
+            False for the first layer of a network: ``dL/dX`` is then not computed.
+
+        Returns
+        -------
+        dX : ndarray, the shape of the last training ``forward``'s input, or None
+            ``dL/dX``; None when ``need_input_grad`` is False.
+        """
         raise NotImplementedError
 
     def parameters(self) -> list[Parameter]:
+        """The layer's trainable parameters.
+
+        Returns
+        -------
+        parameters : list of Parameter
+            Empty for a layer without weights.
+        """
         return []
 
     # Attributes holding arrays other than parameters that training changes and
@@ -46,13 +106,33 @@ class Layer:
 
     def state(self) -> list[np.ndarray]:
         """The arrays named by ``state_names``: restoring a copy of parameters
-        and state restores the layer."""
+        and state restores the layer.
+
+        Returns
+        -------
+        state : list of ndarray
+            Empty for most layers; batch normalization's running statistics.
+        """
         return [getattr(self, name) for name in self.state_names]
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """The shape of one sample's output for one sample's ``input_shape``
-        (both without the leading n_samples axis); raises ``ValueError`` when
-        the layer cannot take that input."""
+        """The shape of one sample's output for one sample's input.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            One sample's shape, without the leading n_samples axis.
+
+        Returns
+        -------
+        output_shape : tuple of int
+            One sample's output shape, without the n_samples axis.
+
+        Raises
+        ------
+        ValueError
+            When the layer cannot take an input of that shape.
+        """
         return tuple(input_shape)
 
     def _buffer(self, key: str, shape: tuple[int, ...], dtype) -> np.ndarray:
@@ -88,16 +168,39 @@ class Dense(Layer):
     ----------
     n_in, n_out : int
         Input and output features; ``W`` has shape (n_in, n_out), ``b`` (n_out,).
-    init : str or callable
-        An initializer from :mod:`lucidnet.engine.initializers`.
-    rng : numpy.random.Generator
-    dtype : float32 or float64
+    init : str or callable, default='glorot_uniform'
+        How the weights are drawn: 'glorot_uniform', 'he_normal', 'he_uniform',
+        'classic_uniform' (the post's, biases included) or 'empty'.
+    rng : numpy.random.Generator, int or None, default=None
+        Where the initial weights come from.
+    dtype : float32 or float64, default=float64
+    **init_kwargs
+        Passed to the initializer.
 
+    Attributes
+    ----------
+    W : Parameter
+        The weights, shape (n_in, n_out).
+    b : Parameter
+        The biases, shape (n_out,); not L2-penalized.
+
+    Notes
+    -----
     Backward, with ``X`` kept from forward::
 
         dW = X.T @ dY        (n_in, n_out)
         db = dY.sum(axis=0)  (n_out,)
         dX = dY @ W.T        (n_samples, n_in)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Dense
+    >>> layer = Dense(3, 2, rng=0)
+    >>> layer.forward(np.ones((4, 3))).shape
+    (4, 2)
+    >>> layer.W.value.shape, layer.b.value.shape
+    ((3, 2), (2,))
     """
 
     def __init__(
@@ -118,10 +221,12 @@ class Dense(Layer):
 
     @property
     def n_in(self) -> int:
+        """Input features."""
         return self.W.value.shape[0]
 
     @property
     def n_out(self) -> int:
+        """Output features."""
         return self.W.value.shape[1]
 
     def forward(self, X, training=False):
@@ -174,7 +279,19 @@ class Activation(Layer):
     """Applies an activation function element-wise (softmax: row-wise).
 
     Keeps its output ``a = f(z)`` for backward, where ``dZ = f'(z) * dA`` is
-    computed from ``a`` (see :mod:`lucidnet.engine.activations`).
+    computed from ``a`` (see :class:`ActivationFunction`).
+
+    Parameters
+    ----------
+    activation : str or ActivationFunction
+        A name of :data:`ACTIVATIONS` ('relu', 'tanh', 'logistic', ...) or a function.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Activation
+    >>> Activation("relu").forward(np.array([[-1.0, 2.0]]))
+    array([[0., 2.]])
     """
 
     def __init__(self, activation: str | ActivationFunction):
@@ -183,6 +300,7 @@ class Activation(Layer):
 
     @property
     def name(self) -> str:
+        """The activation's name, e.g. 'relu'."""
         return self.function.name
 
     def forward(self, X, training=False):
@@ -207,7 +325,29 @@ class Dropout(Layer):
     and scale the survivors by ``1 / (1 - rate)``, so that nothing changes at
     prediction time, where the layer is the identity.
 
-    The randomness comes from ``self.rng``, an ``np.random.Generator``.
+    Parameters
+    ----------
+    rate : float in [0, 1)
+        The probability that a unit is zeroed in training.
+    rng : numpy.random.Generator, int or None, default=None
+        Where the masks come from (kept as ``self.rng``).
+
+    Raises
+    ------
+    ValueError
+        When ``rate`` is not in [0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Dropout
+    >>> layer = Dropout(0.5, rng=0)
+    >>> X = np.ones((1000, 10))
+    >>> float(layer.forward(X).mean())  # the identity when predicting
+    1.0
+    >>> out = layer.forward(X, training=True)
+    >>> sorted(set(out.ravel().tolist()))  # zeros and survivors times 2
+    [0.0, 2.0]
     """
 
     rescale = True  # survivors times 1 / (1 - rate); Masking (noise.py) keeps them as they are

@@ -68,21 +68,97 @@ class Loss:
     ``output_activation`` names the activation that turns the raw output into
     a prediction (for example ``softmax`` for :class:`SoftmaxCrossEntropy`), so
     a model can predict without knowing about losses.
+
+    Subclasses implement :meth:`per_sample` and :meth:`raw_gradient`; the mean
+    over the batch (weighted or not) and its ``1 / n`` are done here.
+
+    Attributes
+    ----------
+    name : str
+        Its name for :func:`get_loss`.
+    output_activation : str
+        The activation of :data:`ACTIVATIONS` that :meth:`predict` applies.
+
+    See Also
+    --------
+    lucidnet.engine.check_loss_gradient : Check a loss's gradient against
+        finite differences.
+
+    Examples
+    --------
+    The absolute error, whose gradient is ``sign(out - y) / n``:
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import Loss
+    >>> class AbsoluteError(Loss):
+    ...     name = "absolute_error"
+    ...     def per_sample(self, y, out):
+    ...         return np.abs(out - y).sum(axis=1)
+    ...     def raw_gradient(self, y, out):
+    ...         return np.sign(out - y)
+    >>> y, out = np.array([[1.0], [2.0]]), np.array([[1.5], [1.0]])
+    >>> AbsoluteError().value(y, out), AbsoluteError().gradient(y, out)
+    (0.75, array([[ 0.5],
+           [-0.5]]))
     """
 
     name: str = ""
     output_activation: str = "identity"
 
     def per_sample(self, y: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """Loss of each sample, summed over outputs: shape (n_samples,)."""
+        """Loss of each sample, summed over outputs.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot for the cross-entropies).
+        out : ndarray of shape (n_samples, n_outputs)
+            The network's raw output (logits for the cross-entropies).
+
+        Returns
+        -------
+        losses : ndarray of shape (n_samples,)
+        """
         raise NotImplementedError
 
     def raw_gradient(self, y: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """``d per_sample / d out``, before averaging: shape of ``out``."""
+        """``d per_sample / d out``, before averaging.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot for the cross-entropies).
+        out : ndarray of shape (n_samples, n_outputs)
+            The network's raw output (logits for the cross-entropies).
+
+        Returns
+        -------
+        gradient : ndarray of shape (n_samples, n_outputs)
+        """
         raise NotImplementedError
 
     def value(self, y, out, sample_weight=None) -> float:
-        """The mean loss over samples (weighted mean with ``sample_weight``)."""
+        """The mean loss over samples (weighted mean with ``sample_weight``).
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot for the cross-entropies).
+        out : ndarray of shape (n_samples, n_outputs)
+            The network's raw output (logits for the cross-entropies).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples; None: each counts 1 / n.
+
+        Returns
+        -------
+        value : float
+
+        Raises
+        ------
+        ValueError
+            When ``y``'s shape is not ``out``'s (integer class labels for
+            :class:`SoftmaxCrossEntropy`: one-hot encode them first).
+        """
         _check_targets(self, y, out)
         losses = self.per_sample(y, out)
         if sample_weight is None:
@@ -91,7 +167,27 @@ class Loss:
         return float(np.dot(losses, w) / w.sum())
 
     def gradient(self, y, out, sample_weight=None) -> np.ndarray:
-        """``d value / d out``, shape (n_samples, n_outputs), dtype of ``out``."""
+        """``d value / d out``, the ``1 / n`` (or the weights) included.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot for the cross-entropies).
+        out : ndarray of shape (n_samples, n_outputs)
+            The network's raw output (logits for the cross-entropies).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples; None: each counts 1 / n.
+
+        Returns
+        -------
+        gradient : ndarray of shape (n_samples, n_outputs), dtype of ``out``
+
+        Raises
+        ------
+        ValueError
+            When ``y``'s shape is not ``out``'s (integer class labels for
+            :class:`SoftmaxCrossEntropy`: one-hot encode them first).
+        """
         _check_targets(self, y, out)
         grad = self.raw_gradient(y, out).astype(out.dtype, copy=False)
         column, scale = _weights(sample_weight, out.shape[0], grad.dtype)
@@ -102,10 +198,36 @@ class Loss:
         return grad
 
     def value_and_gradient(self, y, out, sample_weight=None) -> tuple[float, np.ndarray]:
+        """:meth:`value` and :meth:`gradient` together (some losses share the work).
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot for the cross-entropies).
+        out : ndarray of shape (n_samples, n_outputs)
+            The network's raw output (logits for the cross-entropies).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples; None: each counts 1 / n.
+
+        Returns
+        -------
+        value : float
+        gradient : ndarray of shape (n_samples, n_outputs)
+        """
         return self.value(y, out, sample_weight), self.gradient(y, out, sample_weight)
 
     def predict(self, out: np.ndarray) -> np.ndarray:
-        """Apply the output activation to a raw output."""
+        """Apply the output activation to a raw output.
+
+        Parameters
+        ----------
+        out : ndarray of shape (n_samples, n_outputs)
+
+        Returns
+        -------
+        prediction : ndarray of shape (n_samples, n_outputs)
+            Probabilities for the cross-entropies, ``exp(out)`` for Poisson.
+        """
         return ACTIVATIONS[self.output_activation].value(out)
 
     def __repr__(self):
@@ -117,6 +239,17 @@ class SquaredError(Loss):
 
     Gradient: ``(out - y) / n``. (scikit-learn reports this value divided by
     the number of outputs, with the same gradient; for one output they agree.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import SquaredError
+    >>> y, out = np.array([[1.0], [2.0]]), np.array([[1.5], [1.0]])
+    >>> SquaredError().value(y, out)  # (0.5 * 0.25 + 0.5 * 1) / 2
+    0.3125
+    >>> SquaredError().gradient(y, out)
+    array([[ 0.25],
+           [-0.5 ]])
     """
 
     name = "squared_error"
@@ -147,6 +280,19 @@ class SigmoidBinaryCrossEntropy(Loss):
     Per sample: ``sum_j log(1 + exp(z_j)) - y_j z_j``, computed with
     ``logaddexp(0, z)`` so it never overflows nor takes ``log(0)``.
     Gradient: ``(sigmoid(z) - y) / n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import SigmoidBinaryCrossEntropy
+    >>> loss = SigmoidBinaryCrossEntropy()
+    >>> y, z = np.array([[1.0], [0.0]]), np.array([[0.0], [0.0]])
+    >>> round(loss.value(y, z), 4)  # log 2
+    0.6931
+    >>> loss.gradient(y, z), loss.predict(z)
+    (array([[-0.25],
+           [ 0.25]]), array([[0.5],
+           [0.5]]))
     """
 
     name = "binary_cross_entropy"
@@ -168,6 +314,15 @@ class SoftmaxCrossEntropy(Loss):
     distribution). Gradient: ``(softmax(z) - y) / n``, which is why softmax and
     cross-entropy are fused: the Jacobian of softmax cancels against the
     derivative of the log.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import SoftmaxCrossEntropy
+    >>> loss = SoftmaxCrossEntropy()
+    >>> y, z = np.array([[0.0, 1.0]]), np.array([[0.0, 0.0]])
+    >>> round(loss.value(y, z), 4), loss.gradient(y, z)  # log 2, p - y
+    (0.6931, array([[ 0.5, -0.5]]))
     """
 
     name = "cross_entropy"
@@ -210,6 +365,14 @@ class PoissonLoss(Loss):
     Per sample: ``sum_j y_j log(y_j / mu_j) - y_j + mu_j`` (zero at a perfect
     fit; ``0 log 0 = 0``). Gradient w.r.t. ``z``: ``(mu - y) / n``.
     Targets must be non-negative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import PoissonLoss
+    >>> y = np.array([[2.0], [0.0]])
+    >>> PoissonLoss().value(y, np.log([[2.0], [1.0]]))  # exact for the first sample
+    0.5
     """
 
     name = "poisson"
@@ -232,7 +395,31 @@ LOSSES: dict[str, type[Loss]] = {
 
 
 def get_loss(name: str | Loss) -> Loss:
-    """Look a loss up by name; a :class:`Loss` passes through."""
+    """Look a loss up by name; a :class:`Loss` passes through.
+
+    Parameters
+    ----------
+    name : {'squared_error', 'binary_cross_entropy', 'cross_entropy', 'poisson'} or Loss
+        A loss's name, or a loss.
+
+    Returns
+    -------
+    loss : Loss
+        A new instance for a name; ``name`` itself for a loss.
+
+    Raises
+    ------
+    ValueError
+        When no loss has that name.
+
+    Examples
+    --------
+    >>> from lucidnet.engine import get_loss
+    >>> get_loss("cross_entropy")
+    SoftmaxCrossEntropy()
+    >>> get_loss("cross_entropy").output_activation
+    'softmax'
+    """
     if isinstance(name, Loss):
         return name
     if name not in LOSSES:

@@ -54,8 +54,32 @@ def _bias_relu_fused(layer, following, X) -> bool:
 
 
 class Sequential:
-    """A stack of layers.
+    """A stack of layers, applied in order, trained by backpropagation.
 
+    One training step (:meth:`train_step`) runs each layer's ``forward`` in
+    training mode, the loss's value and gradient, each layer's ``backward`` in
+    reverse order, then the optimizer's ``step``.
+
+    Parameters
+    ----------
+    layers : iterable of Layer
+        The layers, first to last.
+
+    Attributes
+    ----------
+    layers : list of Layer
+
+    Raises
+    ------
+    TypeError
+        When an element of ``layers`` is not a :class:`Layer`.
+
+    See Also
+    --------
+    lucidnet.MLPClassifier : An estimator that builds and trains a Sequential.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> from lucidnet import Sequential, Dense, Activation, SGD, SquaredError
     >>> rng = np.random.default_rng(0)
@@ -91,7 +115,7 @@ class Sequential:
     def forward(
         self, X: np.ndarray, training: bool = False, check_finite: bool = False
     ) -> np.ndarray:
-        """Run ``X`` (n_samples, n_features) through every layer.
+        """Run ``X`` through every layer.
 
         For prediction (``training=False``), more than ``PREDICT_CHUNK`` rows
         go through in chunks: the intermediate arrays of a chunk stay in
@@ -105,6 +129,27 @@ class Sequential:
         is NaN, inf * w is an infinity or NaN). That costs a pass over the
         chunk just computed, still in cache, instead of one over all of ``X``
         before it; the caller then tells bad input from mere overflow.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, ...)
+            The batch, of the shape the first layer takes.
+        training : bool, default=False
+            Training mode: each layer keeps what its backward needs (and
+            dropout and noise layers draw their masks).
+        check_finite : bool, default=False
+            See above.
+
+        Returns
+        -------
+        out : ndarray of shape (n_samples, ...)
+            The last layer's output (for a classifier, logits: the loss's
+            ``predict`` turns them into probabilities).
+
+        Raises
+        ------
+        ValueError
+            With ``check_finite`` when the first layer is not Dense.
         """
         n = X.shape[0]
         if training:
@@ -190,6 +235,18 @@ class Sequential:
         The gradient with respect to the network's input is only computed
         (and returned) when ``need_input_grad`` is True: training never needs
         it, and for the first Dense layer it is a whole matrix product.
+
+        Parameters
+        ----------
+        dY : ndarray of the shape of the last training forward's output
+            ``dL/dY``, the loss's gradient.
+        need_input_grad : bool, default=False
+            Also compute ``dL/dX`` for the network's input.
+
+        Returns
+        -------
+        dX : ndarray or None
+            ``dL/dX`` with ``need_input_grad``, else None.
         """
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
@@ -197,19 +254,51 @@ class Sequential:
         return dY
 
     def parameters(self) -> list[Parameter]:
+        """Every layer's parameters, in layer order: what an optimizer is built on.
+
+        Returns
+        -------
+        parameters : list of Parameter
+        """
         return [p for layer in self.layers for p in layer.parameters()]
 
     def state_arrays(self) -> list[np.ndarray]:
         """Every parameter's value, then every layer's other state (running
-        statistics): what a copy must hold to restore the network."""
+        statistics): what a copy must hold to restore the network.
+
+        Returns
+        -------
+        arrays : list of ndarray
+        """
         return [p.value for p in self.parameters()] + [
             a for layer in self.layers for a in layer.state()
         ]
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """One sample's output shape for one sample's ``input_shape``, through
-        every layer; a ``ValueError`` names the first layer that cannot take
-        what the one before it gives."""
+        every layer.
+
+        Parameters
+        ----------
+        input_shape : tuple of int
+            One sample's shape, without the n_samples axis.
+
+        Returns
+        -------
+        output_shape : tuple of int
+
+        Raises
+        ------
+        ValueError
+            Naming the first layer that cannot take what the one before it gives.
+
+        Examples
+        --------
+        >>> from lucidnet.engine import Conv2D, Dense, Flatten, MaxPool2D, Sequential
+        >>> net = Sequential([Conv2D(1, 8, 3), MaxPool2D(2), Flatten(), Dense(72, 10)])
+        >>> net.output_shape((8, 8, 1))
+        (10,)
+        """
         shape = tuple(input_shape)
         for layer in self.layers:
             shape = layer.output_shape(shape)
@@ -217,20 +306,72 @@ class Sequential:
 
     def loss_and_gradients(self, X, y, loss: Loss, sample_weight=None) -> float:
         """Forward in training mode, then backward: returns the loss and
-        leaves ``d loss / d parameter`` in every ``Parameter.grad``."""
+        leaves ``d loss / d parameter`` in every ``Parameter.grad``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, ...)
+            The batch, of the shape the first layer takes.
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets, as the loss takes them: one-hot rows for
+            :class:`SoftmaxCrossEntropy` (not integer labels), a column per
+            output for :class:`SquaredError`.
+        loss : Loss
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+
+        Returns
+        -------
+        loss : float
+            The batch's loss.
+        """
         out = self.forward(X, training=True)
         value, dY = loss.value_and_gradient(y, out, sample_weight)
         self.backward(dY)
         return value
 
     def train_step(self, X, y, loss: Loss, optimizer: Optimizer, sample_weight=None) -> float:
-        """One update on the batch ``(X, y)``; returns the batch loss before it."""
+        """One update on the batch ``(X, y)``: :meth:`loss_and_gradients`, then
+        the optimizer's step.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, ...)
+            The batch, of the shape the first layer takes.
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets, as the loss takes them: one-hot rows for
+            :class:`SoftmaxCrossEntropy` (not integer labels), a column per
+            output for :class:`SquaredError`.
+        loss : Loss
+        optimizer : Optimizer
+            Built on this network's :meth:`parameters`.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+
+        Returns
+        -------
+        loss : float
+            The batch's loss before the update.
+
+        Examples
+        --------
+        A classifier's targets are one-hot rows:
+
+        >>> import numpy as np
+        >>> from lucidnet.engine import Adam, Dense, Sequential, SoftmaxCrossEntropy
+        >>> net = Sequential([Dense(4, 3, rng=0)])
+        >>> X, labels = np.random.default_rng(0).standard_normal((8, 4)), np.arange(8) % 3
+        >>> Y = np.eye(3)[labels]  # (8, 3)
+        >>> adam = Adam(net.parameters(), learning_rate=0.01)
+        >>> losses = [net.train_step(X, Y, SoftmaxCrossEntropy(), adam) for _ in range(50)]
+        >>> bool(losses[-1] < losses[0])
+        True
+        """
         value = self.loss_and_gradients(X, y, loss, sample_weight)
         optimizer.step()
         return value
 
     @property
     def dtype(self):
+        """The parameters' dtype (float64 for a network without parameters)."""
         params = self.parameters()
         return params[0].value.dtype if params else np.dtype(np.float64)
 

@@ -46,7 +46,32 @@ class BatchNormalization(Layer):
     momentum : float, default=0.9
         Weight of the old running statistics at each training step.
     epsilon : float, default=1e-5
-    dtype : float32 or float64
+        Added to the variance before its square root.
+    dtype : float32 or float64, default=float64
+
+    Attributes
+    ----------
+    gamma, beta : Parameter
+        Scale and shift, shape (n_features,); not L2-penalized.
+    running_mean, running_var : ndarray of shape (n_features,)
+        The statistics prediction normalizes by, updated at each training step.
+
+    Raises
+    ------
+    ValueError
+        When ``momentum`` is not in [0, 1) or ``epsilon`` is not positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import BatchNormalization
+    >>> layer = BatchNormalization(2)
+    >>> X = np.array([[1.0, 10.0], [3.0, 30.0]])
+    >>> layer.forward(X, training=True).round(3)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    >>> layer.running_mean
+    array([0.2, 2. ])
     """
 
     _transient = ("_x_hat", "_inv_std", "_single")
@@ -67,6 +92,7 @@ class BatchNormalization(Layer):
 
     @property
     def n_features(self) -> int:
+        """Size of the normalized (last) axis."""
         return self.gamma.value.shape[0]
 
     def forward(self, X, training=False):

@@ -25,7 +25,42 @@ __all__ = ["Optimizer", "SGD", "Adam", "lbfgs"]
 class Optimizer:
     """Base class: holds the parameters, the rate and the L2 coefficient.
 
-    Updates run over :func:`~lucidnet.engine.parameters.blocks` of the parameters
+    Subclasses implement :meth:`step`, the update formula.
+
+    Parameters
+    ----------
+    parameters : sequence of Parameter
+        What the optimizer updates, from their ``grad`` arrays.
+    learning_rate : float, > 0
+    l2 : float, default=0.0
+        An L2 penalty of its own, ``l2 / 2 * ||w||^2`` on the regularized
+        parameters (the estimators put theirs in the gradients instead).
+
+    Raises
+    ------
+    ValueError
+        When ``learning_rate`` is not positive or ``l2`` is negative.
+
+    Examples
+    --------
+    An optimizer of one's own: sign descent, each weight moved by the rate
+    against its gradient's sign.
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import Optimizer, Parameter
+    >>> class SignDescent(Optimizer):
+    ...     def step(self, finish=None):
+    ...         for p in self.parameters:
+    ...             p.value -= self.learning_rate * np.sign(p.grad)
+    >>> w = Parameter(np.array([1.0, 1.0]))
+    >>> w.grad[...] = [3.0, -0.01]
+    >>> SignDescent([w], learning_rate=0.5).step()
+    >>> w.value
+    array([0.5, 1.5])
+
+    Notes
+    -----
+    Updates run over blocks of the parameters
     (one contiguous buffer for a network's parameters): each step is a few
     in-place passes over whole buffers, with no temporary arrays. (SciPy's
     BLAS ``axpy`` would fuse some of those passes, but its thread pool then
@@ -57,7 +92,17 @@ class Optimizer:
     def rebind(self, parameters: Sequence[Parameter]) -> None:
         """Go on with the same state (moments, velocities, step count) over other
         parameters of the same sizes, in the same order: a network's weights
-        replaced by new arrays."""
+        replaced by new arrays.
+
+        Parameters
+        ----------
+        parameters : sequence of Parameter
+
+        Raises
+        ------
+        ValueError
+            When the sizes differ from those of the current parameters.
+        """
         parameters = list(parameters)
         sizes = [p.value.size for p in parameters]
         if sizes != [p.value.size for p in self.parameters]:
@@ -119,8 +164,15 @@ class Optimizer:
                 g += np.multiply(value[part], self.l2, out=scratch[part])
 
     def step(self, finish=None) -> None:
-        """Update the parameters from their gradients; ``finish = (alpha,
-        divisor)`` first turns summed gradients into mean ones with an L2 term."""
+        """Update the parameters from their gradients, in place.
+
+        Parameters
+        ----------
+        finish : (float, float) or None, default=None
+            ``(alpha, divisor)``: first turn summed gradients into mean ones with
+            an L2 term, ``g <- (g + alpha * w) / divisor`` (regularized
+            parameters only). None: the gradients are used as they are.
+        """
         raise NotImplementedError
 
 
@@ -137,6 +189,27 @@ class SGD(Optimizer):
     With ``momentum=0`` this is plain ``w <- w - lr * g``. Each update is
     rounded as scikit-learn rounds it (the Nesterov step is summed before it
     is added), so the estimators take scikit-learn's steps to the last bit.
+
+    Parameters
+    ----------
+    parameters : sequence of Parameter
+    learning_rate : float, default=0.01
+    momentum : float, default=0.0
+        ``mu``; 0 for plain gradient descent.
+    nesterov : bool, default=False
+        Nesterov's momentum instead of the classical one.
+    l2 : float, default=0.0
+        See :class:`Optimizer`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import SGD, Parameter
+    >>> w = Parameter(np.array([1.0, -2.0]))
+    >>> w.grad[...] = [0.5, 0.5]
+    >>> SGD([w], learning_rate=0.1).step()
+    >>> w.value
+    array([ 0.95, -2.05])
     """
 
     def __init__(self, parameters, learning_rate=0.01, momentum=0.0, nesterov=False, l2=0.0):
@@ -191,6 +264,38 @@ class Adam(Optimizer):
 
     Written so, the update is 12 element-wise passes over the parameters,
     and those passes, not the arithmetic, are what a step costs.
+
+    Parameters
+    ----------
+    parameters : sequence of Parameter
+    learning_rate : float, default=0.001
+    beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
+        Decay of the first and second moments.
+    epsilon : float, default=1e-8
+    l2 : float, default=0.0
+        See :class:`Optimizer`.
+
+    Attributes
+    ----------
+    t : int
+        Steps taken.
+
+    Raises
+    ------
+    ValueError
+        When a beta is not in [0, 1) or ``epsilon`` is not positive.
+
+    Examples
+    --------
+    The first step moves every weight by about the rate, whatever its gradient:
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import Adam, Parameter
+    >>> w = Parameter(np.array([1.0, -2.0]))
+    >>> w.grad[...] = [10.0, -0.001]
+    >>> Adam([w], learning_rate=0.1).step()
+    >>> w.value.round(4)
+    array([ 0.9, -1.9])
     """
 
     def __init__(
@@ -260,7 +365,43 @@ def lbfgs(
     its dtype: scipy iterates in float64 but evaluates float32 parameters at
     float32 points. Before every evaluation the point is copied into the
     parameters; at the end they hold the solution, rounded to their dtype
-    (``result.x`` holds it unrounded). Returns scipy's ``OptimizeResult``.
+    (``result.x`` holds it unrounded).
+
+    Parameters
+    ----------
+    parameters : sequence of Parameter
+    loss_and_gradients : callable, () -> float
+        The loss at the parameters' current values; leaves the gradients in
+        their ``grad``.
+    max_iter : int, default=200
+        L-BFGS iterations at most (scipy's ``maxiter``).
+    max_fun : int, default=15000
+        Evaluations at most (scipy's ``maxfun``).
+    tol : float, default=1e-4
+        scipy's ``gtol``.
+    callback : callable, (float) -> None, or None, default=None
+        Called with the loss after each evaluation.
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+        scipy's result (``nit``, ``fun``, ``success``, ``message``, ...).
+
+    Examples
+    --------
+    The least squares fit of ``w`` in ``X @ w = y``:
+
+    >>> import numpy as np
+    >>> from lucidnet.engine import Parameter, lbfgs
+    >>> X, y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([1.0, 2.0, 3.0])
+    >>> w = Parameter(np.zeros(2))
+    >>> def loss_and_gradients():
+    ...     r = X @ w.value - y
+    ...     w.grad[...] = X.T @ r
+    ...     return 0.5 * float(r @ r)
+    >>> result = lbfgs([w], loss_and_gradients, tol=1e-10)
+    >>> bool(result.success), w.value.round(6)
+    (True, array([1., 2.]))
     """
     from scipy.optimize import minimize  # a fifth of a second to import: only when used
 

@@ -20,8 +20,35 @@ __all__ = ["Parameter", "ParameterBuffer", "pack", "blocks"]
 class Parameter:
     """A trainable array and its gradient, of the same shape and dtype.
 
-    ``regularize`` says whether an L2 penalty applies (weights yes, biases no).
-    ``buffer`` is the :class:`ParameterBuffer` holding it, if it was packed.
+    Parameters
+    ----------
+    value : ndarray
+        The array (kept, not copied).
+    name : str, default=''
+        A name for messages and gradient checks ('W', 'b').
+    regularize : bool, default=True
+        Whether an L2 penalty applies (weights yes, biases no).
+
+    Attributes
+    ----------
+    value : ndarray
+    grad : ndarray of the shape and dtype of value
+        Zeros at first; a layer's ``backward`` writes it, an optimizer reads it.
+    name : str
+    regularize : bool
+    buffer : ParameterBuffer or None
+        The contiguous buffer holding ``value`` and ``grad`` when a network
+        packed its parameters into one (None otherwise).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Parameter
+    >>> w = Parameter(np.ones((3, 2)), "W")
+    >>> w
+    Parameter('W', shape=(3, 2), dtype=float64)
+    >>> w.grad.shape, w.regularize
+    ((3, 2), True)
     """
 
     __slots__ = ("value", "grad", "name", "regularize", "buffer")

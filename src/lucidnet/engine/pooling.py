@@ -211,25 +211,89 @@ class _AvgPool(_Pool):
 
 
 class MaxPool2D(_MaxPool):
-    """Maximum over ``pool_size`` windows of ``(n, height, width, channels)``."""
+    """Maximum over ``pool_size`` windows of ``(n, height, width, channels)``.
+
+    Parameters
+    ----------
+    pool_size : int or (int, int), default=2
+        The window's size (one int: both axes).
+    strides : int or (int, int) or None, default=None
+        Step between windows; None: ``pool_size`` (windows that do not overlap).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import MaxPool2D
+    >>> X = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> MaxPool2D(2).forward(X)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
 
     n_spatial = 2
 
 
 class MaxPool1D(_MaxPool):
-    """Maximum over ``pool_size`` windows of ``(n, length, channels)``."""
+    """Maximum over ``pool_size`` windows of ``(n, length, channels)``.
+
+    Parameters
+    ----------
+    pool_size : int, default=2
+        The window's size.
+    strides : int or None, default=None
+        Step between windows; None: ``pool_size`` (windows that do not overlap).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import MaxPool1D
+    >>> MaxPool1D(2).forward(np.array([[[1.0], [3.0], [2.0], [0.0]]]))[0, :, 0]
+    array([3., 2.])
+    """
 
     n_spatial = 1
 
 
 class AvgPool2D(_AvgPool):
-    """Mean over ``pool_size`` windows of ``(n, height, width, channels)``."""
+    """Mean over ``pool_size`` windows of ``(n, height, width, channels)``.
+
+    Parameters
+    ----------
+    pool_size : int or (int, int), default=2
+        The window's size (one int: both axes).
+    strides : int or (int, int) or None, default=None
+        Step between windows; None: ``pool_size`` (windows that do not overlap).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import AvgPool2D
+    >>> X = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> AvgPool2D(2).forward(X)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
 
     n_spatial = 2
 
 
 class AvgPool1D(_AvgPool):
-    """Mean over ``pool_size`` windows of ``(n, length, channels)``."""
+    """Mean over ``pool_size`` windows of ``(n, length, channels)``.
+
+    Parameters
+    ----------
+    pool_size : int, default=2
+        The window's size.
+    strides : int or None, default=None
+        Step between windows; None: ``pool_size`` (windows that do not overlap).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import AvgPool1D
+    >>> AvgPool1D(2).forward(np.array([[[1.0], [3.0], [2.0], [0.0]]]))[0, :, 0]
+    array([2., 1.])
+    """
 
     n_spatial = 1
 
@@ -238,6 +302,14 @@ class GlobalAvgPool(Layer):
     """The mean of each channel over all spatial positions: ``(n, *spatial, C) -> (n, C)``.
 
     Backward: ``dX = dY / positions``, the same at every position.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import GlobalAvgPool
+    >>> X = np.arange(12.0).reshape(1, 2, 3, 2)  # a 2x3 image of 2 channels
+    >>> GlobalAvgPool().forward(X)
+    array([[5., 6.]])
     """
 
     _transient = ("_input_shape",)
@@ -264,7 +336,15 @@ class GlobalAvgPool(Layer):
 
 
 class Flatten(Layer):
-    """``(n, *shape) -> (n, prod(shape))``, in C order (channels vary fastest)."""
+    """``(n, *shape) -> (n, prod(shape))``, in C order (channels vary fastest).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Flatten
+    >>> Flatten().forward(np.zeros((5, 4, 4, 3))).shape
+    (5, 48)
+    """
 
     _transient = ("_input_shape",)
 
@@ -284,7 +364,25 @@ class Flatten(Layer):
 
 class Reshape(Layer):
     """``(n, *anything) -> (n, *target_shape)``, the same values in C order:
-    e.g. 64 pixel columns to an 8x8 one-channel image ``(8, 8, 1)``."""
+    e.g. 64 pixel columns to an 8x8 one-channel image ``(8, 8, 1)``.
+
+    Parameters
+    ----------
+    target_shape : tuple of int
+        One sample's output shape, without the n_samples axis.
+
+    Raises
+    ------
+    ValueError
+        When a size is not positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Reshape
+    >>> Reshape((8, 8, 1)).forward(np.zeros((10, 64))).shape
+    (10, 8, 8, 1)
+    """
 
     _transient = ("_input_shape",)
 
@@ -389,12 +487,50 @@ class _UpSampling(Layer):
 
 
 class UpSampling2D(_UpSampling):
-    """Nearest-neighbour upsampling of ``(n, height, width, channels)``."""
+    """Nearest-neighbour upsampling of ``(n, height, width, channels)``.
+
+    Parameters
+    ----------
+    size : int or (int, int), default=2
+        How many times each position is repeated along each axis (one int: both).
+    output_size : int or (int, int) or None, default=None
+        The output's spatial size, when it must not be the input's times ``size``:
+        the repeated array is cut, or extended by repeating its last position.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import UpSampling2D
+    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
+    >>> UpSampling2D(2).forward(X)[0, :, :, 0]
+    array([[1., 1., 2., 2.],
+           [1., 1., 2., 2.],
+           [3., 3., 4., 4.],
+           [3., 3., 4., 4.]])
+    >>> UpSampling2D(2, output_size=(5, 5)).forward(X).shape
+    (1, 5, 5, 1)
+    """
 
     n_spatial = 2
 
 
 class UpSampling1D(_UpSampling):
-    """Nearest-neighbour upsampling of ``(n, length, channels)``."""
+    """Nearest-neighbour upsampling of ``(n, length, channels)``.
+
+    Parameters
+    ----------
+    size : int, default=2
+        How many times each position is repeated.
+    output_size : int or None, default=None
+        The output's spatial size, when it must not be the input's times ``size``:
+        the repeated array is cut, or extended by repeating its last position.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import UpSampling1D
+    >>> UpSampling1D(3).forward(np.array([[[1.0], [2.0]]]))[0, :, 0]
+    array([1., 1., 1., 2., 2., 2.])
+    """
 
     n_spatial = 1

@@ -79,8 +79,55 @@ def check_gradients(
     ``self.rng``: its state is restored before every forward pass, so each
     pass sees the same randomness (the same dropout mask).
 
-    Returns a dict of relative errors keyed by ``'X'`` and parameter names
-    (``'W'``, ``'b'``, or ``'<index>'`` when a name repeats).
+    Parameters
+    ----------
+    layer : Layer
+        A float64 layer.
+    X : array-like
+        An input batch, of the shape the layer takes.
+    training : bool, default=True
+        The mode of the forward passes.
+    rtol : float, default=1e-6
+        The largest relative error allowed.
+    eps : float, default=1e-6
+        The step of the central differences.
+    seed : int, default=0
+        Seed of the random ``R``.
+
+    Returns
+    -------
+    errors : dict of str to float
+        The relative errors, keyed by ``'X'`` and parameter names (``'W'``,
+        ``'b'``, or ``'<index>'`` when a name repeats).
+
+    Raises
+    ------
+    AssertionError
+        When a relative error exceeds ``rtol``.
+    TypeError
+        When a parameter is not float64.
+
+    See Also
+    --------
+    check_loss_gradient : The same check for a loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import Activation, check_gradients
+    >>> errors = check_gradients(Activation("tanh"), np.linspace(-2, 2, 12).reshape(3, 4))
+    >>> list(errors), errors["X"] < 1e-8
+    (['X'], True)
+
+    A layer whose backward is wrong is caught:
+
+    >>> class Wrong(Activation):
+    ...     def backward(self, dY, need_input_grad=True):
+    ...         return dY
+    >>> check_gradients(Wrong("tanh"), np.ones((2, 2)))
+    Traceback (most recent call last):
+    ...
+    AssertionError: Wrong: gradient of 'X' differs from central differences ...
     """
     X = np.array(X, dtype=np.float64)
     for p in layer.parameters():
@@ -114,7 +161,46 @@ def check_gradients(
 
 
 def check_loss_gradient(loss, y, out, sample_weight=None, *, rtol=1e-6, eps=1e-6) -> float:
-    """Compare ``loss.gradient`` with central differences of ``loss.value``."""
+    """Compare ``loss.gradient`` with central differences of ``loss.value``.
+
+    ``loss.value_and_gradient``'s gradient is checked too.
+
+    Parameters
+    ----------
+    loss : Loss
+    y : ndarray of shape (n_samples, n_outputs)
+        The targets.
+    out : array-like of shape (n_samples, n_outputs)
+        The raw output at which the gradient is checked.
+    sample_weight : array-like of shape (n_samples,) or None, default=None
+    rtol : float, default=1e-6
+        The largest relative error allowed.
+    eps : float, default=1e-6
+        The step of the central differences.
+
+    Returns
+    -------
+    error : float
+        The larger of the two relative errors.
+
+    Raises
+    ------
+    AssertionError
+        When a relative error exceeds ``rtol``.
+
+    See Also
+    --------
+    check_gradients : The same check for a layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.engine import SoftmaxCrossEntropy, check_loss_gradient
+    >>> y = np.eye(3)[[0, 2, 1, 2]]
+    >>> out = np.random.default_rng(0).standard_normal((4, 3))
+    >>> check_loss_gradient(SoftmaxCrossEntropy(), y, out) < 1e-8
+    True
+    """
     out = np.array(out, dtype=np.float64)
     analytic = loss.gradient(y, out.copy(), sample_weight)
     numeric = numerical_gradient(lambda: loss.value(y, out, sample_weight), out, eps)

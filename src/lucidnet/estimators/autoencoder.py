@@ -88,17 +88,21 @@ AUTOENCODER_PARAMETERS = """
         ``input_shape=(length,)`` with ``X`` of shape ``(n_samples, length,
         channels)``, which without input_shape would be one-channel images.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The weight optimizer, as in :class:`MLPRegressor`.
     max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'.
+        Maximum number of loss evaluations of 'lbfgs'."""
 
+AUTOENCODER_NOTES = """
     Training defaults differ from the MLPs' where reconstruction needs it:
     batches of 64 (``batch_size='auto'``), ``max_iter=500``, ``n_iter_no_change=20`` (on the 8x8
     digits, the MLPs' 200 epochs of 200-sample batches stop well short: test
     error 31% below PCA's at 16 components, against 45% with these).
     Dense layers start from Glorot-uniform weights (He's, larger, ended
-    14% higher there)."""
+    14% higher there).
+"""
 
 AUTOENCODER_ATTRIBUTES = """    n_components_ : int
+        Size of the code.
     reconstruction_error_ : float
         Mean squared reconstruction error per feature on the training data,
         after the last call to fit or partial_fit.
@@ -136,6 +140,12 @@ class Autoencoder(
     ----------{AUTOENCODER_PARAMETERS}{_TRAINING}
     Attributes
     ----------{TRAINING_ATTRIBUTES}{AUTOENCODER_ATTRIBUTES}
+    See Also
+    --------
+    MLPRegressor : The network an autoencoder is, trained with ``y = X``.
+
+    Notes
+    -----{AUTOENCODER_NOTES}
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -212,9 +222,33 @@ class Autoencoder(
 
     # --------------------------------------------------------- scikit-learn
     def fit(self, X, y=None, sample_weight=None, *, X_val=None):
-        """Learn to reconstruct ``X`` (n_samples, n_features); ``y`` is ignored.
-        ``X_val``: validation data, scored after every epoch (minus its mean
-        squared reconstruction error) and used for early stopping when it is on."""
+        """Learn to reconstruct ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples; with ``conv_layers``, also already shaped,
+            ``(n_samples, *input_shape, channels)``.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples in the loss.
+        X_val : array-like or None, default=None
+            Validation data, scored after every epoch (minus its mean squared
+            reconstruction error) and used for early stopping when it is on.
+
+        Returns
+        -------
+        self : object
+            The fitted autoencoder.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When the loss or the weights become non-finite.
+        NetworkTooLargeError
+            When training would need more memory than is available.
+        """
         self._fit(X, None, sample_weight, incremental=False, X_val=X_val, y_val=X_val)
         return self
 
@@ -222,13 +256,37 @@ class Autoencoder(
     def partial_fit(self, X, y=None, sample_weight=None):
         """One epoch over ``X``, starting from the current weights ('sgd' and
         'adam' only: with 'lbfgs' there is no partial_fit, as in scikit-learn's
-        MLPClassifier)."""
+        MLPClassifier).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples; with ``conv_layers``, also already shaped,
+            ``(n_samples, *input_shape, channels)``.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+
+        Returns
+        -------
+        self : object
+        """
         self._fit(X, None, sample_weight, incremental=True)
         return self
 
     def transform(self, X):
-        """The codes: (n_samples, n_components), for ``X`` as fit takes it
-        (a table, or with ``conv_layers`` samples already shaped)."""
+        """The codes of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples; with ``conv_layers``, also already shaped,
+            ``(n_samples, *input_shape, channels)``.
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, n_components)
+        """
         check_is_fitted(self)
         X = self._validated_X(X)
         return self._encoder().forward(X)
@@ -238,7 +296,22 @@ class Autoencoder(
 
         Rows come back flat, also when fit took shaped samples (images or
         signals): ``.reshape(-1, *self.input_shape_)`` gives them their shape,
-        channels last."""
+        channels last.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Codes, as :meth:`transform` gives them.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features)
+
+        Raises
+        ------
+        ValueError
+            When ``X`` does not have ``n_components_`` columns.
+        """
         check_is_fitted(self)
         codes = check_array(X, dtype=(np.float64, np.float32), input_name="X")
         if codes.shape[1] != self.n_components_:
@@ -250,15 +323,42 @@ class Autoencoder(
         return ACTIVATIONS[self.out_activation_].value(out, out=out)
 
     def score_samples(self, X):
-        """Minus each sample's mean squared reconstruction error: (n_samples,).
-        Higher is more normal; unusual samples reconstruct worse."""
+        """Minus each sample's mean squared reconstruction error.
+
+        Higher is more normal; unusual samples reconstruct worse.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples; with ``conv_layers``, also already shaped,
+            ``(n_samples, *input_shape, channels)``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
         check_is_fitted(self)
         X_flat = self._flat_X(X)  # validated once: its checks and warnings once
         return -self._errors(X_flat, self._output(self._shape_input(X_flat)))
 
     def score(self, X, y=None, sample_weight=None):
-        """The mean of ``score_samples(X)``, weighted by ``sample_weight``
-        (non-negative, one per sample, not all zero: as fit takes them)."""
+        """The mean of ``score_samples(X)``, weighted by ``sample_weight``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples; with ``conv_layers``, also already shaped,
+            ``(n_samples, *input_shape, channels)``.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Non-negative, one per sample, not all zero (as fit takes them).
+
+        Returns
+        -------
+        score : float
+            Minus the mean squared reconstruction error.
+        """
         scores = self.score_samples(X)
         return float(np.average(scores, weights=self._check_weights(sample_weight, scores)))
 

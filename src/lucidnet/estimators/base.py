@@ -46,7 +46,12 @@ NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on 
     "Solver produced non-finite parameter weights. The input data may contain large values "
     "and need to be preprocessed."
 )
-DOCS_URL = "https://pypi.org/project/lucidnet/{version}/"
+# The HTML repr's "?" opens the estimator's page of the API reference on Read the
+# Docs (docs/api/index.rst: estimators are documented as lucidnet.X), in the
+# documentation of the version the estimator comes from (see docs_version).
+DOCS_URL = (
+    "https://lucidnet.readthedocs.io/en/{version}/api/generated/lucidnet.{estimator_name}.html"
+)
 INTERRUPTED = "Training interrupted by user."  # scikit-learn's warning on Ctrl-C in fit
 
 _TRAINING_PARAMETERS = """
@@ -57,6 +62,7 @@ _TRAINING_PARAMETERS = """
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Schedule of the 'sgd' solver.
     learning_rate_init : float, default=0.001
+        The initial learning rate ('sgd' and 'adam').
     power_t : float, default=0.5
         Exponent of 'invscaling': rate = learning_rate_init / (t + 1) ** power_t.
     max_iter : int, default={max_iter}
@@ -67,23 +73,35 @@ _TRAINING_PARAMETERS = """
         early_stopping, its best weights so far). To stop instead, turn the
         warning into an error or look for it; the ``lucidnet`` command does.
     shuffle : bool, default=True
+        Shuffle the samples before each epoch ('sgd' and 'adam').
     random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling, the validation split and the
+        dropout and noise masks: the same seed gives the same model.
     tol : float, default=1e-4
+        Training stops when the loss (or the validation score, with early
+        stopping) has not improved by at least ``tol`` for
+        ``n_iter_no_change`` epochs.
     verbose : bool, default=False
         Print scikit-learn's progress lines on stdout (``Iteration N, loss =
         ...``, the validation score, why training stopped).
     warm_start : bool, default=False
+        Start ``fit`` from the weights of the previous call instead of new ones.
     momentum : float, default=0.9
+        Momentum of the 'sgd' solver, in [0, 1].
     nesterovs_momentum : bool, default=True
+        Nesterov's momentum for 'sgd' (with momentum > 0).
     early_stopping : bool, default=False
         Stop when the validation score stops improving and restore the best
         weights. The validation set is ``X_val, y_val`` when given to ``fit``,
         else a ``validation_fraction`` split of the training data (stratified
         for binary classification, as in scikit-learn).
     validation_fraction : float, default=0.1
+        The share of the training data set aside for early stopping, when no
+        ``X_val`` is given.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's settings.
     n_iter_no_change : int, default={n_iter_no_change}
+        Epochs without an improvement of ``tol`` before training stops.
     dropout : float or list of float, default=0.0
         Inverted dropout after each hidden dense layer: one rate, or one per
         layer ('sgd' and 'adam' only).
@@ -91,6 +109,17 @@ _TRAINING_PARAMETERS = """
         Show a tqdm progress bar (epoch, loss, validation score) while training,
         on a terminal or in a notebook.
 """
+
+
+def docs_version(version: str) -> str:
+    """The Read the Docs version whose pages document lucidnet ``version``.
+
+    A release ("0.1.0", "0.2.0rc1") is built by Read the Docs from its git tag,
+    named as the version, so its pages stay those of the code a user has. A
+    development version ("0.2.0.dev0", or a local one, "0.1.0+g1234") has no tag
+    and no pages of its own: "latest", built from the main branch, is nearest.
+    """
+    return "latest" if "dev" in version or "+" in version else version
 
 
 def initializer(name: str, rng) -> str:
@@ -141,7 +170,7 @@ TRAINING_ATTRIBUTES = """
         mean of the epoch's batch losses, each at the weights before its update).
     best_loss_ : float or None
         The lowest epoch loss ('sgd' and 'adam' only; None with early stopping).
-    loss_curve_ : list of float, length n_iter_
+    loss_curve_ : list of float, length ``n_iter_``
         The loss after each epoch ('sgd' and 'adam' only).
     validation_scores_ : list of float or None
         Score on the validation data after each epoch, when there is some
@@ -153,11 +182,15 @@ TRAINING_ATTRIBUTES = """
     t_ : int
         Number of training samples seen.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Number of features seen by fit.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Only when X has string column names.
     n_iter_ : int
+        Epochs ('sgd', 'adam') or iterations ('lbfgs') of the last fit.
     n_outputs_ : int
+        Number of outputs of the network.
     out_activation_ : str
+        The output layer's activation: 'softmax', 'logistic', 'identity' or 'exp'.
 """
 
 
@@ -179,9 +212,10 @@ class BaseNetworkEstimator(BaseEstimator):
     _validation_metric = "score"
 
     def _doc_link_url_param_generator(self):
+        # scikit-learn formats _doc_link_template with these parameters only.
         from .._version import __version__
 
-        return {"version": __version__}
+        return {"version": docs_version(__version__), "estimator_name": type(self).__name__}
 
     _doc_link_template = DOCS_URL
 

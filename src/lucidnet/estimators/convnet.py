@@ -76,7 +76,8 @@ CONV_PARAMETERS = """
         signals of several channels are ``input_shape=(length,)`` with ``X`` of
         shape ``(n_samples, length, channels)`` (or ``(n_samples, length *
         channels)``); without input_shape, that ``X`` is one-channel images.
-    solver : {'sgd', 'adam'}, default='adam'"""
+    solver : {'sgd', 'adam'}, default='adam'
+        The weight optimizer (no 'lbfgs': convolutional networks train in batches)."""
 
 CONV_ATTRIBUTES = """    input_shape_ : tuple of int
         One sample's shape as the network takes it: ``(*spatial, channels)``.
@@ -257,7 +258,13 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,) or list of such for multilabel{_ATTRIBUTES}
+    classes_ : ndarray of shape (n_classes,) or list of such for multilabel
+        The class labels, in the order of ``predict_proba``'s columns.{_ATTRIBUTES}
+    See Also
+    --------
+    ConvNetRegressor : The same network for numbers.
+    MLPClassifier : Dense layers only.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -323,9 +330,16 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
 
     Parameters
     ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'{_PARAMETERS}
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        Half the squared error, or the Poisson deviance (``exp`` outputs, for
+        counts and other non-negative targets).{_PARAMETERS}
     Attributes
     ----------{_ATTRIBUTES}
+    See Also
+    --------
+    ConvNetClassifier : The same network for labels.
+    MLPRegressor : Dense layers only.
+
     Examples
     --------
     >>> import numpy as np

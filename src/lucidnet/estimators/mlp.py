@@ -42,12 +42,17 @@ MLP_PARAMETERS = """
         Activation of the hidden layers: 'identity', 'logistic', 'tanh', 'relu'
         (as scikit-learn) or 'leaky_relu'; or a list with one per hidden layer.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The weight optimizer: L-BFGS (full batch, best on small data), SGD
+        (with momentum and learning rate schedules) or Adam.
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'."""
 
 MLP_ATTRIBUTES = """    coefs_ : list of ndarray, ith of shape (units[i], units[i + 1])
+        The weights of each layer (views of the network's; may be assigned).
     intercepts_ : list of ndarray, ith of shape (units[i + 1],)
+        The biases of each layer.
     n_layers_ : int
+        Number of layers, input and output included.
 """
 _PARAMETERS = MLP_PARAMETERS + TRAINING_PARAMETERS
 _ATTRIBUTES = TRAINING_ATTRIBUTES + MLP_ATTRIBUTES
@@ -217,7 +222,14 @@ class MLPClassifier(ClassifierTargets, ClassifierMixin, BaseMLP):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,) or list of such for multilabel{_ATTRIBUTES}
+    classes_ : ndarray of shape (n_classes,) or list of such for multilabel
+        The class labels, in the order of ``predict_proba``'s columns.{_ATTRIBUTES}
+    See Also
+    --------
+    MLPRegressor : The same network for numbers.
+    ConvNetClassifier : Convolutions in front of the dense layers, for images and signals.
+    lucidnet.engine.Sequential : The network it trains.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -301,14 +313,21 @@ class MLPRegressor(RegressorTargets, RegressorMixin, BaseMLP):
 
     Parameters
     ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'{_PARAMETERS}
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        Half the squared error, or the Poisson deviance (``exp`` outputs, for
+        counts and other non-negative targets).{_PARAMETERS}
     Attributes
     ----------{_ATTRIBUTES}
+    See Also
+    --------
+    MLPClassifier : The same network for labels.
+    ConvNetRegressor : Convolutions in front of the dense layers, for images and signals.
+
     Notes
     -----
     As in scikit-learn, with several outputs ``loss_`` averages the squared
-    error over them while the gradient sums it (see
-    :mod:`lucidnet.estimators.objective`).
+    error over them while the gradient sums it (see the module
+    ``lucidnet.estimators.objective``).
 
     Examples
     --------

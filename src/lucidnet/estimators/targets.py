@@ -32,17 +32,60 @@ class ClassifierTargets:
     loss = "log_loss"  # not a parameter: scikit-learn's MLPClassifier has it so
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
-        """Fit the model to ``X`` (n_samples, n_features) and labels ``y``.
+        """Fit the model to ``X`` and labels ``y``.
 
-        ``y`` is (n_samples,) labels of any type, or an (n_samples, n_labels)
-        indicator matrix for multilabel. ``X_val, y_val`` are validation data:
-        scored after every epoch and used for early stopping when it is on.
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels of any type, or an indicator matrix for multilabel.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples in the loss.
+        X_val, y_val : array-like or None, default=None
+            Validation data: scored after every epoch and used for early
+            stopping when it is on (instead of a ``validation_fraction`` split).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When the loss or the weights become non-finite.
+        NetworkTooLargeError
+            When training would need more memory than is available.
         """
         return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val)
 
     @available_if(stochastic_solver_only)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
-        """One epoch over ``(X, y)``; ``classes`` is required on the first call."""
+        """One epoch over ``(X, y)``, starting from the current weights.
+
+        'sgd' and 'adam' only, as in scikit-learn.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+        classes : array-like of shape (n_classes,) or None, default=None
+            Every class, required on the first call (a batch may not hold them all).
+
+        Returns
+        -------
+        self : object
+
+        Raises
+        ------
+        ValueError
+            When ``classes`` is missing on the first call or differs later.
+        """
         first_call = not hasattr(self, "classes_")
         if first_call:
             if classes is None and not type_of_target(y).startswith("multilabel"):
@@ -200,11 +243,35 @@ class ClassifierTargets:
         return accuracy_score(y_true, labels, sample_weight=sample_weight)
 
     def predict(self, X):
-        """Predicted labels: (n_samples,), or (n_samples, n_labels) for multilabel."""
+        """Predicted labels.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels of ``classes_``, or an indicator matrix for multilabel.
+        """
         return self._labels(self._forward(X))
 
     def predict_proba(self, X):
-        """Class probabilities, (n_samples, n_classes), columns in ``classes_`` order."""
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in ``classes_`` order.
+        """
         p = self._forward(X)
         if self.n_outputs_ == 1:
             p = p.ravel()
@@ -212,7 +279,18 @@ class ClassifierTargets:
         return p
 
     def predict_log_proba(self, X):
-        """``log(predict_proba(X))``."""
+        """``log(predict_proba(X))``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
         p = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return np.log(p, out=p)
@@ -227,9 +305,33 @@ class RegressorTargets:
     """Numbers in and out; the squared error or the Poisson deviance in between."""
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
-        """Fit the model to ``X`` (n_samples, n_features) and ``y`` (n_samples,)
-        or (n_samples, n_outputs). ``X_val, y_val`` are validation data: scored
-        after every epoch and used for early stopping when it is on."""
+        """Fit the model to ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets (non-negative for the Poisson loss).
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Weights of the samples in the loss.
+        X_val, y_val : array-like or None, default=None
+            Validation data: scored after every epoch and used for early
+            stopping when it is on (instead of a ``validation_fraction`` split).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When the loss or the weights become non-finite.
+        NetworkTooLargeError
+            When training would need more memory than is available.
+        """
         return self._fit(X, y, sample_weight, incremental=False, X_val=X_val, y_val=y_val)
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -237,6 +339,18 @@ class RegressorTargets:
 
         As in scikit-learn 1.9, this exists for every solver: with
         MLPRegressor's 'lbfgs' it is a whole L-BFGS run from the current weights.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+
+        Returns
+        -------
+        self : object
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
@@ -268,5 +382,16 @@ class RegressorTargets:
         return r2_score(y_true, predictions, sample_weight=sample_weight)
 
     def predict(self, X):
-        """Predictions: (n_samples,), or (n_samples, n_outputs) for several outputs."""
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            The inputs; a convolutional network also takes samples already
+            shaped, ``(n_samples, *input_shape, channels)``.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
         return self._decode(self._forward(X))

@@ -89,6 +89,17 @@ def save(model, path, *, preprocessing: dict | None = None) -> None:
         ``max_row_bytes``): the file is written, and the warning says which
         ``max_row_bytes`` loads it.
 
+    Raises
+    ------
+    TypeError
+        When the model or ``preprocessing`` cannot be stored as JSON metadata.
+    ValueError
+        When the metadata would be larger than :func:`load` accepts.
+
+    See Also
+    --------
+    load : Read the model back.
+
     Examples
     --------
     >>> import numpy as np, tempfile, os
@@ -164,6 +175,26 @@ def load(path, *, max_row_bytes=None):
     ModelFileError
         When the file is missing, damaged, tampered with, needs more than
         ``max_row_bytes`` a row, or is not a lucidnet model.
+    ValueError
+        When ``max_row_bytes`` is not a positive int or None.
+
+    See Also
+    --------
+    save : Write a model file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from lucidnet import NeuralNetwork, load, save
+    >>> path = os.path.join(tempfile.mkdtemp(), "xor.npz")
+    >>> save(NeuralNetwork([2, 2, 1], random_state=0), path)
+    >>> load(path).layers
+    [2, 2, 1]
+    >>> load(os.path.join(tempfile.mkdtemp(), "missing.npz"))
+    Traceback (most recent call last):
+    ...
+    lucidnet.exceptions.ModelFileError: ...missing.npz: no such file
     """
     return read_model_file(path, max_row_bytes=max_row_bytes).model
 
