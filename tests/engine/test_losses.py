@@ -60,3 +60,42 @@ def test_float32_stays_float32():
 def test_unknown_loss_lists_names():
     with pytest.raises(ValueError, match="'squared_error'"):
         get_loss("hinge")
+
+
+def test_integer_labels_for_softmax_say_one_hot_is_expected():
+    out = np.zeros((128, 10))
+    labels = np.arange(128) % 10
+    for call in (
+        SoftmaxCrossEntropy().value,
+        SoftmaxCrossEntropy().gradient,
+        SoftmaxCrossEntropy().value_and_gradient,
+    ):
+        with pytest.raises(ValueError) as error:
+            call(labels, out)
+        message = str(error.value)
+        assert "one-hot targets of shape (n_samples, n_classes) = (128, 10)" in message
+        assert "got y of shape (128,)" in message
+        assert "np.eye(10)[labels]" in message
+    # ... and the encoding it suggests is accepted
+    SoftmaxCrossEntropy().value_and_gradient(np.eye(10)[labels], out)
+
+
+def test_targets_of_another_shape_are_refused_not_broadcast():
+    out = np.zeros((5, 1))
+    with pytest.raises(ValueError, match=r"output's shape \(5, 1\); got y of shape \(5,\)"):
+        SquaredError().value_and_gradient(np.ones(5), out)  # would broadcast to (5, 5)
+    with pytest.raises(ValueError, match=r"y.reshape\(-1, 1\)"):
+        SigmoidBinaryCrossEntropy().gradient(np.ones(5), out)
+    with pytest.raises(ValueError, match=r"\(5, 3\)"):
+        PoissonLoss().value(np.ones((5, 3)), out)
+
+
+def test_train_step_with_integer_labels_names_the_fix():
+    from lucidnet import Adam, Dense, Sequential
+
+    rng = np.random.default_rng(0)
+    net = Sequential([Dense(4, 3, rng=rng)])
+    X, labels = rng.standard_normal((8, 4)), np.arange(8) % 3
+    with pytest.raises(ValueError, match="one-hot"):
+        net.train_step(X, labels, SoftmaxCrossEntropy(), Adam(net.parameters()))
+    assert net.train_step(X, np.eye(3)[labels], SoftmaxCrossEntropy(), Adam(net.parameters())) > 0

@@ -28,6 +28,32 @@ __all__ = [
 ]
 
 
+def _check_targets(loss, y, out) -> None:
+    """Raise a ``ValueError`` saying what ``y`` should be when its shape is not
+    ``out``'s. NumPy would otherwise broadcast (n,) against (n, 1) into an
+    (n, n) error, or fail later with a message about a reshape or a matmul."""
+    shape = np.shape(y)
+    if shape == out.shape:
+        return
+    name = type(loss).__name__
+    if loss.output_activation == "softmax" and out.ndim == 2:
+        n, k = out.shape
+        message = (
+            f"{name} expects one-hot targets of shape (n_samples, n_classes) = ({n}, {k}), "
+            f"one row per sample with a 1 in its class's column; got y of shape {shape}."
+        )
+        if len(shape) == 1:
+            message += f" One-hot encode integer class labels first: Y = np.eye({k})[labels]."
+    else:
+        message = (
+            f"{name} expects targets y of the network output's shape {out.shape}; "
+            f"got y of shape {shape}."
+        )
+        if len(shape) == 1 and out.ndim == 2 and out.shape[1] == 1:
+            message += " Make a single target a column: y.reshape(-1, 1)."
+    raise ValueError(message)
+
+
 def _weights(sample_weight, n, dtype):
     """Per-sample weights as a column scaled to sum to one (or 1/n each)."""
     if sample_weight is None:
@@ -126,7 +152,14 @@ class Loss:
         Returns
         -------
         value : float
+
+        Raises
+        ------
+        ValueError
+            When ``y``'s shape is not ``out``'s (integer class labels for
+            :class:`SoftmaxCrossEntropy`: one-hot encode them first).
         """
+        _check_targets(self, y, out)
         losses = self.per_sample(y, out)
         if sample_weight is None:
             return float(np.mean(losses))
@@ -148,7 +181,14 @@ class Loss:
         Returns
         -------
         gradient : ndarray of shape (n_samples, n_outputs), dtype of ``out``
+
+        Raises
+        ------
+        ValueError
+            When ``y``'s shape is not ``out``'s (integer class labels for
+            :class:`SoftmaxCrossEntropy`: one-hot encode them first).
         """
+        _check_targets(self, y, out)
         grad = self.raw_gradient(y, out).astype(out.dtype, copy=False)
         column, scale = _weights(sample_weight, out.shape[0], grad.dtype)
         if column is None:
@@ -222,6 +262,7 @@ class SquaredError(Loss):
         return out - y
 
     def value_and_gradient(self, y, out, sample_weight=None):
+        _check_targets(self, y, out)
         if sample_weight is not None:
             return super().value_and_gradient(y, out, sample_weight)
         grad = np.subtract(out, y, dtype=out.dtype)
@@ -298,6 +339,7 @@ class SoftmaxCrossEntropy(Loss):
         return p
 
     def value_and_gradient(self, y, out, sample_weight=None):
+        _check_targets(self, y, out)
         # One softmax serves both: log p = z - max - log(sum exp(z - max)).
         shifted = out - out.max(axis=1, keepdims=True)
         p = np.exp(shifted)
