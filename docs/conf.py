@@ -149,6 +149,14 @@ html_theme_options = {
     "github_url": "https://github.com/lucidnet/lucidnet",
     "navigation_with_keys": False,
     "show_toc_level": 2,
+    # The examples' code is written at 100 columns: on their pages the column
+    # on the right would make readers scroll sideways at 1280 pixels, so it is
+    # shown everywhere but there (a page that matches no pattern gets none).
+    "secondary_sidebar_items": {
+        pattern: ["page-toc", "sourcelink"]
+        for pattern in ("index", "getting_started", "tutorial/*", "guide/*", "api/**",
+                        "auto_examples/index", "auto_examples/*/index")
+    },
 }
 
 # --- pages ------------------------------------------------------------------

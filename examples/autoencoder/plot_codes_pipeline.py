@@ -77,7 +77,7 @@ for name in pipelines:
 # what separates the digits. With the autoencoder's defaults (500 epochs),
 # ``python benchmarks/autoencoder.py`` measured over 5 splits a median test
 # accuracy of 95.33% for ``Autoencoder(16)`` and 95.56% for ``PCA(16)`` in
-# front of ``LogisticRegression`` (README, "Autoencoders").
+# front of ``LogisticRegression`` (:doc:`/guide/autoencoder`).
 names = list(pipelines)
 colors = ["C7"] + ["C0", "C1"] * 2
 fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")

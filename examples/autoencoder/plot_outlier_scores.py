@@ -61,8 +61,8 @@ for name, score in scores.items():
 # %%
 # With the autoencoder's defaults (500 epochs), ``python
 # benchmarks/autoencoder.py`` measured on this task a median ROC AUC over 5
-# splits of 0.950 for the autoencoder against 0.822 for PCA (README,
-# "Autoencoders").
+# splits of 0.950 for the autoencoder against 0.822 for PCA
+# (:doc:`/guide/autoencoder`).
 #
 # The two distributions of reconstruction errors (minus the scores), each
 # group's bars adding up to 1: the 9s rebuild worse, and they stand further

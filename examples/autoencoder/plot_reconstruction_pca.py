@@ -57,8 +57,8 @@ print(f"minus ae.score(X_test):                {-ae.score(X_test):.4f}")
 
 # %%
 # Over 5 splits, ``python benchmarks/autoencoder.py`` measured the autoencoder's
-# error 48% below PCA's at 8 components (32% at 2, 45% at 16; README,
-# "Autoencoders").
+# error 48% below PCA's at 8 components (32% at 2, 45% at 16;
+# :doc:`/guide/autoencoder`).
 #
 # What comes back
 # ---------------

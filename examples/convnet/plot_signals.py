@@ -112,7 +112,7 @@ for ax, (name, model) in zip(axes[1:], models.items()):
 # The same comparison on a classic synthetic set of this kind, Saito's
 # cylinder-bell-funnel signals (a plateau, a rising ramp and a falling ramp
 # of random start and length), with both estimators' defaults over 5 splits,
-# is in the README's "Convolutional networks" section, measured with
+# is on the :doc:`/guide/convnet` page, measured with
 # ``python benchmarks/conv.py``: a median test accuracy of 98.00% for the
 # convolutional network against 95.33% for the MLP.
 
