@@ -139,6 +139,9 @@ sphinx_gallery_conf = {
         for name in ("classic", "mlp", "convnet", "autoencoder", "engine", "files")
     ],
     "within_subsection_order": "FileNameSortKey",
+    # A cell's last value is not printed: the examples print what they mean to
+    # (else every title set last shows up as a stray ``Text(...)``).
+    "capture_repr": (),
     "matplotlib_animations": False,
 }
 
@@ -158,6 +161,10 @@ html_theme_options = {
                         "auto_examples/index", "auto_examples/*/index")
     },
 }
+
+# Pages of prose and command output read better wide: the left column (the
+# section's pages, which the top bar and "next" links also give) is left out.
+html_sidebars = {"getting_started": [], "tutorial/*": [], "guide/*": []}
 
 # --- pages ------------------------------------------------------------------
 # ``>>>`` prompts and command prompts are left out when a reader copies a block.

@@ -67,7 +67,7 @@ def rebuild(model, images):
 cleaned = {name: rebuild(model, X_noisy) for name, model in models.items()}
 for name, images in cleaned.items():
     print(f"{name:22s} noisy in: error {error(images):.4f}   "
-          f"clean in: error {error(rebuild(models[name], X_test)):.4f}")  # fmt: skip
+          f"clean in: error {error(rebuild(models[name], X_test)):.4f}")
 
 # %%
 # Given clean images, the plain autoencoder rebuilds them best: that is what
@@ -94,7 +94,7 @@ levels = np.linspace(0, 2 * sigma, 9)
 noise = rng.standard_normal(X_test.shape)
 fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
 ax.plot(levels, [error(X_test + s * noise) for s in levels], color="gray",
-        linestyle="--", label="noisy input, unchanged")  # fmt: skip
+        linestyle="--", label="noisy input, unchanged")
 for name, model in models.items():
     errors = [error(rebuild(model, X_test + s * noise)) for s in levels]
     ax.plot(levels, errors, marker=".", label=name)

@@ -36,7 +36,7 @@ X_unseen = X[~known]
 X_test = np.vstack([X_known, X_unseen])
 is_unseen = np.r_[np.zeros(len(X_known)), np.ones(len(X_unseen))]
 print(f"trained on {len(X_train)} images of 0-8; "
-      f"testing on {len(X_known)} held-out 0-8 and {len(X_unseen)} nines")  # fmt: skip
+      f"testing on {len(X_known)} held-out 0-8 and {len(X_unseen)} nines")
 
 # %%
 # Scores

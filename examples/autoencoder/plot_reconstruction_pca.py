@@ -52,7 +52,7 @@ pca_error = np.mean((pca_back - X_test) ** 2)
 ae_error = np.mean((ae_back - X_test) ** 2)
 print(f"test reconstruction error, PCA({k}):         {pca_error:.4f}")
 print(f"test reconstruction error, Autoencoder({k}): {ae_error:.4f} "
-      f"({1 - ae_error / pca_error:.0%} lower)")  # fmt: skip
+      f"({1 - ae_error / pca_error:.0%} lower)")
 print(f"minus ae.score(X_test):                {-ae.score(X_test):.4f}")
 
 # %%
@@ -92,7 +92,7 @@ print(f"PCA needs {same} components to do as well as the autoencoder's {k}")
 fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
 ax.plot(sizes, pca_errors, marker=".", label="PCA")
 ax.plot([k], [ae_error], marker="o", markersize=9, linestyle="", color="C3",
-        label=f"Autoencoder({k})")  # fmt: skip
+        label=f"Autoencoder({k})")
 ax.axhline(ae_error, color="C3", linestyle=":", linewidth=1)
 ax.set_xlabel("code size (numbers per image)")
 ax.set_ylabel("test reconstruction error (MSE per pixel)")

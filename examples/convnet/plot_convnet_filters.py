@@ -108,7 +108,7 @@ axes[0, 0].imshow(image[0, :, :, 0], cmap="gray_r")
 axes[0, 0].set_title(f"input: {y_test[0]}", fontsize=9)
 axes[1, 0].set_visible(False)
 for i in range(n_filters):
-    ax = axes[i % 2, 1 + i // 2]
+    ax = axes[i // (n_filters // 2), 1 + i % (n_filters // 2)]  # 0-7 on top, as above
     limit = np.abs(maps[:, :, i]).max() or 1
     ax.imshow(maps[:, :, i], cmap="RdBu", vmin=-limit, vmax=limit)
     ax.set_title(f"filter {i}", fontsize=9)
@@ -142,6 +142,6 @@ fig.suptitle("Test images the convolutional network got wrong")
 mlp_wrong = np.flatnonzero(mlp.predict(X_test) != y_test)
 both = np.intersect1d(wrong, mlp_wrong)
 print(f"MLPClassifier got {len(mlp_wrong)} wrong; {len(both)} of them are also "
-      "among the convolutional network's")  # fmt: skip
+      "among the convolutional network's")
 
 plt.show()

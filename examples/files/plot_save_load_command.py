@@ -60,7 +60,7 @@ print("architecture:", metadata["architecture"])
 loaded = lucidnet.load(path)
 print(type(loaded).__name__, "loaded")
 print("same probabilities, bit for bit:",
-      np.array_equal(loaded.predict_proba(X), clf.predict_proba(X)))  # fmt: skip
+      np.array_equal(loaded.predict_proba(X), clf.predict_proba(X)))
 
 # %%
 # The command on a CSV file
@@ -85,7 +85,7 @@ def lucidnet_command(*arguments):
     done = subprocess.run(
         [sys.executable, "-m", "lucidnet", *arguments],
         cwd=folder, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    )
     print(done.stderr + done.stdout, end="")
     return done.stdout
 
@@ -100,7 +100,7 @@ def lucidnet_command(*arguments):
 lucidnet_command(
     "train", "wine.csv", "--target", "cultivar", "--out", "wine.npz",
     "--plot", "wine.png", "--quiet",
-)  # fmt: skip
+)
 
 # %%
 # ``info`` describes a model file without running it: layers, training,
@@ -133,10 +133,10 @@ left = np.zeros(len(probabilities))
 for i, column in enumerate(columns):
     values = probabilities[column].to_numpy()
     ax.barh(range(len(values)), values, left=left, color=f"C{i}",
-            label=column.removeprefix("probability_"))  # fmt: skip
+            label=column.removeprefix("probability_"))
     left += values
 ax.set_yticks(range(len(probabilities)),
-              [f"row {i + 1} (true {t})" for i, t in enumerate(new["cultivar"])])  # fmt: skip
+              [f"row {i + 1} (true {t})" for i, t in enumerate(new["cultivar"])])
 ax.invert_yaxis()
 ax.set_xlim(0, 1)
 ax.set_xlabel("probability")

@@ -81,6 +81,9 @@ def draw_units(weights, title):
 draw_units(start.coefs_[0], "First-layer weights after one epoch (nearly the random start)")
 plt.show()
 
+# %%
+# After training:
+
 draw_units(mlp.coefs_[0], f"First-layer weights after training ({mlp.n_iter_} epochs, alpha=1e-4)")
 plt.show()
 

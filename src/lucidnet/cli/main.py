@@ -267,8 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs", type=_positive_int, default=30000, help="single-sample updates (default 30000)"
     )
     digits.add_argument(
-        "--learning-rate", type=_positive_float, default=None, help="default 0.02 (see the README)"
-    )
+        "--learning-rate", type=_positive_float, default=None,
+        help="default 0.02 (the documentation's tutorial says why not the post's 0.2)",
+    )  # fmt: skip
     digits.add_argument("--hidden", type=_positive_int, default=100, help="hidden units")
     conv = demos.add_parser("conv", help="a convolutional network on the 8x8 digits, beside an MLP")
     conv.add_argument("--random-state", type=_random_state, default=0)
