@@ -49,7 +49,8 @@ extensions = [
 
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "**.zip"]
 templates_path = ["_templates"]
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["lucidnet.css"]
 
 # --- strictness -----------------------------------------------------------
 # Each entry says why its target may point nowhere. Cross-references to names
