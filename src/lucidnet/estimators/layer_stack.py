@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..engine.normalization import BatchNormalization
 
-__all__ = ["LayerStack"]
+__all__ = ["LayerStack", "where_text"]
 
 NORMALIZATION_ARRAYS = ("gamma", "beta", "running_mean", "running_var")
 
@@ -53,3 +53,11 @@ class LayerStack:
         """An empty stack for one path ('main', 'shortcut') of the residual
         block to be added next, from this stack's shape."""
         return LayerStack(self.shape, self._expect, (*self._where, len(self.layers), name))
+
+
+def where_text(where) -> str:
+    """A layer's place in words: ``3``, or ``(3, 'main', 0)`` as '3, main path's layer 0'."""
+    if not isinstance(where, tuple):
+        return str(where)
+    steps = ", ".join(f"{name} path's layer {j}" for name, j in zip(where[1::2], where[2::2]))
+    return f"{where[0]}, {steps}"
