@@ -42,7 +42,7 @@ def signals():
     t = np.arange(64)
     phase = rng.uniform(0, 2 * np.pi, size=(60, 1))
     X = np.sin(t * (0.15 + 0.2 * y[:, None]) + phase) + 0.3 * rng.standard_normal((60, 64))
-    return X, y
+    return X.astype(np.float32), y  # float32 trains in float32: twice as fast
 
 
 def test_the_fcn_parameters_make_the_reference_fcn():
