@@ -20,10 +20,19 @@ from lucidnet.engine import (
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 # The values the ConvNetClassifier docstring gives.
-FCN = dict(conv_layers=(128, 256, 128), kernel_size=[8, 5, 3], pool_size=None, batch_norm=True,
+FCN = dict(conv_layers=(128, 256, 128), kernel_size=[8, 5, 3], padding="same",
+           pool_size=None, batch_norm=True, activation="relu",
            head="global_avg", hidden_layer_sizes=())  # fmt: skip
-RESNET = dict(conv_layers=(64, 128, 128), kernel_size=[8, 5, 3], pool_size=None, batch_norm=True,
+RESNET = dict(conv_layers=(64, 128, 128), kernel_size=[8, 5, 3], padding="same",
+              pool_size=None, batch_norm=True, activation="relu",
               residual=True, head="global_avg", hidden_layer_sizes=())  # fmt: skip
+
+
+def test_the_docstring_gives_these_values():
+    doc = " ".join(ConvNetClassifier.__doc__.split())
+    for name, values in (("FCN", FCN), ("ResNet", RESNET)):
+        given = ", ".join(f"{key}={value!r}".replace("'", '"') for key, value in values.items())
+        assert f"{name} = dict({given})" in doc
 
 
 def kinds(layers):

@@ -342,6 +342,35 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
     ConvNetRegressor : The same network for numbers.
     MLPClassifier : Dense layers only.
 
+    Notes
+    -----
+    The two reference networks for time series classification of Wang et
+    al. (2017), as Ismail Fawaz et al. (2019) benchmark them
+    (github.com/hfawaz/dl-4-tsc, ``classifiers/fcn.py`` and
+    ``classifiers/resnet.py``), are these parameter values, with
+    ``input_shape=(length,)``::
+
+        FCN = dict(conv_layers=(128, 256, 128), kernel_size=[8, 5, 3], padding="same",
+                   pool_size=None, batch_norm=True, activation="relu",
+                   head="global_avg", hidden_layer_sizes=())
+        ResNet = dict(conv_layers=(64, 128, 128), kernel_size=[8, 5, 3], padding="same",
+                      pool_size=None, batch_norm=True, activation="relu",
+                      residual=True, head="global_avg", hidden_layer_sizes=())
+
+    FCN: three convolutions of 128, 256 and 128 filters (kernels 8, 5, 3),
+    each followed by batch norm and a ReLU, no pooling, global average
+    pooling, the softmax output. ResNet: three residual blocks of 64, 128 and
+    128 filters, each of three convolutions (kernels 8, 5, 3) with batch norm,
+    a ReLU after the first two and after the sum; the shortcut a 1x1
+    convolution and batch norm where the channel count changes (the first two
+    blocks), batch norm alone in the third. For 3 classes, one channel, both
+    have the reference's trainable parameters: 265,091 and 504,387. The
+    reference trains them with Adam (learning rate 0.001, halved after 50
+    epochs without a lower training loss, down to 0.0001) on mini-batches of
+    ``min(n_samples // 10, 16)`` (FCN) or ``min(n_samples // 10, 64)``
+    (ResNet) samples, for 2,000 and 1,500 epochs, and predicts with the
+    weights of the epoch of lowest training loss.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
