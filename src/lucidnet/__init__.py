@@ -22,7 +22,7 @@ _ENGINE = [
     "ACTIVATIONS", "SGD", "Activation", "ActivationFunction", "Adam", "AvgPool1D",
     "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Dense", "Dropout", "Flatten",
     "GaussianNoise", "GlobalAvgPool", "Layer", "Masking", "MaxPool1D", "MaxPool2D",
-    "Parameter", "PoissonLoss", "Reshape", "Sequential", "SigmoidBinaryCrossEntropy",
+    "Parameter", "PoissonLoss", "Reshape", "Residual", "Sequential", "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy", "SquaredError", "UpSampling1D", "UpSampling2D", "get_activation",
     "get_loss", "lbfgs",
 ]  # fmt: skip

@@ -41,6 +41,7 @@ from lucidnet.engine.pooling import (
     UpSampling1D,
     UpSampling2D,
 )
+from lucidnet.engine.residual import Residual
 from lucidnet.engine.testing import check_gradients, check_loss_gradient
 
 RTOL = 1e-6
@@ -79,6 +80,29 @@ def _network(rng, dtype):
             Dense(4, 3, rng=rng, dtype=dtype),
         ]
     )
+
+
+def _residual_identity(rng, dtype):
+    return Residual([Dense(4, 4, rng=rng, dtype=dtype), Activation("tanh"),
+                     Dense(4, 4, rng=rng, dtype=dtype)])  # fmt: skip
+
+
+def _residual_projection(rng, dtype):
+    """Convolutions and batch norm on both paths, the channel count changing
+    from 2 to 3. (In the time-series ResNet batch norm follows every
+    convolution, which makes the convolution's bias gradient exactly 0:
+    central differences cannot check that, so here it follows the activation,
+    and comes first on the shortcut.)"""
+    return Residual(
+        [Conv1D(2, 3, 5, padding="same", rng=rng, dtype=dtype), Activation("relu"),
+         BatchNormalization(3, dtype=dtype), Conv1D(3, 3, 3, padding="same", rng=rng, dtype=dtype)],
+        shortcut=[BatchNormalization(2, dtype=dtype), Conv1D(2, 3, 1, rng=rng, dtype=dtype)],
+    )  # fmt: skip
+
+
+def _residual_normalized_shortcut(rng, dtype):
+    return Residual([Conv2D(3, 3, 3, padding="same", rng=rng, dtype=dtype), Activation("tanh")],
+                    [BatchNormalization(3, dtype=dtype)])  # fmt: skip
 
 
 class Case(NamedTuple):
@@ -143,6 +167,9 @@ LAYERS = {
     "masking": Case(lambda rng, dtype: Masking(0.3, rng=rng), (4, 3, 2)),
     "flatten": Case(lambda rng, dtype: Flatten(), (3, 4, 2)),
     "reshape": Case(lambda rng, dtype: Reshape((4, 3, 1)), (12,)),
+    "residual_identity": Case(_residual_identity, (4,)),
+    "residual_conv1d_projection": Case(_residual_projection, (10, 2), True),
+    "residual_conv2d_normalized_shortcut": Case(_residual_normalized_shortcut, (5, 4, 3), True),
     "batch_norm_features": Case(lambda rng, dtype: BatchNormalization(5, dtype=dtype), (5,), True),
     "batch_norm_channels": Case(
         lambda rng, dtype: BatchNormalization(3, dtype=dtype), (4, 5, 3), True

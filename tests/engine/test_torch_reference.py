@@ -1,4 +1,4 @@
-"""The convolution, pooling and normalization layers against PyTorch's, on random inputs.
+"""The convolution, pooling, normalization and residual layers against PyTorch's, on random inputs.
 
 Outputs and gradients (of the input and of every parameter) must agree; the
 layouts differ (lucidnet is channels-last, PyTorch channels-first), which the
@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from lucidnet.engine.conv import Conv1D, Conv2D
+from lucidnet.engine.layers import Activation
+from lucidnet.engine.network import Sequential
 from lucidnet.engine.normalization import BatchNormalization
 from lucidnet.engine.pooling import (
     AvgPool1D,
@@ -20,6 +22,7 @@ from lucidnet.engine.pooling import (
     UpSampling1D,
     UpSampling2D,
 )
+from lucidnet.engine.residual import Residual
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -127,3 +130,69 @@ def test_batch_normalization_matches_pytorch(shape):
     reference.eval()
     expected = channels_last(reference(torch.tensor(channels_first(X))).detach().numpy())
     np.testing.assert_allclose(layer.forward(X), expected, rtol=1e-10, atol=1e-12)
+
+
+def _resnet_block(rng, n_in, n_out, shortcut):
+    """The time-series ResNet's block (Wang et al., 2017) in lucidnet and in
+    PyTorch, with the same weights: convolutions of kernels 8, 5, 3, each
+    followed by batch norm (and a ReLU after the first two); the shortcut a 1x1
+    convolution and batch norm ('conv'), or batch norm alone ('norm')."""
+
+    def pair(n_in, kernel):
+        conv = Conv1D(n_in, n_out, kernel, padding="same", rng=rng)
+        norm = BatchNormalization(n_out)
+        norm.gamma.value[...] = rng.uniform(0.5, 2, n_out)
+        norm.beta.value[...] = rng.standard_normal(n_out)
+        reference_conv = torch.nn.Conv1d(n_in, n_out, kernel, padding="same", dtype=torch.float64)
+        reference_norm = torch.nn.BatchNorm1d(n_out, momentum=0.1, dtype=torch.float64)
+        with torch.no_grad():
+            reference_conv.weight.copy_(torch.tensor(np.moveaxis(conv.W.value, (-1, -2), (0, 1))))
+            reference_conv.bias.copy_(torch.tensor(conv.b.value))
+            reference_norm.weight.copy_(torch.tensor(norm.gamma.value))
+            reference_norm.bias.copy_(torch.tensor(norm.beta.value))
+        return [conv, norm], [reference_conv, reference_norm]
+
+    (c1, r1), (c2, r2), (c3, r3) = pair(n_in, 8), pair(n_out, 5), pair(n_out, 3)
+    main = [*c1, Activation("relu"), *c2, Activation("relu"), *c3]
+    reference_main = torch.nn.Sequential(*r1, torch.nn.ReLU(), *r2, torch.nn.ReLU(), *r3)
+    if shortcut == "conv":
+        side, reference_side = pair(n_in, 1)
+    else:
+        side, reference_side = [BatchNormalization(n_out)], [torch.nn.BatchNorm1d(
+            n_out, momentum=0.1, dtype=torch.float64)]  # fmt: skip
+    return Residual(main, side), reference_main, torch.nn.Sequential(*reference_side)
+
+
+@pytest.mark.parametrize("n_in, n_out, shortcut", [(2, 4, "conv"), (4, 4, "norm")])
+def test_residual_block_matches_pytorch(n_in, n_out, shortcut):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((5, 19, n_in))
+    block, reference_main, reference_shortcut = _resnet_block(rng, n_in, n_out, shortcut)
+    net = Sequential([block, Activation("relu")])
+
+    def reference(x):
+        return F.relu(reference_main(x) + reference_shortcut(x))
+
+    Y, R, dX, _ = run_torch(reference, X)
+    np.testing.assert_allclose(net.forward(X, training=True), Y, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        net.backward(R.copy(), need_input_grad=True), dX, rtol=1e-9, atol=1e-11
+    )
+    modules = [*reference_main, *reference_shortcut]
+    ours = [layer for layer in block.layers if layer.parameters()]
+    theirs = [m for m in modules if not isinstance(m, torch.nn.ReLU)]
+    assert len(ours) == len(theirs)
+    for layer, module in zip(ours, theirs):
+        if isinstance(layer, Conv1D):
+            dW = np.moveaxis(layer.W.grad, (-1, -2), (0, 1))
+            np.testing.assert_allclose(dW, module.weight.grad.numpy(), rtol=1e-8, atol=1e-10)
+            # 0 up to rounding: batch norm takes away whatever the bias adds
+            np.testing.assert_allclose(layer.b.grad, module.bias.grad.numpy(), atol=1e-10)
+        else:
+            np.testing.assert_allclose(layer.gamma.grad, module.weight.grad.numpy(), rtol=1e-9)
+            np.testing.assert_allclose(layer.beta.grad, module.bias.grad.numpy(), rtol=1e-9)
+            np.testing.assert_allclose(layer.running_var, module.running_var.numpy(), rtol=1e-12)
+    reference_main.eval()
+    reference_shortcut.eval()
+    expected = channels_last(reference(torch.tensor(channels_first(X))).detach().numpy())
+    np.testing.assert_allclose(net.forward(X), expected, rtol=1e-10, atol=1e-12)

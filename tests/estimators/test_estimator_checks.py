@@ -22,11 +22,16 @@ from lucidnet import (
 SMALL_CONVNET = dict(
     conv_layers=(4,), hidden_layer_sizes=(8,), max_iter=100, learning_rate_init=0.01
 )
+RESIDUAL = dict(kernel_size=[3, 3], residual=True, head="global_avg")
 ESTIMATORS = [
     MLPClassifier(max_iter=100),
     MLPRegressor(max_iter=100),
     ConvNetClassifier(**SMALL_CONVNET),
     ConvNetRegressor(**SMALL_CONVNET),
+    # A ResNet's pieces: a residual block (a 1x1 shortcut) and global average pooling.
+    # Without batch norm: its statistics make a row's gradient depend on the
+    # batch, which check_sample_weight_equivalence cannot allow for.
+    ConvNetClassifier(**{**SMALL_CONVNET, **RESIDUAL}),
     Autoencoder(n_components=1, hidden_layer_sizes=(8,), max_iter=50),
     Autoencoder(n_components=1, conv_layers=(2,), hidden_layer_sizes=(), max_iter=20),
 ]

@@ -130,6 +130,17 @@ def _shape(shape) -> str:
     return "(n, " + ", ".join(map(str, shape)) + ")"
 
 
+def _path_name(layers) -> str:
+    """A residual block's path in a few words: 'conv 8/5/3 + batch norm', 'identity'."""
+    if not layers:
+        return "identity"
+    kinds = [type(layer).__name__ for layer in layers]
+    convs = [layer for layer, kind in zip(layers, kinds) if kind.startswith("Conv")]
+    kernels = "/".join("x".join(map(str, conv.kernel_size)) for conv in convs)
+    words = [f"conv {kernels}"] if kernels else []
+    return " + ".join(words + ["batch norm"] * ("BatchNormalization" in kinds))
+
+
 def _layer_name(layer) -> str:
     kind = type(layer).__name__
     if kind in ("Conv1D", "Conv2D"):
@@ -148,6 +159,8 @@ def _layer_name(layer) -> str:
             else f" strides {'x'.join(map(str, layer.strides))}"
         )
         return f"{kind[:3].lower()} pool {'x'.join(map(str, layer.pool_size))}{strides}"
+    if kind == "Residual":
+        return f"residual {_path_name(layer.main)}, shortcut {_path_name(layer.shortcut)}"
     if kind == "Dropout":
         return f"dropout {layer.rate:g}"
     if kind.startswith("UpSampling"):
@@ -156,7 +169,8 @@ def _layer_name(layer) -> str:
         return f"gaussian noise {layer.std:g} (training only)"
     if kind == "Masking":
         return f"masking {layer.rate:g} (training only)"
-    names = {"BatchNormalization": "batch norm", "Flatten": "flatten", "Reshape": "reshape"}
+    names = {"BatchNormalization": "batch norm", "Flatten": "flatten", "Reshape": "reshape",
+             "GlobalAvgPool": "global avg pool"}  # fmt: skip
     return names.get(kind, kind.lower())
 
 

@@ -34,6 +34,7 @@ from .pooling import (
     UpSampling1D,
     UpSampling2D,
 )
+from .residual import Residual
 from .testing import check_gradients, check_loss_gradient
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Parameter",
     "PoissonLoss",
     "Reshape",
+    "Residual",
     "SGD",
     "Sequential",
     "SigmoidBinaryCrossEntropy",

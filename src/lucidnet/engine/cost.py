@@ -8,6 +8,7 @@ workspace (the arrays it makes on the way)::
                  (output positions) x (kernel offsets) x (input channels)
     MaxPool/AvgPool   the output + a copy of every window
     UpSampling   the output + the repeated input before it is cut or extended
+    Residual     the output + what each layer of both paths needs, by this rule
 
 The rule counts them all, summed over the layers, each layer's arrays as if
 they were alive at once: a bound a little above what a pass keeps (a
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 
 from .conv import Conv1D, Conv2D, padding_amounts
 from .pooling import AvgPool1D, AvgPool2D, MaxPool1D, MaxPool2D, UpSampling1D, UpSampling2D
+from .residual import Residual
 
 __all__ = ["LayerCost", "available_memory", "forward_costs", "layer_cost", "parameter_count"]
 
@@ -69,6 +71,11 @@ def _upsampling_workspace(layer, input_shape, output_shape) -> int:
     return math.prod(n * s for n, s in zip(input_shape[:-1], layer.size)) * input_shape[-1]
 
 
+def _residual_workspace(layer, input_shape, output_shape) -> int:
+    paths = (layer.main, layer.shortcut)
+    return sum(c.values for path in paths for c in forward_costs(path, input_shape))
+
+
 WORKSPACE = {
     Conv1D: _conv_workspace,
     Conv2D: _conv_workspace,
@@ -78,6 +85,7 @@ WORKSPACE = {
     AvgPool2D: _pool_workspace,
     UpSampling1D: _upsampling_workspace,
     UpSampling2D: _upsampling_workspace,
+    Residual: _residual_workspace,
 }
 
 

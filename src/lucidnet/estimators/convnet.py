@@ -6,8 +6,16 @@ The same training as the MLPs (:mod:`~lucidnet.estimators.base`: solvers
 a network of convolutions in front::
 
     [Conv -> (BatchNormalization) -> activation -> (MaxPool)] per conv layer
-    -> Flatten -> [Dense -> (BatchNormalization) -> activation -> (Dropout)]
-    per hidden layer -> Dense output
+    -> Flatten (or GlobalAvgPool: ``head='global_avg'``)
+    -> [Dense -> (BatchNormalization) -> activation -> (Dropout)] per hidden layer
+    -> Dense output
+
+With ``residual=True`` each conv layer is a residual block instead (He et
+al., 2016; for time series, Wang et al., 2017)::
+
+    Residual(main=[Conv -> (BN) -> activation -> ... -> Conv -> (BN)],
+             shortcut=[1x1 Conv -> (BN)] when the channels change, else [(BN)])
+    -> activation -> (MaxPool)
 
 Images and signals are channels-last (see :mod:`lucidnet.engine.conv`).
 ``X`` may come as the usual 2-D table, one row per sample, which
@@ -26,8 +34,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..engine.conv import Conv1D, Conv2D, padding_amounts
 from ..engine.layers import Activation, Dense, Dropout
 from ..engine.network import Sequential
-from ..engine.normalization import BatchNormalization
-from ..engine.pooling import Flatten, MaxPool1D, MaxPool2D
+from ..engine.pooling import Flatten, GlobalAvgPool, MaxPool1D, MaxPool2D
+from ..engine.residual import Residual
 from .base import (
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
@@ -36,6 +44,7 @@ from .base import (
     initializer,
     layer_rng,
 )
+from .layer_stack import LayerStack
 from .shapes import ShapedInput, is_int
 from .targets import ClassifierTargets, RegressorTargets
 
@@ -43,27 +52,47 @@ __all__ = ["BaseConvNet", "ConvNetClassifier", "ConvNetRegressor"]
 
 CONV_PARAMETERS = """
     conv_layers : tuple of int, default=(32, 64)
-        Filters of each convolutional layer, in order; ``()`` for none.
+        Filters of each convolutional layer (of each residual block, with
+        ``residual=True``), in order; ``()`` for none.
     kernel_size : int, tuple or list, default=3
         Window of every convolution: an int, a tuple with one int per spatial
         axis (``(3, 5)``: 3 high, 5 wide), or a *list* with one of those per
-        convolutional layer (``[5, 3]``).
+        convolutional layer (``[5, 3]``). With ``residual=True``, a list gives
+        the convolutions of one block, the same in every block (``[8, 5, 3]``:
+        three convolutions); an int or a tuple makes blocks of two.
     strides : int, tuple or list, default=1
         Likewise, the step between windows.
     padding : 'same', 'valid', int or list, default='same'
         'same' keeps the size (before pooling), 'valid' uses whole windows only;
-        or a list with one per convolutional layer.
+        or a list with one per convolutional layer (per convolution of a block
+        with ``residual=True``, where the block must keep its input's size).
     pool_size : int, tuple, None or list, default=2
-        2x2 (or 2) max pooling after each convolution; None for none; or a list
-        with one per convolutional layer. A pool is narrowed along any axis
-        shorter than it, and left out where the input is a single position.
+        2x2 (or 2) max pooling after each convolution (each residual block);
+        None for none; or a list with one per convolutional layer (block). A
+        pool is narrowed along any axis shorter than it, and left out where the
+        input is a single position.
     batch_norm : bool, default=False
-        Batch normalization after each convolution and hidden dense layer.
+        Batch normalization after each convolution and hidden dense layer
+        (and on a residual block's shortcut).
+    residual : bool, default=False
+        Make each entry of ``conv_layers`` a residual block: its convolutions
+        (see kernel_size), each followed by batch norm (with ``batch_norm``)
+        and, but for the last, the activation; the block's input added to that
+        through a shortcut, a 1x1 convolution (strided as the block) when the
+        channel count or size changes, else the identity (with ``batch_norm``:
+        batch norm of the input, as in Wang et al.'s ResNet); then the
+        activation, and the pool.
+    head : {'flatten', 'global_avg'}, default='flatten'
+        How the convolutions' output reaches the dense layers: 'flatten' lays
+        every position's channels side by side; 'global_avg' averages each
+        channel over all positions (global average pooling), so the dense
+        layers see one number per channel, whatever the input's size.
     hidden_layer_sizes : tuple of int, default=(128,)
         Dense layers after the convolutions; ``()`` for none.
     activation : str or list of str, default='relu'
-        Activation after each convolution and hidden dense layer: one for all,
-        or a list (convolutions first).
+        Activation after each convolution (in and after each residual block)
+        and hidden dense layer: one for all, or a list (convolutional layers or
+        blocks first).
     input_shape : tuple or None, default=None
         The spatial shape of one sample: ``(length,)`` for signals,
         ``(height, width)`` for images, optionally with channels last,
@@ -91,8 +120,8 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     or :class:`ConvNetRegressor`."""
 
     _architecture = ("conv_layers", "kernel_size", "strides", "padding", "pool_size",
-                     "batch_norm", "hidden_layer_sizes", "activation", "input_shape",
-                     "dropout")  # fmt: skip
+                     "batch_norm", "residual", "head", "hidden_layer_sizes", "activation",
+                     "input_shape", "dropout")  # fmt: skip
 
     _parameter_constraints: dict = {
         **BaseNetworkEstimator._parameter_constraints,
@@ -106,58 +135,82 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         ],  # fmt: skip
         "pool_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "batch_norm": ["boolean"],
+        "residual": ["boolean"],
+        "head": [StrOptions({"flatten", "global_avg"})],
         "hidden_layer_sizes": ["array-like"],
         "input_shape": [tuple, list, None],
     }
 
     # ----------------------------------------------------------- the network
-    def _conv_settings(self, n_conv, n_spatial) -> list[dict]:
-        """One dict of Conv/pool settings per convolutional layer."""
-        kernels = self._per_conv_layer("kernel_size", self.kernel_size, n_conv, n_spatial)
-        strides = self._per_conv_layer("strides", self.strides, n_conv, n_spatial)
-        pools = self._per_conv_layer("pool_size", self.pool_size, n_conv, n_spatial)
-        paddings = list(self.padding) if isinstance(self.padding, list) else [self.padding] * n_conv
-        if len(paddings) != n_conv or not all(
+    def _paddings(self, n_convs, what) -> list:
+        paddings = (
+            list(self.padding) if isinstance(self.padding, list) else [self.padding] * n_convs
+        )
+        if len(paddings) != n_convs or not all(
             p in ("same", "valid") or (is_int(p) and p >= 0) for p in paddings
         ):
             raise ValueError(
                 f"padding must be 'same', 'valid', an int >= 0, or a list of one per "
-                f"convolutional layer ({n_conv}), got {self.padding!r}"
+                f"{what} ({n_convs}), got {self.padding!r}"
             )
-        return [
-            dict(kernel_size=k, strides=s, padding=p, pool=q)
-            for k, s, p, q in zip(kernels, strides, paddings, pools)
+        return paddings
+
+    def _conv_settings(self, n_units, n_spatial) -> list[dict]:
+        """For each convolutional layer (each residual block, with
+        ``residual``): ``{'convs': [Conv settings, one per convolution], 'pool': ...}``."""
+        if self.residual:
+            what = ("convolutions of a residual block", "convolution of a block")
+            n_convs = len(self.kernel_size) if isinstance(self.kernel_size, list) else 2
+            n_pools = n_units
+            pool_what = ("residual blocks", "residual block")
+        else:
+            what = pool_what = ("convolutional layers", "convolutional layer")
+            n_convs = n_pools = n_units
+        kernels = self._per_conv_layer("kernel_size", self.kernel_size, n_convs, n_spatial, what)
+        strides = self._per_conv_layer("strides", self.strides, n_convs, n_spatial, what)
+        pools = self._per_conv_layer("pool_size", self.pool_size, n_pools, n_spatial, pool_what)
+        convs = [
+            dict(kernel_size=k, strides=s, padding=p)
+            for k, s, p in zip(kernels, strides, self._paddings(n_convs, what[1]))
         ]
+        if self.residual:
+            return [dict(convs=convs, pool=q) for q in pools]
+        return [dict(convs=[c], pool=q) for c, q in zip(convs, pools)]
 
     def _check_positions(self, input_shape) -> None:
         """Each convolution keeps at least one position along every axis, as
         _build_network lays them out (pools narrow to what is left, so only a
         kernel can find too few): else name the layer and what makes room."""
         samples = spatial = tuple(input_shape[:-1])
-        n_conv = len(self._layer_sizes("conv_layers", self.conv_layers))
-        for i, settings in enumerate(self._conv_settings(n_conv, len(spatial)), start=1):
-            kernel, strides, padding = (settings[k] for k in ("kernel_size", "strides", "padding"))
-            padded = [
-                size + sum(padding_amounts(padding, size, k, s, 1))
-                for size, k, s in zip(spatial, kernel, strides)
-            ]
-            if any(size < k for size, k in zip(padded, kernel)):
-                before, earlier = "", ""
-                if i > 1:
-                    before = " after the strides and pools before it"
-                    earlier = (
-                        " smaller pool_size or strides in the layers before it, fewer conv_layers,"
-                    )
-                raise ValueError(
-                    f"the network shrinks to nothing: convolutional layer {i} of {n_conv} "
-                    f"(kernel_size {kernel}, strides {strides}, padding {padding!r}) gets inputs "
-                    f"of {spatial} positions{before}, fewer than its kernel spans. Make room "
-                    f"with padding ('same' keeps every size), a smaller kernel_size,{earlier} "
-                    f"or samples larger than {samples} (input_shape)"
+        n_units = len(self._layer_sizes("conv_layers", self.conv_layers))
+        unit_name = "residual block" if self.residual else "convolutional layer"
+        for i, unit in enumerate(self._conv_settings(n_units, len(spatial)), start=1):
+            for settings in unit["convs"]:
+                kernel, strides, padding = (
+                    settings[k] for k in ("kernel_size", "strides", "padding")
                 )
-            spatial = tuple((size - k) // s + 1 for size, k, s in zip(padded, kernel, strides))
-            if settings["pool"] is not None:  # windows narrowed to the axis, strides = window
-                spatial = tuple(size // min(p, size) for p, size in zip(settings["pool"], spatial))
+                padded = [
+                    size + sum(padding_amounts(padding, size, k, s, 1))
+                    for size, k, s in zip(spatial, kernel, strides)
+                ]
+                if any(size < k for size, k in zip(padded, kernel)):
+                    before, earlier = "", ""
+                    if i > 1:
+                        before = " after the strides and pools before it"
+                        earlier = (
+                            " smaller pool_size or strides in the layers before it, fewer "
+                            "conv_layers,"
+                        )
+                    raise ValueError(
+                        f"the network shrinks to nothing: {unit_name} {i} of {n_units} "
+                        f"(kernel_size {kernel}, strides {strides}, padding {padding!r}) gets "
+                        f"inputs of {spatial} positions{before}, fewer than its kernel spans. Make "
+                        f"room with padding ('same' keeps every size), a smaller kernel_size,"
+                        f"{earlier} or samples larger than {samples} (input_shape)"
+                    )
+                spatial = tuple((size - k) // s + 1 for size, k, s in zip(padded, kernel, strides))
+            if unit["pool"] is not None:  # windows narrowed to the axis, strides = window
+                spatial = tuple(size // min(p, size) for p, size in zip(unit["pool"], spatial))
 
     def _layer_sizes(self, name, value) -> list[int]:
         sizes = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value]
@@ -168,69 +221,93 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     def _build_network(self, input_shape, n_outputs, dtype, rng, expect=None):
         """The layers for one sample of ``input_shape`` (channels last).
 
-        ``expect(index, shapes)``, when given, sees the array shapes of each
-        layer with weights before the layer is made: a model file checks them
-        against the arrays it holds, so that nothing is allocated that the
-        file does not justify. ``rng=None`` draws no weights (the file's go in).
+        ``expect(where, shapes)``, when given, sees the array shapes of each
+        layer with weights before the layer is made (see
+        :class:`~lucidnet.estimators.layer_stack.LayerStack`): a model file
+        checks them against the arrays it holds, so that nothing is allocated
+        that the file does not justify. ``rng=None`` draws no weights (the
+        file's go in).
         """
         filters = self._layer_sizes("conv_layers", self.conv_layers)
         hidden = self._layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
         n_spatial = len(input_shape) - 1
+        what = "residual blocks" if self.residual else "convolutional"
         activations = self._per_layer(
             "activation", self.activation, len(filters) + len(hidden),
-            lambda a: a in HIDDEN_ACTIVATIONS, "convolutional and hidden layers",
+            lambda a: a in HIDDEN_ACTIVATIONS, f"{what} and hidden layers",
         )  # fmt: skip
         rates = self._dropout_rates(len(hidden))
         if not hidden and np.any(self.dropout):
             raise ValueError(
                 "dropout acts after the hidden dense layers, and hidden_layer_sizes=() has none"
             )
-        conv, pool = (Conv2D, MaxPool2D) if n_spatial == 2 else (Conv1D, MaxPool1D)
-        layers, shape = [], tuple(input_shape)
-
-        def add(make, *args, shapes=None, **kwargs):
-            nonlocal shape
-            if expect is not None and shapes is not None:
-                expect(len(layers), shapes)
-            layer = make(*args, **kwargs)
-            shape = layer.output_shape(shape)
-            layers.append(layer)
-
-        def normalization(n):
-            names = ("gamma", "beta", "running_mean", "running_var")
-            add(BatchNormalization, n, dtype=dtype, shapes=dict.fromkeys(names, (n,)))
-
-        for n_filters, settings, activation in zip(
+        pool = MaxPool2D if n_spatial == 2 else MaxPool1D
+        stack = LayerStack(input_shape, expect)
+        for n_filters, unit, activation in zip(
             filters, self._conv_settings(len(filters), n_spatial), activations
         ):
-            kernel, n_in = settings["kernel_size"], shape[-1]
-            init = initializer("he_uniform", rng)
-            add(conv, n_in, n_filters, kernel, strides=settings["strides"],
-                padding=settings["padding"], init=init, rng=rng, dtype=dtype,
-                shapes={"W": (*kernel, n_in, n_filters), "b": (n_filters,)})  # fmt: skip
-            if self.batch_norm:
-                normalization(n_filters)
-            add(Activation, activation)
-            if settings["pool"] is not None:
-                narrowed = tuple(min(p, size) for p, size in zip(settings["pool"], shape[:-1]))
+            if self.residual:
+                self._residual_block(stack, n_filters, unit["convs"], activation, dtype, rng)
+            else:
+                self._convolution(stack, n_filters, unit["convs"][0], dtype, rng)
+            stack.add(Activation, activation)
+            if unit["pool"] is not None:
+                narrowed = tuple(min(p, size) for p, size in zip(unit["pool"], stack.shape[:-1]))
                 if math.prod(narrowed) > 1:
-                    add(pool, narrowed)
-        if len(shape) > 1:
-            add(Flatten)
+                    stack.add(pool, narrowed)
+        if len(stack.shape) > 1:
+            stack.add(GlobalAvgPool if self.head == "global_avg" else Flatten)
         sizes = [*hidden, n_outputs]
         for i, size in enumerate(sizes):
-            n_in, last = shape[0], i == len(hidden)
+            n_in, last = stack.shape[0], i == len(hidden)
             init = initializer("glorot_uniform" if last else "he_uniform", rng)
-            add(Dense, n_in, size, init=init, rng=rng, dtype=dtype,
-                shapes={"W": (n_in, size), "b": (size,)})  # fmt: skip
+            stack.add(Dense, n_in, size, init=init, rng=rng, dtype=dtype,
+                      shapes={"W": (n_in, size), "b": (size,)})  # fmt: skip
             if last:
                 break
             if self.batch_norm:
-                normalization(size)
-            add(Activation, activations[len(filters) + i])
+                stack.normalization(size, dtype)
+            stack.add(Activation, activations[len(filters) + i])
             if rates[i]:
-                add(Dropout, rates[i], rng=layer_rng(rng))
-        return Sequential(layers)
+                stack.add(Dropout, rates[i], rng=layer_rng(rng))
+        return Sequential(stack.layers)
+
+    def _convolution(self, stack, n_filters, settings, dtype, rng, kernel=None):
+        """A convolution of ``settings`` (then batch norm, with ``batch_norm``)."""
+        conv = Conv2D if len(stack.shape) == 3 else Conv1D
+        kernel, n_in = kernel or settings["kernel_size"], stack.shape[-1]
+        shapes = {"W": (*kernel, n_in, n_filters), "b": (n_filters,)}
+        stack.add(conv, n_in, n_filters, kernel, strides=settings["strides"],
+                  padding=settings["padding"], init=initializer("he_uniform", rng), rng=rng,
+                  dtype=dtype, shapes=shapes)  # fmt: skip
+        if self.batch_norm:
+            stack.normalization(n_filters, dtype)
+
+    def _residual_block(self, stack, n_filters, convs, activation, dtype, rng):
+        """``Residual(main, shortcut)`` of ``convs`` (the activation after it is the caller's)."""
+        main = stack.path("main")
+        for i, settings in enumerate(convs):
+            if i:
+                main.add(Activation, activation)
+            self._convolution(main, n_filters, settings, dtype, rng)
+        shortcut = stack.path("shortcut")
+        # A 1x1 convolution strided by all the block's strides together: with
+        # 'same' padding, each convolution keeps ceil(size / stride) positions,
+        # and so does it.
+        strides = tuple(math.prod(axis) for axis in zip(*(c["strides"] for c in convs)))
+        if stack.shape[-1] != n_filters or set(strides) != {1}:
+            self._convolution(shortcut, n_filters, dict(strides=strides, padding="valid"),
+                              dtype, rng, kernel=(1,) * len(strides))  # fmt: skip
+        elif self.batch_norm:
+            shortcut.normalization(n_filters, dtype)
+        if main.shape != shortcut.shape:
+            raise ValueError(
+                f"a residual block adds its input to its convolutions' output, which must keep "
+                f"its size: its {len(convs)} convolutions (padding {self.padding!r}) take "
+                f"{stack.shape[:-1]} positions to {main.shape[:-1]}, where the shortcut gives "
+                f"{shortcut.shape[:-1]}. Use padding='same'"
+            )
+        stack.add(Residual, main.layers, shortcut.layers)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -265,6 +342,35 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
     ConvNetRegressor : The same network for numbers.
     MLPClassifier : Dense layers only.
 
+    Notes
+    -----
+    The two reference networks for time series classification of Wang et
+    al. (2017), as Ismail Fawaz et al. (2019) benchmark them
+    (github.com/hfawaz/dl-4-tsc, ``classifiers/fcn.py`` and
+    ``classifiers/resnet.py``), are these parameter values, with
+    ``input_shape=(length,)``::
+
+        FCN = dict(conv_layers=(128, 256, 128), kernel_size=[8, 5, 3], padding="same",
+                   pool_size=None, batch_norm=True, activation="relu",
+                   head="global_avg", hidden_layer_sizes=())
+        ResNet = dict(conv_layers=(64, 128, 128), kernel_size=[8, 5, 3], padding="same",
+                      pool_size=None, batch_norm=True, activation="relu",
+                      residual=True, head="global_avg", hidden_layer_sizes=())
+
+    FCN: three convolutions of 128, 256 and 128 filters (kernels 8, 5, 3),
+    each followed by batch norm and a ReLU, no pooling, global average
+    pooling, the softmax output. ResNet: three residual blocks of 64, 128 and
+    128 filters, each of three convolutions (kernels 8, 5, 3) with batch norm,
+    a ReLU after the first two and after the sum; the shortcut a 1x1
+    convolution and batch norm where the channel count changes (the first two
+    blocks), batch norm alone in the third. For 3 classes, one channel, both
+    have the reference's trainable parameters: 265,091 and 504,387. The
+    reference trains them with Adam (learning rate 0.001, halved after 50
+    epochs without a lower training loss, down to 0.0001) on mini-batches of
+    ``min(n_samples // 10, 16)`` (FCN) or ``min(n_samples // 10, 64)``
+    (ResNet) samples, for 2,000 and 1,500 epochs, and predicts with the
+    weights of the epoch of lowest training loss.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -291,6 +397,8 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
         padding="same",
         pool_size=2,
         batch_norm=False,
+        residual=False,
+        head="flatten",
         hidden_layer_sizes=(128,),
         activation="relu",
         input_shape=None,
@@ -367,6 +475,8 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
         padding="same",
         pool_size=2,
         batch_norm=False,
+        residual=False,
+        head="flatten",
         hidden_layer_sizes=(128,),
         activation="relu",
         input_shape=None,

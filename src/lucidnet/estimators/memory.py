@@ -30,6 +30,7 @@ import numpy as np
 from ..engine.cost import available_memory, forward_costs
 from ..engine.network import PREDICT_CHUNK
 from ..exceptions import NetworkTooLargeError
+from .layer_stack import where_text
 
 __all__ = ["check_training_memory"]
 
@@ -42,6 +43,7 @@ WEIGHT_KNOBS = {"dense": ("hidden_layer_sizes",), "conv": ("conv_layers", "kerne
 FLATTENED_KNOBS = ("conv_layers", "padding", "strides", "pool_size")
 ROW_KNOBS = {
     "Conv": ("padding", "strides", "kernel_size", "conv_layers"),
+    "Resi": ("padding", "strides", "kernel_size", "conv_layers"),  # a residual block's convolutions
     "Dense": ("hidden_layer_sizes",),
 }
 OTHER_ROW_KNOBS = ("conv_layers", "pool_size", "hidden_layer_sizes")
@@ -71,7 +73,7 @@ def check_training_memory(estimator, input_shape, n_outputs, dtype, n_samples) -
 
     weights, seen_conv = 0, False
 
-    def expect(index, shapes):
+    def expect(where, shapes):
         # Before each layer with weights is made: their share alone.
         nonlocal weights, seen_conv
         kind = "conv" if len(shapes.get("W", ())) > 2 else "dense"
@@ -79,7 +81,8 @@ def check_training_memory(estimator, input_shape, n_outputs, dtype, n_samples) -
         needed = weights * copies * itemsize
         if needed > available:
             knobs = WEIGHT_KNOBS[kind] + (FLATTENED_KNOBS if kind == "dense" and seen_conv else ())
-            refuse(needed, f"the weights of layer {index} (shapes {shapes})", knobs, "at least")
+            layer = f"the weights of layer {where_text(where)} (shapes {shapes})"
+            refuse(needed, layer, knobs, "at least")
         seen_conv = seen_conv or kind == "conv"
 
     try:

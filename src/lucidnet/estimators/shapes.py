@@ -33,16 +33,19 @@ def is_int(value) -> bool:
 class ShapedInput:
     """Mixed into a network estimator whose network takes images or signals."""
 
-    def _per_conv_layer(self, name, value, n_layers, n_spatial) -> list:
+    def _per_conv_layer(
+        self, name, value, n_layers, n_spatial, what=("convolutional layers", "convolutional layer")
+    ) -> list:
         """A convolution setting for each of ``n_layers``: a list gives one per
         layer; anything else (an int, or a tuple with one int per spatial axis)
-        is one value for all. Each becomes a tuple per spatial axis (or None)."""
+        is one value for all. Each becomes a tuple per spatial axis (or None).
+        ``what`` names the layers in an error (plural, singular)."""
         values = list(value) if isinstance(value, list) else [value] * n_layers
         if len(values) != n_layers:
             raise ValueError(
-                f"{name} has {len(values)} entries but there are {n_layers} convolutional "
-                f"layers; give one {name} (an int, or a tuple of one per spatial axis) or a "
-                "list of one per convolutional layer."
+                f"{name} has {len(values)} entries but there are {n_layers} {what[0]}; give "
+                f"one {name} (an int, or a tuple of one per spatial axis) or a list of one per "
+                f"{what[1]}."
             )
         return [None if v is None else spatial_tuple(v, n_spatial, name) for v in values]
 

@@ -11,13 +11,16 @@ array it holds::
                                 {"kind": "Activation"}, {"kind": "MaxPool2D"}, ...]}
 
 and the arrays are stored as ``layer<i>.<name>`` (``layer0.W``,
-``layer2.running_mean``). Reading trusts none of it: the array shapes are
-known, and checked against each array's header, before anything is read;
-then the network is rebuilt from the estimator's parameters, and each layer's
-array shapes are compared with the file's *before* that layer is made, so
-nothing is allocated that the file's own bytes do not justify; the
-layer kinds must be the file's, in order; last, what a forward pass of one
-row needs (:mod:`lucidnet.engine.cost`) must be justified by the file too.
+``layer2.running_mean``). A residual block lists its paths' layers the same
+way, ``{"kind": "Residual", "main": [...], "shortcut": [...]}``, and their
+arrays are ``layer<i>.main<j>.<name>`` (``layer0.shortcut1.running_var``).
+Reading trusts none of it: the array shapes are known, and checked against
+each array's header, before anything is read; then the network is rebuilt
+from the estimator's parameters, and each layer's array shapes are compared
+with the file's *before* that layer is made, so nothing is allocated that
+the file's own bytes do not justify; the layer kinds must be the file's, in
+order; last, what a forward pass of one row needs
+(:mod:`lucidnet.engine.cost`) must be justified by the file too.
 
 That last rule: a file may ask, for one row, at most ``max(64 MiB, 100 x the
 bytes of its own arrays)``, unless the caller raises the bound
@@ -37,7 +40,9 @@ import numpy as np
 
 from .._bytes import byte_text
 from ..engine.cost import forward_costs
+from ..engine.residual import Residual
 from ..estimators import Autoencoder, ConvNetClassifier, ConvNetRegressor
+from ..estimators.layer_stack import where_text
 from ..exceptions import ModelFileError
 from .json_values import from_json
 
@@ -63,6 +68,8 @@ LAYER_ARRAYS = {
     "Activation": (),
     "MaxPool1D": (),
     "MaxPool2D": (),
+    "GlobalAvgPool": (),
+    "Residual": (),  # its paths' layers hold them
     "Flatten": (),
     "Reshape": (),
     "Dropout": (),
@@ -72,6 +79,8 @@ LAYER_ARRAYS = {
     "UpSampling2D": (),
 }
 MAX_ARRAY_DIMS = 4
+RESIDUAL_PATHS = ("main", "shortcut")
+MAX_NESTING = 3  # residual blocks inside residual blocks inside ...: a bound for hostile files
 # What a file may ask for a forward pass of one row: the larger of a fixed
 # floor and a multiple of the bytes of its own arrays (see the docstring).
 ROW_BUDGET_FLOOR = 64 * 2**20
@@ -85,16 +94,62 @@ def layer_arrays(layer) -> dict[str, np.ndarray]:
     return arrays
 
 
+def array_prefix(where) -> str:
+    """Where a layer's arrays are stored: ``layer3`` for the network's layer 3,
+    ``layer3.main0`` for the first layer of its main path (``where`` as
+    :class:`~lucidnet.estimators.layer_stack.LayerStack` gives it)."""
+    if not isinstance(where, tuple):
+        return f"layer{where}"
+    steps = "".join(f".{name}{j}" for name, j in zip(where[1::2], where[2::2]))
+    return f"layer{where[0]}{steps}"
+
+
+def walk_layers(layers, where=()):
+    """``(where, layer)`` for every layer, those inside residual blocks too."""
+    for i, layer in enumerate(layers):
+        here = (*where, i) if where else i
+        yield here, layer
+        if isinstance(layer, Residual):
+            for name in RESIDUAL_PATHS:
+                yield from walk_layers(getattr(layer, name), _inside(here, name))
+
+
+def _inside(where, name) -> tuple:
+    return (*where, name) if isinstance(where, tuple) else (where, name)
+
+
+def _describe(layers) -> list:
+    """The layer kinds, a residual block's as ``{'Residual': {'main': [...], ...}}``."""
+    return [
+        {"Residual": {name: _describe(getattr(layer, name)) for name in RESIDUAL_PATHS}}
+        if isinstance(layer, Residual)
+        else type(layer).__name__
+        for layer in layers
+    ]
+
+
+def _encode(layers, where, arrays) -> list[dict]:
+    entries = []
+    for i, layer in enumerate(layers):
+        here = (*where, i) if where else i
+        entry = {"kind": type(layer).__name__}
+        if isinstance(layer, Residual):
+            for name in RESIDUAL_PATHS:
+                entry[name] = _encode(getattr(layer, name), _inside(here, name), arrays)
+        else:
+            held = layer_arrays(layer)
+            if held:
+                entry["arrays"] = {name: list(a.shape) for name, a in held.items()}
+                prefix = array_prefix(here)
+                arrays.update({f"{prefix}.{name}": a for name, a in held.items()})
+        entries.append(entry)
+    return entries
+
+
 def encode_layers(model) -> tuple[dict, dict]:
     """``(architecture, arrays)`` of a fitted convolutional estimator."""
-    layers, arrays = [], {}
-    for i, layer in enumerate(model._network.layers):
-        entry = {"kind": type(layer).__name__}
-        held = layer_arrays(layer)
-        if held:
-            entry["arrays"] = {name: list(a.shape) for name, a in held.items()}
-            arrays.update({f"layer{i}.{name}": a for name, a in held.items()})
-        layers.append(entry)
+    arrays = {}
+    layers = _encode(model._network.layers, (), arrays)
     input_shape = getattr(model, "input_shape_", None) or (model.n_features_in_,)
     architecture = {
         "dtype": str(model._network.dtype),
@@ -104,34 +159,72 @@ def encode_layers(model) -> tuple[dict, dict]:
     return architecture, arrays
 
 
+def walk_entries(check, entries, where=()):
+    """``(where, entry)`` for every layer a file lists, those inside residual
+    blocks too, each checked to be a known kind with its paths (if any) lists."""
+    for i, entry in enumerate(entries):
+        here = (*where, i) if where else i
+        name = f"layer {where_text(here)}"
+        kind = check.field(entry, "kind", str, name)
+        check.require(kind in LAYER_ARRAYS, f"its {name} is of an unknown kind {kind!r}")
+        yield here, entry
+        if kind == "Residual":
+            check.require(
+                len(here if isinstance(here, tuple) else (here,)) // 2 < MAX_NESTING,
+                f"its {name} nests residual blocks more than {MAX_NESTING} deep",
+            )
+            for path in RESIDUAL_PATHS:
+                inner = check.field(entry, path, list, name)
+                yield from walk_entries(check, inner, _inside(here, path))
+
+
+def entry_at(entries, where):
+    """The entry a file lists at ``where``, or None."""
+    steps = where if isinstance(where, tuple) else (where,)
+    entry = None
+    for k, step in enumerate(steps):
+        if k % 2:  # a path's name
+            entries = entry.get(step) if isinstance(entry, dict) else None
+            continue
+        if not isinstance(entries, list) or not 0 <= step < len(entries):
+            return None
+        entry = entries[step]
+    return entry if isinstance(entry, dict) else None
+
+
+def _describe_entries(entries) -> list:
+    """The kinds a file lists, as :func:`_describe` gives a network's."""
+    return [
+        {"Residual": {name: _describe_entries(e[name]) for name in RESIDUAL_PATHS}}
+        if e["kind"] == "Residual"
+        else e["kind"]
+        for e in entries
+    ]
+
+
 def expected_layer_arrays(check, architecture, dtype, n_entries=None) -> dict:
     """The arrays a layer list says the file holds: name -> (dtype, shape)."""
     layers = check.field(architecture, "layers", list, "architecture")
     check.require(layers, "its architecture lists no layers")
-    n_arrays = sum(
-        len(e["arrays"])
-        for e in layers
-        if isinstance(e, dict) and isinstance(e.get("arrays"), dict)
-    )
+    walked = list(walk_entries(check, layers))
+    n_arrays = sum(len(e["arrays"]) for _, e in walked if isinstance(e.get("arrays"), dict))
     check.require(
         n_entries is None or n_arrays <= n_entries,
         f"is missing array(s): its layers list {n_arrays}, it holds {n_entries}",
     )
     expected = {}
-    for i, entry in enumerate(layers):
-        kind = check.field(entry, "kind", str, f"layer {i}")
-        check.require(kind in LAYER_ARRAYS, f"its layer {i} is of an unknown kind {kind!r}")
+    for where, entry in walked:
+        kind, name = entry["kind"], f"layer {where_text(where)}"
         held = entry.get("arrays", {})
         listed = sorted(held) if isinstance(held, dict) else held
         check.require(
             isinstance(held, dict) and listed == sorted(LAYER_ARRAYS[kind]),
-            f"its layer {i} ({kind}) lists arrays {listed!r}, expected "
-            f"{sorted(LAYER_ARRAYS[kind])}",
+            f"its {name} ({kind}) lists arrays {listed!r}, expected {sorted(LAYER_ARRAYS[kind])}",
         )
-        for name, shape in held.items():
-            check.positive_ints(shape, f"layer {i} {name} shape")
-            check.require(len(shape) <= MAX_ARRAY_DIMS, f"its layer {i} {name} has too many axes")
-            expected[f"layer{i}.{name}"] = (np.dtype(dtype), tuple(shape))
+        for array, shape in held.items():
+            check.positive_ints(shape, f"{name} {array} shape")
+            check.require(len(shape) <= MAX_ARRAY_DIMS, f"its {name} {array} has too many axes")
+            expected[f"{array_prefix(where)}.{array}"] = (np.dtype(dtype), tuple(shape))
     return expected
 
 
@@ -224,12 +317,14 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish, max
     else:
         check.require(metadata.get("classes") is None, "a regressor's file lists classes")
 
-    def expect(index, shapes):
-        stored = layers[index].get("arrays") if index < len(layers) else None
+    def expect(where, shapes):
+        entry = entry_at(layers, where)
+        stored = entry.get("arrays") if entry is not None else None
         wanted = {name: list(shape) for name, shape in shapes.items()}
         check.require(
             stored == wanted,
-            f"its layer {index} holds arrays {stored}, but its parameters make {wanted}",
+            f"its layer {where_text(where)} holds arrays {stored}, but its parameters make "
+            f"{wanted}",
         )
 
     try:
@@ -259,19 +354,20 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish, max
             f"its architecture says input shape {input_shape}, but its input_shape parameter "
             f"makes {list(resolved)}",
         )
-    for i, entry in enumerate(layers):
-        if entry.get("kind") == "BatchNormalization":
-            variance = arrays[f"layer{i}.running_var"]
-            check.require(np.all(variance > 0), f"array layer{i}.running_var is not positive")
-    kinds = [type(layer).__name__ for layer in network.layers]
-    stored_kinds = [entry["kind"] for entry in layers]
+    for where, entry in walk_entries(check, layers):
+        if entry["kind"] == "BatchNormalization":
+            key = f"{array_prefix(where)}.running_var"
+            check.require(np.all(arrays[key] > 0), f"array {key} is not positive")
+    kinds, stored_kinds = _describe(network.layers), _describe_entries(layers)
     check.require(
         kinds == stored_kinds,
         f"its layers are {stored_kinds}, but its parameters make {kinds}",
     )
-    for i, layer in enumerate(network.layers):
+    for where, layer in walk_layers(network.layers):
+        if isinstance(layer, Residual):
+            continue  # its paths' layers hold its arrays, and come next
         for name, target in layer_arrays(layer).items():
-            target[...] = arrays[f"layer{i}.{name}"]
+            target[...] = arrays[f"{array_prefix(where)}.{name}"]
     model._network = network
     if len(input_shape) > 1:  # images or signals
         model.input_shape_ = tuple(input_shape)
