@@ -34,6 +34,7 @@ from .pooling import (
     UpSampling1D,
     UpSampling2D,
 )
+from .schedules import CosineSchedule, ReduceOnPlateau
 from .testing import check_gradients, check_loss_gradient
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "AvgPool2D",
     "BatchNormalization",
     "Conv1D",
+    "CosineSchedule",
     "Conv2D",
     "Dense",
     "Dropout",
@@ -59,6 +61,7 @@ __all__ = [
     "Optimizer",
     "Parameter",
     "PoissonLoss",
+    "ReduceOnPlateau",
     "Reshape",
     "SGD",
     "Sequential",
