@@ -29,12 +29,14 @@ from ..engine.network import Sequential
 from ..engine.normalization import BatchNormalization
 from ..engine.pooling import Flatten, MaxPool1D, MaxPool2D
 from .base import (
+    DTYPE_PARAMETER,
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
-    TRAINING_PARAMETERS,
     BaseNetworkEstimator,
     initializer,
     layer_rng,
+    small_data_batch_size,
+    training_parameters_doc,
 )
 from .shapes import ShapedInput, is_int
 from .targets import ClassifierTargets, RegressorTargets
@@ -82,7 +84,13 @@ CONV_PARAMETERS = """
 CONV_ATTRIBUTES = """    input_shape_ : tuple of int
         One sample's shape as the network takes it: ``(*spatial, channels)``.
 """
-_PARAMETERS = CONV_PARAMETERS + TRAINING_PARAMETERS
+# Several Adam steps per epoch on small data (see small_data_batch_size).
+AUTO_BATCH_SIZE = 200
+_TRAINING_PARAMETERS = training_parameters_doc(
+    auto_batch_size=f"n_samples // 10 clipped to [16, {AUTO_BATCH_SIZE}] (and to n_samples): "
+    "several steps per epoch on small training sets, where min(200, n_samples) takes one"
+)
+_PARAMETERS = CONV_PARAMETERS + _TRAINING_PARAMETERS + DTYPE_PARAMETER
 _ATTRIBUTES = TRAINING_ATTRIBUTES + CONV_ATTRIBUTES
 
 
@@ -108,7 +116,11 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         "batch_norm": ["boolean"],
         "hidden_layer_sizes": ["array-like"],
         "input_shape": [tuple, list, None],
+        "dtype": [StrOptions({"float32", "float64"})],
     }
+
+    def _auto_batch_size(self, n_samples) -> int:
+        return small_data_batch_size(n_samples, AUTO_BATCH_SIZE)
 
     # ----------------------------------------------------------- the network
     def _conv_settings(self, n_conv, n_spatial) -> list[dict]:
@@ -300,6 +312,8 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -317,6 +331,7 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
         dropout=0.0,
         class_weight=None,
         progress_bar=False,
+        dtype="float32",
     ):
         _store(self, locals())
 
@@ -376,6 +391,8 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -392,5 +409,6 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
         n_iter_no_change=10,
         dropout=0.0,
         progress_bar=False,
+        dtype="float32",
     ):
         _store(self, locals())
