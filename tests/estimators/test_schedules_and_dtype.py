@@ -37,9 +37,7 @@ NEVER_IMPROVES = dict(tol=1e6, n_iter_no_change=2)
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
-def test_plateau_halves_the_rate_when_the_loss_stops_improving_down_to_the_minimum(
-    digits, solver
-):
+def test_plateau_halves_the_rate_when_the_loss_stops_improving_down_to_the_minimum(digits, solver):
     X, y = digits
     clf = MLPClassifier(
         hidden_layer_sizes=(8,), solver=solver, learning_rate="plateau", learning_rate_init=1e-3,
