@@ -34,9 +34,10 @@ Y = np.arange(40) % 2
 @pytest.fixture(scope="module")
 def conv_file(tmp_path_factory):
     """A one-filter-pair Conv1D classifier on 64 steps, padding 1: 64 output
-    positions, which padding 2 * 10**8 with strides 6,300,000 keeps."""
+    positions, which padding 2 * 10**8 with strides 6,300,000 keeps. In
+    float64: the sizes below are of 8-byte values."""
     clf = ConvNetClassifier(conv_layers=(2,), padding=1, pool_size=None, hidden_layer_sizes=(),
-                            max_iter=2, random_state=0).fit(X64, Y)  # fmt: skip
+                            max_iter=2, random_state=0, dtype="float64").fit(X64, Y)  # fmt: skip
     path = tmp_path_factory.mktemp("models") / "conv.npz"
     save(clf, path)
     return path
