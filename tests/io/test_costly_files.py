@@ -210,14 +210,14 @@ def test_a_loaded_network_holds_the_files_weights_not_drawn_ones(tmp_path):
 
 # A legitimate network can be large per row and small in weights: 16 filters
 # over 300,000 steps with no dense layer but the output (a few KiB of weights,
-# over 100 MiB a row). Saving it warns; loading it needs the caller's say-so.
+# over 100 MiB a row in float64). Saving it warns; loading it needs the caller's say-so.
 LONG = np.random.default_rng(1).standard_normal((4, 300_000))
 
 
 @pytest.fixture(scope="module")
 def long_signal_file(tmp_path_factory):
     clf = ConvNetClassifier(conv_layers=(16,), hidden_layer_sizes=(), pool_size=1000,
-                            kernel_size=3, max_iter=1, random_state=0)  # fmt: skip
+                            kernel_size=3, max_iter=1, random_state=0, dtype="float64")  # fmt: skip
     clf.fit(LONG, [0, 1, 0, 1])
     path = tmp_path_factory.mktemp("models") / "long.npz"
     with pytest.warns(UserWarning, match=r"load\(path, max_row_bytes=\d+\)") as caught:
