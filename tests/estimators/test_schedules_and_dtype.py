@@ -190,3 +190,13 @@ def test_float32_training_reaches_float64_accuracy(digits):
             for dtype in ("float32", "float64")
         ]  # fmt: skip
     assert scores[0] > 0.95 and abs(scores[0] - scores[1]) < 0.03
+
+
+def test_a_schedule_chosen_between_partial_fits_takes_over(digits):
+    X, y = digits
+    clf = MLPClassifier(hidden_layer_sizes=(8,), max_iter=2, learning_rate="plateau",
+                        random_state=0)  # fmt: skip
+    clf.partial_fit(X, y, classes=np.unique(y))
+    clf.set_params(learning_rate="cosine", learning_rate_min=0.0).partial_fit(X, y)
+    clf.set_params(learning_rate="constant").partial_fit(X, y)
+    assert clf.learning_rate_curve_ == [1e-3, 0.0, 0.0]  # cosine's second epoch is its last

@@ -42,6 +42,8 @@ from .memory import check_training_memory
 from .objective import LOSS_VALUES, Objective
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
+# The learning_rate values of lucidnet's own (the others are scikit-learn's, in its code).
+SCHEDULES = {"plateau": ReduceOnPlateau, "cosine": CosineSchedule}
 DIVERGED_GROWTH = 1e6  # an epoch loss this many times the untrained one means divergence
 NON_FINITE_WEIGHTS = (  # scikit-learn's sentence, kept so code that matches on it still does
     "Solver produced non-finite parameter weights. The input data may contain large values "
@@ -465,8 +467,10 @@ class BaseNetworkEstimator(BaseEstimator):
         ):
             self._optimizer = self._make_optimizer()
             self._schedule = self._make_schedule()
-        elif getattr(self, "_schedule", None) is None:  # learning_rate set between partial_fits
-            self._schedule = self._make_schedule()
+        elif type(getattr(self, "_schedule", None)) is not SCHEDULES.get(
+            self.learning_rate, type(None)
+        ):
+            self._schedule = self._make_schedule()  # learning_rate changed between partial_fits
 
         start_weights = self._weights_copy()
         try:
