@@ -61,7 +61,7 @@ for name, score in scores.items():
 # %%
 # With the autoencoder's defaults (500 epochs), ``python
 # benchmarks/autoencoder.py`` measured on this task a median ROC AUC over 5
-# splits of 0.950 for the autoencoder against 0.822 for PCA
+# splits of 0.952 for the autoencoder against 0.822 for PCA
 # (:doc:`/guide/autoencoder`).
 #
 # The two distributions of reconstruction errors (minus the scores), each

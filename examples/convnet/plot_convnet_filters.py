@@ -63,7 +63,7 @@ print("input shape the network took:", cnn.input_shape_)
 # ``input_shape_`` is ``(8, 8, 1)``: height, width and one channel (grey).
 # The benchmark ``python benchmarks/conv.py`` compares both estimators with
 # their defaults over 5 splits (:doc:`/guide/convnet`): a median
-# test accuracy of 98.89% for the convolutional network against 98.00%.
+# test accuracy of 98.67% for the convolutional network against 98.00%.
 #
 # The first layer's filters
 # -------------------------

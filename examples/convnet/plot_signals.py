@@ -113,7 +113,7 @@ for ax, (name, model) in zip(axes[1:], models.items()):
 # cylinder-bell-funnel signals (a plateau, a rising ramp and a falling ramp
 # of random start and length), with both estimators' defaults over 5 splits,
 # is on the :doc:`/guide/convnet` page, measured with
-# ``python benchmarks/conv.py``: a median test accuracy of 98.00% for the
+# ``python benchmarks/conv.py``: a median test accuracy of 97.33% for the
 # convolutional network against 95.33% for the MLP.
 
 plt.show()

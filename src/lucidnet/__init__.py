@@ -25,6 +25,7 @@ _ENGINE = [
     "Parameter", "PoissonLoss", "Reshape", "Residual", "Sequential", "SigmoidBinaryCrossEntropy",
     "SoftmaxCrossEntropy", "SquaredError", "UpSampling1D", "UpSampling2D", "get_activation",
     "get_loss", "lbfgs",
+    "CosineSchedule", "ReduceOnPlateau",
 ]  # fmt: skip
 _ESTIMATORS = [
     "Autoencoder", "ConvNetClassifier", "ConvNetRegressor", "MLPClassifier", "MLPRegressor"

@@ -63,7 +63,9 @@ def test_a_network_too_large_for_memory_is_refused_at_once(case):
 def test_the_estimate_counts_weights_copies_and_a_batch(monkeypatch):
     """What it refuses follows the rule in memory.py: with the memory there is
     set just below and just above the estimate, it refuses, then fits."""
-    model = ConvNetRegressor(conv_layers=(4,), hidden_layer_sizes=(8,), batch_size=50, max_iter=2)
+    model = ConvNetRegressor(
+        conv_layers=(4,), hidden_layer_sizes=(8,), batch_size=50, max_iter=2, dtype="float64"
+    )
     target = y.astype(float)
     trial = model._build_network((64, 1), 1, np.float64, None)
     n_weights = sum(p.value.size for p in trial.parameters())

@@ -15,9 +15,10 @@ from sklearn.preprocessing import StandardScaler
 
 from lucidnet import MLPClassifier, MLPRegressor, TrainingDivergedError
 
+SCHEDULE = ("learning_rate_factor", "learning_rate_min")  # of 'plateau' and 'cosine'
 EXTRAS = {
-    "MLPClassifier": {"dropout", "class_weight", "progress_bar"},
-    "MLPRegressor": {"dropout", "progress_bar"},
+    "MLPClassifier": {"dropout", "class_weight", "progress_bar", *SCHEDULE},
+    "MLPRegressor": {"dropout", "progress_bar", *SCHEDULE},
 }
 
 

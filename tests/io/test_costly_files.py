@@ -34,9 +34,10 @@ Y = np.arange(40) % 2
 @pytest.fixture(scope="module")
 def conv_file(tmp_path_factory):
     """A one-filter-pair Conv1D classifier on 64 steps, padding 1: 64 output
-    positions, which padding 2 * 10**8 with strides 6,300,000 keeps."""
+    positions, which padding 2 * 10**8 with strides 6,300,000 keeps. In
+    float64: the sizes below are of 8-byte values."""
     clf = ConvNetClassifier(conv_layers=(2,), padding=1, pool_size=None, hidden_layer_sizes=(),
-                            max_iter=2, random_state=0).fit(X64, Y)  # fmt: skip
+                            max_iter=2, random_state=0, dtype="float64").fit(X64, Y)  # fmt: skip
     path = tmp_path_factory.mktemp("models") / "conv.npz"
     save(clf, path)
     return path
@@ -209,14 +210,14 @@ def test_a_loaded_network_holds_the_files_weights_not_drawn_ones(tmp_path):
 
 # A legitimate network can be large per row and small in weights: 16 filters
 # over 300,000 steps with no dense layer but the output (a few KiB of weights,
-# over 100 MiB a row). Saving it warns; loading it needs the caller's say-so.
+# over 100 MiB a row in float64). Saving it warns; loading it needs the caller's say-so.
 LONG = np.random.default_rng(1).standard_normal((4, 300_000))
 
 
 @pytest.fixture(scope="module")
 def long_signal_file(tmp_path_factory):
     clf = ConvNetClassifier(conv_layers=(16,), hidden_layer_sizes=(), pool_size=1000,
-                            kernel_size=3, max_iter=1, random_state=0)  # fmt: skip
+                            kernel_size=3, max_iter=1, random_state=0, dtype="float64")  # fmt: skip
     clf.fit(LONG, [0, 1, 0, 1])
     path = tmp_path_factory.mktemp("models") / "long.npz"
     with pytest.warns(UserWarning, match=r"load\(path, max_row_bytes=\d+\)") as caught:

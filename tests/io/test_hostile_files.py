@@ -358,8 +358,8 @@ def test_metadata_value_limit_is_exactly_where_it_says(iris_model_file, tmp_path
     metadata = metadata_of(iris_model_file)
     metadata["preprocessing"] = []
     base = json_extent(json.dumps(metadata))[1]
-    # Each further empty list adds two values: its bracket and a comma.
-    fits = (MAX_METADATA_VALUES - base) // 2
+    # n empty lists add 2n - 1 values: n brackets and the commas between them.
+    fits = (MAX_METADATA_VALUES - base + 1) // 2
     for n_lists, loads in ((fits, True), (fits + 1, False)):
         metadata["preprocessing"] = [[]] * n_lists
         path = write_entries(

@@ -35,6 +35,7 @@ from .pooling import (
     UpSampling2D,
 )
 from .residual import Residual
+from .schedules import CosineSchedule, ReduceOnPlateau
 from .testing import check_gradients, check_loss_gradient
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "AvgPool2D",
     "BatchNormalization",
     "Conv1D",
+    "CosineSchedule",
     "Conv2D",
     "Dense",
     "Dropout",
@@ -60,6 +62,7 @@ __all__ = [
     "Optimizer",
     "Parameter",
     "PoissonLoss",
+    "ReduceOnPlateau",
     "Reshape",
     "Residual",
     "SGD",

@@ -42,11 +42,13 @@ from ..engine.network import Sequential
 from ..engine.noise import GaussianNoise, Masking
 from ..engine.pooling import Flatten, MaxPool1D, MaxPool2D, Reshape, UpSampling1D, UpSampling2D
 from .base import (
+    DTYPE_PARAMETER,
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
     BaseNetworkEstimator,
     initializer,
     layer_rng,
+    small_data_batch_size,
     stochastic_solver_only,
     training_parameters_doc,
 )
@@ -94,9 +96,10 @@ AUTOENCODER_PARAMETERS = """
 
 AUTOENCODER_NOTES = """
     Training defaults differ from the MLPs' where reconstruction needs it:
-    batches of 64 (``batch_size='auto'``), ``max_iter=500``, ``n_iter_no_change=20`` (on the 8x8
-    digits, the MLPs' 200 epochs of 200-sample batches stop well short: test
-    error 31% below PCA's at 16 components, against 45% with these).
+    batches of 64 (``batch_size='auto'``, fewer on small data),
+    ``max_iter=500``, ``n_iter_no_change=20`` (on the 8x8 digits, the MLPs'
+    200 epochs of 200-sample batches stop well short: test error 31% below
+    PCA's at 16 components, against 45% with these).
     Dense layers start from Glorot-uniform weights (He's, larger, ended
     14% higher there).
 """
@@ -111,15 +114,19 @@ AUTOENCODER_ATTRIBUTES = """    n_components_ : int
 """
 
 
-# Batches of 'auto', the default: what the digits liked (see the docstring),
-# or all samples when there are fewer, silently, as the MLPs' 'auto' (200).
+# Batches of 'auto', the default: at most what the digits liked (see the
+# docstring), fewer on small data (see small_data_batch_size).
 AUTO_BATCH_SIZE = 64
 
 # Why the code must be narrower than the input (the command says it too).
 CODE_TOO_WIDE = "a code as wide as the input can copy it and learns nothing"
 
 _TRAINING = training_parameters_doc(
-    batch_size="'auto'", max_iter=500, n_iter_no_change=20, auto_batch_size=AUTO_BATCH_SIZE
+    batch_size="'auto'",
+    max_iter=500,
+    n_iter_no_change=20,
+    auto_batch_size=f"n_samples // 10 clipped to [16, {AUTO_BATCH_SIZE}] (and to n_samples): "
+    "several steps per epoch on small training sets",
 )
 
 
@@ -137,7 +144,7 @@ class Autoencoder(
     __doc__ = f"""Autoencoder: a nonlinear, trainable counterpart of ``PCA``.
 
     Parameters
-    ----------{AUTOENCODER_PARAMETERS}{_TRAINING}
+    ----------{AUTOENCODER_PARAMETERS}{_TRAINING}{DTYPE_PARAMETER}
     Attributes
     ----------{TRAINING_ATTRIBUTES}{AUTOENCODER_ATTRIBUTES}
     See Also
@@ -177,6 +184,7 @@ class Autoencoder(
         "input_shape": [tuple, list, None],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dtype": [StrOptions({"float32", "float64"})],
     }
 
     def __init__(
@@ -198,6 +206,8 @@ class Autoencoder(
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=500,
         shuffle=True,
         random_state=None,
@@ -215,6 +225,7 @@ class Autoencoder(
         max_fun=15000,
         dropout=0.0,
         progress_bar=False,
+        dtype="float32",
     ):
         for name, value in locals().items():
             if name != "self":
@@ -446,10 +457,8 @@ class Autoencoder(
     def _shape_input(self, X):
         return super()._shape_input(X) if self._convolutional() else X
 
-    def _batch_size(self, n_samples) -> int:
-        if self.batch_size == "auto":
-            return min(AUTO_BATCH_SIZE, n_samples)
-        return super()._batch_size(n_samples)
+    def _auto_batch_size(self, n_samples) -> int:
+        return small_data_batch_size(n_samples, AUTO_BATCH_SIZE)
 
     def _validation_data(self, X_val, y_val):
         X_val, Y_val, _ = self._validate_training_data(X_val, None, None, True, False, True)

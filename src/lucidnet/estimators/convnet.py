@@ -37,12 +37,14 @@ from ..engine.network import Sequential
 from ..engine.pooling import Flatten, GlobalAvgPool, MaxPool1D, MaxPool2D
 from ..engine.residual import Residual
 from .base import (
+    DTYPE_PARAMETER,
     HIDDEN_ACTIVATIONS,
     TRAINING_ATTRIBUTES,
-    TRAINING_PARAMETERS,
     BaseNetworkEstimator,
     initializer,
     layer_rng,
+    small_data_batch_size,
+    training_parameters_doc,
 )
 from .layer_stack import LayerStack
 from .shapes import ShapedInput, is_int
@@ -111,7 +113,13 @@ CONV_PARAMETERS = """
 CONV_ATTRIBUTES = """    input_shape_ : tuple of int
         One sample's shape as the network takes it: ``(*spatial, channels)``.
 """
-_PARAMETERS = CONV_PARAMETERS + TRAINING_PARAMETERS
+# Several Adam steps per epoch on small data (see small_data_batch_size).
+AUTO_BATCH_SIZE = 200
+_TRAINING_PARAMETERS = training_parameters_doc(
+    auto_batch_size=f"n_samples // 10 clipped to [16, {AUTO_BATCH_SIZE}] (and to n_samples): "
+    "several steps per epoch on small training sets, where min(200, n_samples) takes one"
+)
+_PARAMETERS = CONV_PARAMETERS + _TRAINING_PARAMETERS + DTYPE_PARAMETER
 _ATTRIBUTES = TRAINING_ATTRIBUTES + CONV_ATTRIBUTES
 
 
@@ -139,7 +147,11 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         "head": [StrOptions({"flatten", "global_avg"})],
         "hidden_layer_sizes": ["array-like"],
         "input_shape": [tuple, list, None],
+        "dtype": [StrOptions({"float32", "float64"})],
     }
+
+    def _auto_batch_size(self, n_samples) -> int:
+        return small_data_batch_size(n_samples, AUTO_BATCH_SIZE)
 
     # ----------------------------------------------------------- the network
     def _paddings(self, n_convs, what) -> list:
@@ -408,6 +420,8 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -425,6 +439,7 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
         dropout=0.0,
         class_weight=None,
         progress_bar=False,
+        dtype="float32",
     ):
         _store(self, locals())
 
@@ -486,6 +501,8 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -502,5 +519,6 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
         n_iter_no_change=10,
         dropout=0.0,
         progress_bar=False,
+        dtype="float32",
     ):
         _store(self, locals())

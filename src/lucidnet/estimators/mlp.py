@@ -258,6 +258,8 @@ class MLPClassifier(ClassifierTargets, ClassifierMixin, BaseMLP):
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -285,6 +287,8 @@ class MLPClassifier(ClassifierTargets, ClassifierMixin, BaseMLP):
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.power_t = power_t
+        self.learning_rate_factor = learning_rate_factor
+        self.learning_rate_min = learning_rate_min
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
@@ -360,6 +364,8 @@ class MLPRegressor(RegressorTargets, RegressorMixin, BaseMLP):
         learning_rate="constant",
         learning_rate_init=0.001,
         power_t=0.5,
+        learning_rate_factor=0.5,
+        learning_rate_min=1e-6,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -387,6 +393,8 @@ class MLPRegressor(RegressorTargets, RegressorMixin, BaseMLP):
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.power_t = power_t
+        self.learning_rate_factor = learning_rate_factor
+        self.learning_rate_min = learning_rate_min
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state

@@ -38,6 +38,7 @@ TRAINING_FIELDS = {
     "_initial_loss": "finite or null",
     "best_validation_score_": "number or null",
     "loss_curve_": "finite list",
+    "learning_rate_curve_": "finite list",
     "validation_scores_": "finite list or null",
     "validation_loss_curve_": "finite list or null",
     "reconstruction_error_": "finite or absent",
