@@ -51,6 +51,10 @@ CONFIGS = {
     "narrow-cosine100": ((64, 128, 64), (8, 5, 3), "cosine", 100, None),
     "fcn-batch32": ((128, 256, 128), (8, 5, 3), "plateau", None, 32),
     "narrow-batch32": ((64, 128, 64), (8, 5, 3), "plateau", None, 32),
+    "narrow-b16": ((64, 128, 64), (8, 5, 3), "plateau", None, 16),
+    "narrow-b16-cosine100": ((64, 128, 64), (8, 5, 3), "cosine", 100, 16),
+    "narrow-b16-cosine50": ((64, 128, 64), (8, 5, 3), "cosine", 50, 16),
+    "fcn-b16-cosine100": ((128, 256, 128), (8, 5, 3), "cosine", 100, 16),
 }
 CHECKPOINTS = (25, 50, 100, 150, 200, 300, 500)
 
@@ -154,9 +158,8 @@ def main():
             per_seed = []
             for seed in seeds:
                 per_seed.append(run(config, data, seed, args.epochs))
-                last = per_seed[-1][max(per_seed[-1])]
-                print(f"  {config} seed {seed}: {last[0]:.1f}% in {last[1]:.1f} s, "
-                      f"loss {last[2]:.4f}", flush=True)  # fmt: skip
+                curve = ", ".join(f"{e}: {a:.1f}% {s:.0f} s" for e, (a, s, _) in per_seed[-1].items())
+                print(f"  {config} seed {seed}: {curve}", flush=True)
             fcn = PUBLISHED.get(name, ("-", "-"))[0]
             for epoch in sorted(per_seed[0]):
                 acc = [r[epoch][0] for r in per_seed]
