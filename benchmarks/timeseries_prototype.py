@@ -158,7 +158,8 @@ def main():
             per_seed = []
             for seed in seeds:
                 per_seed.append(run(config, data, seed, args.epochs))
-                curve = ", ".join(f"{e}: {a:.1f}% {s:.0f} s" for e, (a, s, _) in per_seed[-1].items())
+                points = per_seed[-1].items()
+                curve = ", ".join(f"{e}: {a:.1f}% {s:.0f} s" for e, (a, s, _) in points)
                 print(f"  {config} seed {seed}: {curve}", flush=True)
             fcn = PUBLISHED.get(name, ("-", "-"))[0]
             for epoch in sorted(per_seed[0]):
