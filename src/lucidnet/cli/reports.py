@@ -179,19 +179,9 @@ def training_lines(model) -> list[str]:
         state = model.random_state
         return [f"Training: per-sample SGD on half the squared error (random_state={state})"]
     params = model.get_params()
-    settings = ", ".join(
-        f"{name}={params[name]!r}"
-        for name in (
-            "solver",
-            "alpha",
-            "learning_rate_init",
-            "batch_size",
-            "max_iter",
-            "early_stopping",
-            "dropout",
-            "random_state",
-        )
-    )
+    names = ("solver", "alpha", "learning_rate", "learning_rate_init", "batch_size", "max_iter",
+             "early_stopping", "dropout", "random_state", "dtype")  # fmt: skip
+    settings = ", ".join(f"{name}={params[name]!r}" for name in names if name in params)
     lines = [f"Training settings: {settings}"]
     done = (
         f"Epochs run: {model.n_iter_}"
