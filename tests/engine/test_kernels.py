@@ -475,3 +475,35 @@ def test_the_convolution_kernels_equal_the_numpy_form_to_the_last_bit(
     for a, b in zip(*results):
         assert a.dtype == b.dtype == dtype
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [
+        ("MaxPool2D", (3, 9, 7, 4)),  # a last row and column outside whole windows
+        ("MaxPool2D", (2, 8, 8, 3)),
+        ("MaxPool1D", (3, 11, 5)),
+    ],
+)
+def test_the_max_pool_kernel_equals_the_numpy_loop_with_ties_and_nans(layer, shape):
+    """The compiled forward keeps the same maximum and the same first offset
+    as the NumPy loop: equal values (ReLU zeros) take the first, a NaN wins
+    (and records offset 0), so backward routes every gradient the same way."""
+    from lucidnet.engine import pooling
+
+    rng = np.random.default_rng(0)
+    X = np.maximum(rng.standard_normal(shape), 0).astype(np.float32)  # many ties at 0
+    X[0, 1, 1] = np.nan
+    dY = None
+    results = []
+    for on in (False, True):
+        pool = getattr(pooling, layer)(2)
+        with compiled(on):
+            out = pool.forward(X.copy(), training=True)
+            dY = rng.standard_normal(out.shape).astype(np.float32) if dY is None else dY
+            results.append((out, pool._which.copy(), pool.backward(dY).copy()))
+    (out0, which0, dX0), (out1, which1, dX1) = results
+    np.testing.assert_array_equal(out1, out0)
+    np.testing.assert_array_equal(which1, which0)
+    np.testing.assert_array_equal(dX1, dX0)
+    assert np.isnan(out1).any()

@@ -160,6 +160,35 @@ def per_sample_sgd(weights, biases, code, slope, X, Y, rows, neg_lr, losses, out
 
 
 @jit
+def max_pool_tiles_forward(X, ph, pw, out, which):
+    """out (n, OH, OW, C): each whole ph x pw window's maximum, as running
+    np.maximum over its offsets gives it (the first of equal values; a NaN
+    wins and stays); which: the first offset equal to it (0 for a NaN), as
+    _MaxPool._forward_tiled records it. Channels innermost: contiguous."""
+    n, out_h, out_w, channels = out.shape
+    for i in range(n):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                for c in range(channels):
+                    out[i, oy, ox, c] = X[i, oy * ph, ox * pw, c]
+                    which[i, oy, ox, c] = 0
+                for dy in range(ph):
+                    for dx in range(pw):
+                        k = dy * pw + dx
+                        if k == 0:
+                            continue
+                        for c in range(channels):
+                            v = X[i, oy * ph + dy, ox * pw + dx, c]
+                            best = out[i, oy, ox, c]
+                            if best == best and (v > best or v != v):
+                                out[i, oy, ox, c] = v
+                                which[i, oy, ox, c] = k
+                for c in range(channels):
+                    if out[i, oy, ox, c] != out[i, oy, ox, c]:
+                        which[i, oy, ox, c] = 0  # a NaN equals no offset
+
+
+@jit
 def max_pool_tiles_backward(dY, which, ph, pw, dX, one, zero):
     """dX (n, H, W, C): each window offset gets ``dY * (which == offset)``, as
     _MaxPool.backward writes it (the mask as ``one`` or ``zero`` of dX's

@@ -44,6 +44,7 @@ __all__ = [
     "im2col",
     "load",
     "max_pool_tiles_backward",
+    "max_pool_tiles_forward",
     "per_sample_fused",
     "relu_backward",
     "segments",
@@ -175,6 +176,13 @@ def exact_in(dtype, finish) -> bool:
 # the NumPy form in conv.py, pooling.py and activations.py takes one pass
 # per offset or per operation; these take one in all, with the same
 # operations in the same order, so the results are equal to the bit.
+def max_pool_tiles_forward(X, ph, pw, out, which) -> None:
+    """A tiled max pooling's maximum per window into ``out`` and the first
+    offset holding it into ``which`` (uint8), in one pass over ``X``
+    (``_MaxPool._forward_tiled`` is the NumPy form)."""
+    _numba_kernels().max_pool_tiles_forward(X, ph, pw, out, which)
+
+
 def max_pool_tiles_backward(dY, which, ph, pw, dX) -> None:
     """The gradient of a tiled max pooling (``_MaxPool._forward_tiled``, which
     recorded each window's ``which`` offset) with respect to its input."""

@@ -135,6 +135,17 @@ class _MaxPool(_Pool):
         offsets = list(self._offsets())
         if len(offsets) > LOOPED_OFFSETS:
             return self._forward_large(X, tiles, len(offsets), training)
+        if training and X.flags.c_contiguous and kernels.fused(X.size):
+            # One pass for the maximum and its offset: the loop below reads the
+            # input twice per offset (13% of a 28x28 network's step, profiled).
+            pool = (1, *self.pool_size) if self.n_spatial == 1 else self.pool_size
+            out = np.empty((X.shape[0], *out_shape, X.shape[-1]), dtype=X.dtype)
+            which = np.empty(out.shape, dtype=np.uint8)
+            kernels.max_pool_tiles_forward(
+                self._as_2d(X), *pool, self._as_2d(out), self._as_2d(which)
+            )
+            self._which, self._input_shape = which, X.shape
+            return out
         out = np.array(tiles[self._offset_slice(offsets[0])])
         for offset in offsets[1:]:
             np.maximum(out, tiles[self._offset_slice(offset)], out=out)
