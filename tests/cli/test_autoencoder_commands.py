@@ -158,7 +158,7 @@ def test_the_hidden_default_in_the_help_is_the_autoencoders(run, capsys, table, 
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "128 with --conv or --autoencoder" in help_text
+    assert "128 with --autoencoder; with --conv, none for signals and 128 for images" in help_text
     status, out, err = run("train", table, "--autoencoder", "2", "--ignore", "id,parity",
                            "--max-iter", "1", "--quiet", "--out", tmp_path / "ae.npz")  # fmt: skip
     assert status == 0, err

@@ -89,3 +89,31 @@ def test_an_autoencoder_too_large_for_memory_names_the_option(run, images, tmp_p
     status, out, err = run("train", images / "digits.csv", "--autoencoder", 2, "--hidden", 10**9,
                            "--out", tmp_path / "m.npz", "--quiet")  # fmt: skip
     assert status == 2 and "make --hidden smaller" in err and err.count("\n") == 1
+
+
+def test_conv_auto_on_signals_trains_the_fully_convolutional_network(run, tmp_path):
+    rng = np.random.default_rng(0)
+    y = np.arange(80) % 2
+    steps = np.arange(24)
+    X = np.sin(steps * (1 + y[:, None]) / 4) + 0.3 * rng.standard_normal((80, 24))
+    path = tmp_path / "signals.csv"
+    pd.DataFrame(X, columns=[f"t{i}" for i in range(24)]).assign(kind=y).to_csv(path, index=False)
+    model = tmp_path / "fcn.npz"
+    status, out, err = run("train", path, "--target", "kind", "--conv", "auto", "--max-iter", "2",
+                           "--quiet", "--out", model)  # fmt: skip
+    assert status == 0, err
+    assert "ConvNetClassifier(conv_layers='auto', hidden_layer_sizes='auto'" in out
+    status, out, err = run("info", model)
+    assert status == 0, err
+    for row in ("conv1d 8 padding same", "conv1d 5 padding same", "global avg pool", "batch norm"):
+        assert row in out
+    assert "(n, 24, 256)" in out and "learning_rate='auto' ('plateau')" in out
+
+
+def test_conv_auto_is_refused_for_an_autoencoder(run, images, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run("train", images / "digits.csv", "--autoencoder", "2", "--conv", "auto",
+            "--out", tmp_path / "m.npz")  # fmt: skip
+    assert exit_info.value.code == 2
+    assert "with --autoencoder give the filters" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()

@@ -18,7 +18,12 @@ from lucidnet.engine.normalization import BatchNormalization
 from lucidnet.engine.pooling import MaxPool1D, MaxPool2D
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-SMALL = dict(conv_layers=(8, 16), hidden_layer_sizes=(32,), random_state=0)
+# The image defaults, spelled out: signals' 'auto' is the FCN
+# (test_convnet_architectures.py), which these tests of shapes and training do not need.
+POOLED = dict(
+    kernel_size=3, pool_size=2, batch_norm=False, head="flatten", learning_rate="constant"
+)
+SMALL = dict(conv_layers=(8, 16), hidden_layer_sizes=(32,), **POOLED, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +110,7 @@ def test_per_layer_settings_and_no_pooling(signals):
     clf = ConvNetClassifier(
         conv_layers=(4, 6, 8), kernel_size=[5, 3, 3], strides=[2, 1, 1],
         padding=[1, "same", "valid"], pool_size=[None, 2, None], hidden_layer_sizes=(),
-        max_iter=2, random_state=0,
+        batch_norm=False, head="flatten", max_iter=2, random_state=0,
     ).fit(X, y)  # fmt: skip
     convs = [layer for layer in clf._network.layers if isinstance(layer, Conv1D)]
     assert [c.kernel_size for c in convs] == [(5,), (3,), (3,)]
@@ -119,7 +124,7 @@ def test_per_layer_settings_and_no_pooling(signals):
 
 def test_a_pool_narrows_to_a_short_axis_and_vanishes_on_a_single_position():
     X, y = np.random.default_rng(0).standard_normal((30, 3)), np.arange(30) % 2
-    clf = ConvNetClassifier(conv_layers=(2, 2, 2), max_iter=1, random_state=0).fit(X, y)
+    clf = ConvNetClassifier(conv_layers=(2, 2, 2), **POOLED, max_iter=1, random_state=0).fit(X, y)
     pools = [layer.pool_size for layer in clf._network.layers if isinstance(layer, MaxPool1D)]
     assert pools == [(2,)]  # 3 -> 1, after which no pool is left to take
 
@@ -127,7 +132,7 @@ def test_a_pool_narrows_to_a_short_axis_and_vanishes_on_a_single_position():
 def test_batch_norm_running_statistics_come_back_with_the_best_weights(signals):
     X, y = signals
     clf = ConvNetClassifier(
-        batch_norm=True, early_stopping=True, n_iter_no_change=2, max_iter=30, **SMALL
+        early_stopping=True, n_iter_no_change=2, max_iter=30, **{**SMALL, "batch_norm": True}
     ).fit(X, y)
     norms = [layer for layer in clf._network.layers if isinstance(layer, BatchNormalization)]
     assert len(norms) == 3

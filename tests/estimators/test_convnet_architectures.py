@@ -11,9 +11,6 @@ from lucidnet.engine import (
     BatchNormalization,
     Conv1D,
     Conv2D,
-    Dense,
-    GlobalAvgPool,
-    MaxPool1D,
     Residual,
 )
 
@@ -114,8 +111,9 @@ def test_fcn_and_resnet_with_fewer_filters_fit_a_small_set(signals, architecture
 def test_global_avg_head_comes_before_the_hidden_layers():
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((20, 24)), rng.standard_normal(20)
-    reg = ConvNetRegressor(conv_layers=(4, 6), head="global_avg", hidden_layer_sizes=(5,),
-                           max_iter=2, random_state=0).fit(X, y)  # fmt: skip
+    reg = ConvNetRegressor(conv_layers=(4, 6), kernel_size=3, pool_size=2, batch_norm=False,
+                           head="global_avg", hidden_layer_sizes=(5,), max_iter=2,
+                           random_state=0).fit(X, y)  # fmt: skip
     layers = reg.network_.layers
     assert kinds(layers) == ["Conv1D", "Activation", "MaxPool1D"] * 2 + [
         "GlobalAvgPool", "Dense", "Activation", "Dense"
@@ -142,8 +140,9 @@ def test_residual_blocks_of_images_with_strides_and_pools():
 
 
 def test_an_identity_shortcut_without_batch_norm():
-    clf = ConvNetClassifier(conv_layers=(3,), kernel_size=[3, 3], residual=True,
-                            input_shape=(10,), hidden_layer_sizes=())  # fmt: skip
+    clf = ConvNetClassifier(conv_layers=(3,), kernel_size=[3, 3], residual=True, pool_size=2,
+                            batch_norm=False, head="flatten", input_shape=(10,),
+                            hidden_layer_sizes=())  # fmt: skip
     network = clf._build_network((10, 3), 2, np.float64, np.random.RandomState(0))
     assert network.layers[0].shortcut == [] and kinds(network.layers)[-2:] == ["Flatten", "Dense"]
 
@@ -166,9 +165,55 @@ def test_residual_settings_that_do_not_fit_say_so(params, match):
         ConvNetClassifier(**{**settings, **params}).fit(X, y)
 
 
-def test_the_defaults_are_unchanged():
-    params = ConvNetClassifier().get_params()
-    assert params["residual"] is False and params["head"] == "flatten"
-    network = ConvNetClassifier(input_shape=(16,))._build_network((16, 1), 2, np.float64, None)
-    assert not any(isinstance(layer, (Residual, GlobalAvgPool)) for layer in network.layers)
-    assert isinstance(network.layers[2], MaxPool1D) and isinstance(network.layers[-1], Dense)
+def layout(network, shape):
+    """Each layer's kind, settings and output shape, for one sample of ``shape``."""
+    rows = []
+    for layer in network.layers:
+        shape = layer.output_shape(shape)
+        settings = [getattr(layer, name, None) for name in ("kernel_size", "pool_size")]
+        paths = [layout_of(getattr(layer, name, [])) for name in ("main", "shortcut")]
+        rows.append((type(layer).__name__, *settings, *paths, tuple(shape)))
+    return rows
+
+
+def layout_of(layers):
+    return [(type(layer).__name__, getattr(layer, "kernel_size", None)) for layer in layers]
+
+
+@pytest.mark.parametrize("reference, residual", [(FCN, False), (RESNET, True)])
+def test_the_signal_defaults_are_the_reference_networks(reference, residual):
+    auto = ConvNetClassifier(input_shape=(30,), residual=residual)
+    spelled = ConvNetClassifier(input_shape=(30,), **reference)
+    rng = np.random.RandomState(0)
+    a = auto._build_network((30, 1), 3, np.float32, rng)
+    b = spelled._build_network((30, 1), 3, np.float32, np.random.RandomState(0))
+    assert layout(a, (30, 1)) == layout(b, (30, 1))
+    assert sum(p.value.size for p in a.parameters()) == (504_387 if residual else 265_091)
+
+
+def test_the_image_defaults_are_two_pooled_convolutions_and_a_dense_layer():
+    network = ConvNetClassifier(input_shape=(8, 8))._build_network((8, 8, 1), 10, np.float32, None)
+    assert [row[0] for row in layout(network, (8, 8, 1))] == [
+        "Conv2D", "Activation", "MaxPool2D", "Conv2D", "Activation", "MaxPool2D",
+        "Flatten", "Dense", "Activation", "Dense",
+    ]  # fmt: skip
+    assert [layer.kernel_size for layer in network.layers if isinstance(layer, Conv2D)] == [
+        (3, 3), (3, 3)
+    ]  # fmt: skip
+    assert network.layers[-3].n_in == 2 * 2 * 64 and network.layers[-1].n_in == 128
+
+
+def test_what_is_set_by_hand_stays_and_the_rest_follows_the_signal_defaults():
+    clf = ConvNetClassifier(conv_layers=(16, 16, 16, 16), hidden_layer_sizes=(10,))
+    network = clf._build_network((40, 2), 3, np.float32, None)
+    convs = [layer for layer in network.layers if isinstance(layer, Conv1D)]
+    assert [c.kernel_size for c in convs] == [(8,), (5,), (3,), (3,)]
+    assert [c.filters for c in convs] == [16] * 4
+    assert sum(isinstance(layer, BatchNormalization) for layer in network.layers) == 5
+    assert kinds(network.layers)[-5:] == [
+        "GlobalAvgPool", "Dense", "BatchNormalization", "Activation", "Dense"
+    ]  # fmt: skip
+    flat = ConvNetClassifier(head="flatten", pool_size=2, batch_norm=False)
+    network = flat._build_network((40, 1), 3, np.float32, None)
+    assert kinds(network.layers)[:3] == ["Conv1D", "Activation", "MaxPool1D"]
+    assert network.layers[-1].n_in == 5 * 128  # 40 -> 20 -> 10 -> 5 positions, no dense layer

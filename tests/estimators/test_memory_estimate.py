@@ -64,7 +64,12 @@ def test_the_estimate_counts_weights_copies_and_a_batch(monkeypatch):
     """What it refuses follows the rule in memory.py: with the memory there is
     set just below and just above the estimate, it refuses, then fits."""
     model = ConvNetRegressor(
-        conv_layers=(4,), hidden_layer_sizes=(8,), batch_size=50, max_iter=2, dtype="float64"
+        conv_layers=(4,),
+        hidden_layer_sizes=(8,),
+        batch_norm=False,
+        batch_size=50,
+        max_iter=2,
+        dtype="float64",
     )
     target = y.astype(float)
     trial = model._build_network((64, 1), 1, np.float64, None)

@@ -129,22 +129,29 @@ def test_bad_schedule_or_dtype_settings_are_refused(digits, value):
 
 # ------------------------------------------------------------- 'auto' batches
 @pytest.mark.parametrize(
-    "n_samples, conv, autoencoder, mlp",
-    [(10, 10, 10, 10), (50, 16, 16, 50), (300, 30, 30, 200), (1000, 100, 64, 200),
-     (60000, 200, 64, 200)],
+    "n_samples, signals, images, autoencoder, mlp",
+    [(10, 1, 10, 10, 10), (50, 5, 16, 16, 50), (300, 16, 30, 30, 200),
+     (1000, 16, 100, 64, 200), (60000, 16, 200, 64, 200)],
 )  # fmt: skip
 def test_auto_batches_take_several_steps_on_small_data_except_in_the_mlps(
-    n_samples, conv, autoencoder, mlp
+    n_samples, signals, images, autoencoder, mlp
 ):
-    assert ConvNetClassifier()._batch_size(n_samples) == conv
-    assert ConvNetRegressor()._batch_size(n_samples) == conv
+    for cls in (ConvNetClassifier, ConvNetRegressor):
+        model = cls()
+        model.input_shape_ = (150, 1)  # as fit sets it: signals
+        assert model._batch_size(n_samples) == signals  # Ismail Fawaz et al.'s FCN batch
+        model.input_shape_ = (28, 28, 1)
+        assert model._batch_size(n_samples) == images
     assert Autoencoder()._batch_size(n_samples) == autoencoder
     assert MLPClassifier()._batch_size(n_samples) == mlp  # scikit-learn's min(200, n)
     assert MLPRegressor()._batch_size(n_samples) == mlp
 
 
 def test_the_docstrings_say_what_auto_means():
-    assert "n_samples // 10 clipped to [16, 200]" in " ".join(ConvNetClassifier.__doc__.split())
+    words = " ".join(ConvNetClassifier.__doc__.split())
+    assert "for signals, n_samples // 10 clipped to [1, 16]" in words
+    assert "for images, n_samples // 10 clipped to [16, 200]" in words
+    assert "'auto': 'plateau' for signals, 'constant' for images" in words
     assert "n_samples // 10 clipped to [16, 64]" in " ".join(Autoencoder.__doc__.split())
     assert "'auto' is min(200, n_samples)" in MLPClassifier.__doc__
 
@@ -200,3 +207,25 @@ def test_a_schedule_chosen_between_partial_fits_takes_over(digits):
     clf.set_params(learning_rate="cosine", learning_rate_min=0.0).partial_fit(X, y)
     clf.set_params(learning_rate="constant").partial_fit(X, y)
     assert clf.learning_rate_curve_ == [1e-3, 0.0, 0.0]  # cosine's second epoch is its last
+
+
+def test_auto_learning_rate_halves_on_plateaus_for_signals_and_stays_for_images():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 12)), np.arange(40) % 2
+    # A tol far above any improvement: every epoch after the first is a bad one.
+    common = dict(conv_layers=(2,), hidden_layer_sizes=(), tol=1e9, n_iter_no_change=1,
+                  max_iter=12, random_state=0)  # fmt: skip
+    signals = ConvNetClassifier(**common).fit(X, y)
+    assert signals.n_iter_ == 12  # lowered, not stopped
+    assert signals.learning_rate_curve_[:7] == [1e-3] * 3 + [5e-4] * 2 + [2.5e-4] * 2
+    images = ConvNetClassifier(input_shape=(3, 4), **common).fit(X, y)
+    assert images.n_iter_ == 3 and set(images.learning_rate_curve_) == {1e-3}  # stopped
+    assert ConvNetClassifier(learning_rate="plateau", input_shape=(3, 4), **common).fit(
+        X, y
+    ).n_iter_ == 12  # fmt: skip
+
+
+def test_dropout_without_hidden_layers_says_what_auto_gave():
+    X, y = np.zeros((20, 12)), np.arange(20) % 2
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes='auto' means \(\) for signals"):
+        ConvNetClassifier(dropout=0.5, max_iter=1).fit(X, y)

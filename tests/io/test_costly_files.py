@@ -36,8 +36,9 @@ def conv_file(tmp_path_factory):
     """A one-filter-pair Conv1D classifier on 64 steps, padding 1: 64 output
     positions, which padding 2 * 10**8 with strides 6,300,000 keeps. In
     float64: the sizes below are of 8-byte values."""
-    clf = ConvNetClassifier(conv_layers=(2,), padding=1, pool_size=None, hidden_layer_sizes=(),
-                            max_iter=2, random_state=0, dtype="float64").fit(X64, Y)  # fmt: skip
+    clf = ConvNetClassifier(conv_layers=(2,), kernel_size=3, padding=1, pool_size=None,
+                            batch_norm=False, head="flatten", hidden_layer_sizes=(), max_iter=2,
+                            random_state=0, dtype="float64").fit(X64, Y)  # fmt: skip
     path = tmp_path_factory.mktemp("models") / "conv.npz"
     save(clf, path)
     return path
@@ -120,8 +121,9 @@ def test_the_files_the_geometry_comes_from_load_and_run_every_path(conv_file, au
 def test_info_shows_each_convolutions_padding_and_strides(conv_file, capsys):
     assert main(["info", str(conv_file)]) == 0
     assert "conv1d 3 padding 1 " in capsys.readouterr().out
-    model = ConvNetClassifier(conv_layers=(2,), strides=2, pool_size=None, hidden_layer_sizes=(),
-                              max_iter=1, random_state=0).fit(X64, Y)  # fmt: skip
+    model = ConvNetClassifier(conv_layers=(2,), kernel_size=3, strides=2, pool_size=None,
+                              hidden_layer_sizes=(), max_iter=1,
+                              random_state=0).fit(X64, Y)  # fmt: skip
     path = conv_file.parent / "strided.npz"
     save(model, path)
     assert main(["info", str(path)]) == 0
@@ -180,7 +182,8 @@ def test_loading_draws_no_random_weights_and_keeps_memory_near_the_declared(tmp_
     (1/8 of a float64 one, 1/4 of a float32 one), for a moment."""
     if kind.startswith("ConvNet"):  # 128 x 100,000 float32 weights in its dense layer
         X = np.zeros((10, 64), np.float32)
-        model = ConvNetRegressor(conv_layers=(2,), pool_size=None, hidden_layer_sizes=(100_000,),
+        model = ConvNetRegressor(conv_layers=(2,), kernel_size=3, pool_size=None,
+                                 batch_norm=False, head="flatten", hidden_layer_sizes=(100_000,),
                                  max_iter=1).fit(X, np.arange(10.0))  # fmt: skip
         path = tmp_path / "conv.npz"
         save(model, path)

@@ -223,8 +223,9 @@ def _estimator(args, task, stop_early, progress):
     )
     if args.conv:
         cls = ConvNetClassifier if task == "classification" else ConvNetRegressor
-        hidden = (128,) if args.hidden is None else tuple(args.hidden)
-        return cls(conv_layers=tuple(args.conv), hidden_layer_sizes=hidden,
+        hidden = "auto" if args.hidden is None else tuple(args.hidden)
+        conv_layers = args.conv if args.conv == "auto" else tuple(args.conv)
+        return cls(conv_layers=conv_layers, hidden_layer_sizes=hidden,
                    input_shape=args.input_shape, **common)  # fmt: skip
     cls = MLPClassifier if task == "classification" else MLPRegressor
     hidden = (100,) if args.hidden is None else tuple(args.hidden)
@@ -234,8 +235,8 @@ def _estimator(args, task, stop_early, progress):
 def _describe(model) -> str:
     if hasattr(model, "conv_layers"):
         return (
-            f"{type(model).__name__}(conv_layers={model.conv_layers}, hidden_layer_sizes="
-            f"{model.hidden_layer_sizes}, input_shape={model.input_shape}, "
+            f"{type(model).__name__}(conv_layers={model.conv_layers!r}, hidden_layer_sizes="
+            f"{model.hidden_layer_sizes!r}, input_shape={model.input_shape}, "
             f"solver={model.solver!r})"
         )
     return (

@@ -78,6 +78,10 @@ def _layer_sizes(text):
     return sizes
 
 
+def _conv_layers(text):
+    return "auto" if text.strip().lower() == "auto" else _layer_sizes(text)
+
+
 def _shape(text):
     try:
         shape = tuple(int(part) for part in text.split(","))
@@ -144,14 +148,16 @@ def _add_data_commands(commands) -> None:
         "--hidden",
         type=_layer_sizes,
         default=None,
-        help="dense layer sizes, e.g. 100,50 (default 100; 128 with --conv or --autoencoder)",
+        help="dense layer sizes, e.g. 100,50 (default 100; 128 with --autoencoder; with "
+        "--conv, none for signals and 128 for images)",
     )
     train.add_argument(
         "--conv",
-        type=_layer_sizes,
+        type=_conv_layers,
         metavar="FILTERS",
-        help="a convolutional network: filters per convolution, e.g. 32,64 (each 3x3, "
-        "then 2x2 max pooling)",
+        help="a convolutional network: filters per convolution, e.g. 32,64, or auto: for "
+        "signals 128,256,128 (kernels 8, 5, 3, batch norm, global average pooling), for "
+        "images 32,64 (each 3x3, then 2x2 max pooling)",
     )
     train.add_argument(
         "--input-shape",
@@ -304,6 +310,11 @@ def parse_arguments(argv=None) -> argparse.Namespace:
 
 def _refuse_conflicting_options(args) -> None:
     """argparse's mutually exclusive groups cannot say what to do instead."""
+    if args.command == "train" and args.autoencoder and args.conv == "auto":
+        args.usage_error(
+            "argument --conv: auto is a classifier's or regressor's network; with "
+            "--autoencoder give the filters, e.g. --conv 16,32"
+        )
     if args.command == "train" and args.autoencoder and args.target is not None:
         args.usage_error(
             "argument --target: not allowed with argument --autoencoder (an autoencoder "

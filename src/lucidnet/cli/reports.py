@@ -181,7 +181,10 @@ def training_lines(model) -> list[str]:
     params = model.get_params()
     names = ("solver", "alpha", "learning_rate", "learning_rate_init", "batch_size", "max_iter",
              "early_stopping", "dropout", "random_state", "dtype")  # fmt: skip
-    settings = ", ".join(f"{name}={params[name]!r}" for name in names if name in params)
+    shown = {name: repr(params[name]) for name in names if name in params}
+    if params.get("learning_rate") == "auto":  # what it was for this model's samples
+        shown["learning_rate"] += f" ({model._learning_rate_name()!r})"
+    settings = ", ".join(f"{name}={value}" for name, value in shown.items())
     lines = [f"Training settings: {settings}"]
     done = (
         f"Epochs run: {model.n_iter_}"

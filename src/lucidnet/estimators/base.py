@@ -62,9 +62,9 @@ _TRAINING_PARAMETERS = """
         Strength of the L2 penalty on the weights (not the biases).
     batch_size : int or 'auto', default={batch_size}
         Mini-batch size for the stochastic solvers; 'auto' is {auto_batch_size}.
-    learning_rate : {'constant', 'invscaling', 'adaptive', 'plateau', 'cosine'}, \
-default='constant'
-        The learning-rate schedule. The first three are scikit-learn's, for
+    learning_rate : {{learning_rate_options}}, \
+default={learning_rate}
+        The learning-rate schedule.{auto_learning_rate} The first three are scikit-learn's, for
         'sgd' only ('adam' keeps ``learning_rate_init`` with them): 'constant';
         'invscaling', ``learning_rate_init / (t + 1) ** power_t`` after each
         epoch; 'adaptive', the rate divided by 5 whenever training would stop
@@ -168,14 +168,24 @@ def stochastic_solver_only(estimator) -> bool:
 
 
 def training_parameters_doc(
-    batch_size="'auto'", max_iter=200, n_iter_no_change=10, auto_batch_size="min(200, n_samples)"
+    batch_size="'auto'",
+    max_iter=200,
+    n_iter_no_change=10,
+    auto_batch_size="min(200, n_samples)",
+    learning_rate="'constant'",
+    auto_learning_rate="",
 ) -> str:
-    """The training parameters' documentation, with an estimator's defaults."""
+    """The training parameters' documentation, with an estimator's defaults
+    (``auto_learning_rate``: what ``learning_rate='auto'`` means, where it exists)."""
+    options = ["'constant'", "'invscaling'", "'adaptive'", "'plateau'", "'cosine'"]
     values = {
         "batch_size": batch_size,
         "max_iter": max_iter,
         "n_iter_no_change": n_iter_no_change,
         "auto_batch_size": auto_batch_size,
+        "learning_rate_options": ", ".join((["'auto'"] if auto_learning_rate else []) + options),
+        "learning_rate": learning_rate,
+        "auto_learning_rate": auto_learning_rate,
     }
     text = _TRAINING_PARAMETERS
     for name, value in values.items():
@@ -468,7 +478,7 @@ class BaseNetworkEstimator(BaseEstimator):
             self._optimizer = self._make_optimizer()
             self._schedule = self._make_schedule()
         elif type(getattr(self, "_schedule", None)) is not SCHEDULES.get(
-            self.learning_rate, type(None)
+            self._learning_rate_name(), type(None)
         ):
             self._schedule = self._make_schedule()  # learning_rate changed between partial_fits
 
@@ -603,12 +613,16 @@ class BaseNetworkEstimator(BaseEstimator):
             epsilon=self.epsilon,
         )
 
+    def _learning_rate_name(self) -> str:
+        """The learning_rate rule in use (a hook: what 'auto' means, where it exists)."""
+        return self.learning_rate
+
     def _make_schedule(self):
         """The schedule of 'plateau' or 'cosine' (None for the others, which
         are scikit-learn's and follow its code), with a floor that is never
         above the initial rate."""
         low = min(self.learning_rate_min, self.learning_rate_init)
-        if self.learning_rate == "plateau":
+        if self._learning_rate_name() == "plateau":
             return ReduceOnPlateau(
                 self.learning_rate_init,
                 factor=self.learning_rate_factor,
@@ -616,7 +630,7 @@ class BaseNetworkEstimator(BaseEstimator):
                 min_rate=low,
                 tol=self.tol,
             )
-        if self.learning_rate == "cosine":
+        if self._learning_rate_name() == "cosine":
             return CosineSchedule(self.learning_rate_init, low, self.max_iter)
         return None
 
@@ -706,12 +720,13 @@ class BaseNetworkEstimator(BaseEstimator):
         )
         optimizer, objective = self._optimizer, self._objective()
         epochs = 1 if incremental else self.max_iter
+        rule = self._learning_rate_name()
         progress = self._progress_bar(epochs)
         reached_max_iter = False
         try:
             self.n_iter_ = 0  # epochs of this call, as in scikit-learn (t_ keeps counting)
             for _ in range(epochs):
-                if self.learning_rate == "cosine":  # over the epochs of a fit, or partial_fits
+                if rule == "cosine":  # over the epochs of a fit, or partial_fits
                     epoch = len(self.loss_curve_) if incremental else self.n_iter_
                     optimizer.learning_rate = self._schedule.rate(epoch)
                 rate = optimizer.learning_rate
@@ -737,7 +752,7 @@ class BaseNetworkEstimator(BaseEstimator):
                 if progress is not None:
                     progress.update(1)
                     progress.set_postfix(self._progress_fields(), refresh=False)
-                if self.solver == "sgd" and self.learning_rate == "invscaling":
+                if self.solver == "sgd" and rule == "invscaling":
                     optimizer.learning_rate = (
                         float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
                     )
@@ -883,14 +898,14 @@ class BaseNetworkEstimator(BaseEstimator):
             f"{what} did not improve more than tol={self.tol:f} for "
             f"{self.n_iter_no_change} consecutive epochs."
         )
-        if self.solver == "sgd" and self.learning_rate == "adaptive":
+        if self.solver == "sgd" and self._learning_rate_name() == "adaptive":
             if optimizer.learning_rate > 1e-6:
                 optimizer.learning_rate /= 5.0
                 if self.verbose:
                     print(f"{message} Setting learning rate to {optimizer.learning_rate:f}")
                 return False
             message += " Learning rate too small."
-        if self.learning_rate == "plateau":
+        if self._learning_rate_name() == "plateau":
             if self._schedule.reduce():
                 optimizer.learning_rate = self._schedule.learning_rate
                 if self.verbose:

@@ -53,29 +53,34 @@ from .targets import ClassifierTargets, RegressorTargets
 __all__ = ["BaseConvNet", "ConvNetClassifier", "ConvNetRegressor"]
 
 CONV_PARAMETERS = """
-    conv_layers : tuple of int, default=(32, 64)
+    conv_layers : tuple of int or 'auto', default='auto'
         Filters of each convolutional layer (of each residual block, with
-        ``residual=True``), in order; ``()`` for none.
-    kernel_size : int, tuple or list, default=3
+        ``residual=True``), in order; ``()`` for none. 'auto': (128, 256, 128)
+        for signals ((64, 128, 128) with ``residual=True``), (32, 64) for
+        images (see Notes: the defaults depend on the number of spatial axes).
+    kernel_size : int, tuple, list or 'auto', default='auto'
         Window of every convolution: an int, a tuple with one int per spatial
         axis (``(3, 5)``: 3 high, 5 wide), or a *list* with one of those per
         convolutional layer (``[5, 3]``). With ``residual=True``, a list gives
         the convolutions of one block, the same in every block (``[8, 5, 3]``:
-        three convolutions); an int or a tuple makes blocks of two.
+        three convolutions); an int or a tuple makes blocks of two. 'auto':
+        for signals 8, 5 and then 3 wide, layer by layer (``[8, 5, 3]`` in
+        each residual block); 3x3 for images.
     strides : int, tuple or list, default=1
         Likewise, the step between windows.
     padding : 'same', 'valid', int or list, default='same'
         'same' keeps the size (before pooling), 'valid' uses whole windows only;
         or a list with one per convolutional layer (per convolution of a block
         with ``residual=True``, where the block must keep its input's size).
-    pool_size : int, tuple, None or list, default=2
+    pool_size : int, tuple, None, list or 'auto', default='auto'
         2x2 (or 2) max pooling after each convolution (each residual block);
         None for none; or a list with one per convolutional layer (block). A
         pool is narrowed along any axis shorter than it, and left out where the
-        input is a single position.
-    batch_norm : bool, default=False
+        input is a single position. 'auto': None for signals, 2 for images.
+    batch_norm : bool or 'auto', default='auto'
         Batch normalization after each convolution and hidden dense layer
-        (and on a residual block's shortcut).
+        (and on a residual block's shortcut). 'auto': True for signals, False
+        for images.
     residual : bool, default=False
         Make each entry of ``conv_layers`` a residual block: its convolutions
         (see kernel_size), each followed by batch norm (with ``batch_norm``)
@@ -84,13 +89,15 @@ CONV_PARAMETERS = """
         channel count or size changes, else the identity (with ``batch_norm``:
         batch norm of the input, as in Wang et al.'s ResNet); then the
         activation, and the pool.
-    head : {'flatten', 'global_avg'}, default='flatten'
+    head : {'flatten', 'global_avg', 'auto'}, default='auto'
         How the convolutions' output reaches the dense layers: 'flatten' lays
         every position's channels side by side; 'global_avg' averages each
         channel over all positions (global average pooling), so the dense
-        layers see one number per channel, whatever the input's size.
-    hidden_layer_sizes : tuple of int, default=(128,)
-        Dense layers after the convolutions; ``()`` for none.
+        layers see one number per channel, whatever the input's size. 'auto':
+        'global_avg' for signals, 'flatten' for images.
+    hidden_layer_sizes : tuple of int or 'auto', default='auto'
+        Dense layers after the convolutions; ``()`` for none. 'auto': ``()``
+        for signals, ``(128,)`` for images.
     activation : str or list of str, default='relu'
         Activation after each convolution (in and after each residual block)
         and hidden dense layer: one for all, or a list (convolutional layers or
@@ -115,9 +122,33 @@ CONV_ATTRIBUTES = """    input_shape_ : tuple of int
 """
 # Several Adam steps per epoch on small data (see small_data_batch_size).
 AUTO_BATCH_SIZE = 200
+# Signals: Ismail Fawaz et al.'s batch for the FCN, int(min(n_samples / 10, 16)).
+AUTO_SIGNAL_BATCH_SIZE = 16
+AUTO = "auto"
+# What 'auto' means, by the number of spatial axes of a sample. Signals: the
+# fully convolutional network (FCN) of Wang et al. (2017) as Ismail Fawaz et
+# al. (2019) train it; it reaches their published accuracy on the UCR/UEA sets
+# we tried, where a pooled, flattened network with a dense layer trailed by up
+# to 40 points (benchmarks/timeseries_findings.md). Images: two small
+# convolutions with pooling and a dense layer (98.7% on the 8x8 digits,
+# benchmarks/conv.py), where the FCN's 256-filter layers at full resolution
+# would cost many times more.
+AUTO_SETTINGS = {
+    1: dict(conv_layers=(128, 256, 128), pool_size=None, batch_norm=True, head="global_avg",
+            hidden_layer_sizes=(), learning_rate="plateau"),
+    2: dict(conv_layers=(32, 64), kernel_size=3, pool_size=2, batch_norm=False, head="flatten",
+            hidden_layer_sizes=(128,), learning_rate="constant"),
+}  # fmt: skip
+AUTO_RESIDUAL_SIGNAL_FILTERS = (64, 128, 128)  # Wang et al.'s ResNet
+AUTO_SIGNAL_KERNELS = (8, 5, 3)  # layer by layer, then 3
+
 _TRAINING_PARAMETERS = training_parameters_doc(
-    auto_batch_size=f"n_samples // 10 clipped to [16, {AUTO_BATCH_SIZE}] (and to n_samples): "
-    "several steps per epoch on small training sets, where min(200, n_samples) takes one"
+    auto_batch_size=f"for signals, n_samples // 10 clipped to [1, {AUTO_SIGNAL_BATCH_SIZE}] "
+    f"(Ismail Fawaz et al.'s); for images, n_samples // 10 clipped to [16, {AUTO_BATCH_SIZE}] "
+    "(and to n_samples): several steps per epoch on small training sets, where min(200, "
+    "n_samples) takes one",
+    learning_rate="'auto'",
+    auto_learning_rate=" 'auto': 'plateau' for signals, 'constant' for images.",
 )
 _PARAMETERS = CONV_PARAMETERS + _TRAINING_PARAMETERS + DTYPE_PARAMETER
 _ATTRIBUTES = TRAINING_ATTRIBUTES + CONV_ATTRIBUTES
@@ -133,25 +164,65 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
 
     _parameter_constraints: dict = {
         **BaseNetworkEstimator._parameter_constraints,
-        "conv_layers": ["array-like"],
-        "kernel_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "conv_layers": ["array-like", StrOptions({AUTO})],
+        "kernel_size": [
+            Interval(Integral, 1, None, closed="left"),
+            tuple,
+            list,
+            StrOptions({AUTO}),
+        ],
         "strides": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "padding": [
             StrOptions({"same", "valid"}),
             Interval(Integral, 0, None, closed="left"),
             list,
         ],  # fmt: skip
-        "pool_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
-        "batch_norm": ["boolean"],
+        "pool_size": [
+            Interval(Integral, 1, None, closed="left"),
+            tuple,
+            list,
+            None,
+            StrOptions({AUTO}),
+        ],
+        "batch_norm": ["boolean", StrOptions({AUTO})],
         "residual": ["boolean"],
-        "head": [StrOptions({"flatten", "global_avg"})],
-        "hidden_layer_sizes": ["array-like"],
+        "head": [StrOptions({"flatten", "global_avg", AUTO})],
+        "hidden_layer_sizes": ["array-like", StrOptions({AUTO})],
+        "learning_rate": [
+            StrOptions({AUTO, "constant", "invscaling", "adaptive", "plateau", "cosine"})
+        ],
         "input_shape": [tuple, list, None],
         "dtype": [StrOptions({"float32", "float64"})],
     }
 
     def _auto_batch_size(self, n_samples) -> int:
+        if self._n_spatial() == 1:
+            return max(1, min(n_samples // 10, AUTO_SIGNAL_BATCH_SIZE))
         return small_data_batch_size(n_samples, AUTO_BATCH_SIZE)
+
+    def _n_spatial(self) -> int:
+        """1 for signals, 2 for images (known from fit on)."""
+        return len(self.input_shape_) - 1
+
+    def _learning_rate_name(self) -> str:
+        if self.learning_rate == AUTO:
+            return AUTO_SETTINGS[self._n_spatial()]["learning_rate"]
+        return self.learning_rate
+
+    def _setting(self, name, n_spatial):
+        """The value of the architecture parameter ``name`` for samples of
+        ``n_spatial`` axes: as given, or what 'auto' means there."""
+        value = getattr(self, name)
+        if not (isinstance(value, str) and value == AUTO):
+            return value
+        if n_spatial == 1 and name == "conv_layers" and self.residual:
+            return AUTO_RESIDUAL_SIGNAL_FILTERS
+        if n_spatial == 1 and name == "kernel_size":
+            n_convs = len(AUTO_SIGNAL_KERNELS)  # of each residual block
+            if not self.residual:
+                n_convs = len(self._layer_sizes("conv_layers", self._setting("conv_layers", 1)))
+            return [AUTO_SIGNAL_KERNELS[min(i, 2)] for i in range(n_convs)]
+        return AUTO_SETTINGS[n_spatial][name]
 
     # ----------------------------------------------------------- the network
     def _paddings(self, n_convs, what) -> list:
@@ -170,17 +241,19 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
     def _conv_settings(self, n_units, n_spatial) -> list[dict]:
         """For each convolutional layer (each residual block, with
         ``residual``): ``{'convs': [Conv settings, one per convolution], 'pool': ...}``."""
+        kernel_size = self._setting("kernel_size", n_spatial)
         if self.residual:
             what = ("convolutions of a residual block", "convolution of a block")
-            n_convs = len(self.kernel_size) if isinstance(self.kernel_size, list) else 2
+            n_convs = len(kernel_size) if isinstance(kernel_size, list) else 2
             n_pools = n_units
             pool_what = ("residual blocks", "residual block")
         else:
             what = pool_what = ("convolutional layers", "convolutional layer")
             n_convs = n_pools = n_units
-        kernels = self._per_conv_layer("kernel_size", self.kernel_size, n_convs, n_spatial, what)
+        kernels = self._per_conv_layer("kernel_size", kernel_size, n_convs, n_spatial, what)
         strides = self._per_conv_layer("strides", self.strides, n_convs, n_spatial, what)
-        pools = self._per_conv_layer("pool_size", self.pool_size, n_pools, n_spatial, pool_what)
+        pool_size = self._setting("pool_size", n_spatial)
+        pools = self._per_conv_layer("pool_size", pool_size, n_pools, n_spatial, pool_what)
         convs = [
             dict(kernel_size=k, strides=s, padding=p)
             for k, s, p in zip(kernels, strides, self._paddings(n_convs, what[1]))
@@ -194,7 +267,8 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         _build_network lays them out (pools narrow to what is left, so only a
         kernel can find too few): else name the layer and what makes room."""
         samples = spatial = tuple(input_shape[:-1])
-        n_units = len(self._layer_sizes("conv_layers", self.conv_layers))
+        conv_layers = self._setting("conv_layers", len(spatial))
+        n_units = len(self._layer_sizes("conv_layers", conv_layers))
         unit_name = "residual block" if self.residual else "convolutional layer"
         for i, unit in enumerate(self._conv_settings(n_units, len(spatial)), start=1):
             for settings in unit["convs"]:
@@ -240,9 +314,11 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         that the file does not justify. ``rng=None`` draws no weights (the
         file's go in).
         """
-        filters = self._layer_sizes("conv_layers", self.conv_layers)
-        hidden = self._layer_sizes("hidden_layer_sizes", self.hidden_layer_sizes)
         n_spatial = len(input_shape) - 1
+        filters = self._layer_sizes("conv_layers", self._setting("conv_layers", n_spatial))
+        hidden_layer_sizes = self._setting("hidden_layer_sizes", n_spatial)
+        hidden = self._layer_sizes("hidden_layer_sizes", hidden_layer_sizes)
+        batch_norm = self._setting("batch_norm", n_spatial)
         what = "residual blocks" if self.residual else "convolutional"
         activations = self._per_layer(
             "activation", self.activation, len(filters) + len(hidden),
@@ -251,7 +327,8 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         rates = self._dropout_rates(len(hidden))
         if not hidden and np.any(self.dropout):
             raise ValueError(
-                "dropout acts after the hidden dense layers, and hidden_layer_sizes=() has none"
+                f"dropout acts after the hidden dense layers, and hidden_layer_sizes="
+                f"{hidden_layer_sizes!r} has none{self._auto_meaning('hidden_layer_sizes', ())}"
             )
         pool = MaxPool2D if n_spatial == 2 else MaxPool1D
         stack = LayerStack(input_shape, expect)
@@ -259,16 +336,19 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
             filters, self._conv_settings(len(filters), n_spatial), activations
         ):
             if self.residual:
-                self._residual_block(stack, n_filters, unit["convs"], activation, dtype, rng)
+                self._residual_block(
+                    stack, n_filters, unit["convs"], activation, batch_norm, dtype, rng
+                )
             else:
-                self._convolution(stack, n_filters, unit["convs"][0], dtype, rng)
+                self._convolution(stack, n_filters, unit["convs"][0], batch_norm, dtype, rng)
             stack.add(Activation, activation)
             if unit["pool"] is not None:
                 narrowed = tuple(min(p, size) for p, size in zip(unit["pool"], stack.shape[:-1]))
                 if math.prod(narrowed) > 1:
                     stack.add(pool, narrowed)
         if len(stack.shape) > 1:
-            stack.add(GlobalAvgPool if self.head == "global_avg" else Flatten)
+            head = self._setting("head", n_spatial)
+            stack.add(GlobalAvgPool if head == "global_avg" else Flatten)
         sizes = [*hidden, n_outputs]
         for i, size in enumerate(sizes):
             n_in, last = stack.shape[0], i == len(hidden)
@@ -277,14 +357,19 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
                       shapes={"W": (n_in, size), "b": (size,)})  # fmt: skip
             if last:
                 break
-            if self.batch_norm:
+            if batch_norm:
                 stack.normalization(size, dtype)
             stack.add(Activation, activations[len(filters) + i])
             if rates[i]:
                 stack.add(Dropout, rates[i], rng=layer_rng(rng))
         return Sequential(stack.layers)
 
-    def _convolution(self, stack, n_filters, settings, dtype, rng, kernel=None):
+    def _auto_meaning(self, name, value) -> str:
+        """' ('auto' for signals)' where ``name`` is 'auto' and means ``value``: for errors."""
+        auto = isinstance(getattr(self, name), str) and getattr(self, name) == AUTO
+        return f" ({name}='auto' means {value!r} for signals)" if auto else ""
+
+    def _convolution(self, stack, n_filters, settings, batch_norm, dtype, rng, kernel=None):
         """A convolution of ``settings`` (then batch norm, with ``batch_norm``)."""
         conv = Conv2D if len(stack.shape) == 3 else Conv1D
         kernel, n_in = kernel or settings["kernel_size"], stack.shape[-1]
@@ -292,16 +377,16 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         stack.add(conv, n_in, n_filters, kernel, strides=settings["strides"],
                   padding=settings["padding"], init=initializer("he_uniform", rng), rng=rng,
                   dtype=dtype, shapes=shapes)  # fmt: skip
-        if self.batch_norm:
+        if batch_norm:
             stack.normalization(n_filters, dtype)
 
-    def _residual_block(self, stack, n_filters, convs, activation, dtype, rng):
+    def _residual_block(self, stack, n_filters, convs, activation, batch_norm, dtype, rng):
         """``Residual(main, shortcut)`` of ``convs`` (the activation after it is the caller's)."""
         main = stack.path("main")
         for i, settings in enumerate(convs):
             if i:
                 main.add(Activation, activation)
-            self._convolution(main, n_filters, settings, dtype, rng)
+            self._convolution(main, n_filters, settings, batch_norm, dtype, rng)
         shortcut = stack.path("shortcut")
         # A 1x1 convolution strided by all the block's strides together: with
         # 'same' padding, each convolution keeps ceil(size / stride) positions,
@@ -309,8 +394,8 @@ class BaseConvNet(ShapedInput, BaseNetworkEstimator):
         strides = tuple(math.prod(axis) for axis in zip(*(c["strides"] for c in convs)))
         if stack.shape[-1] != n_filters or set(strides) != {1}:
             self._convolution(shortcut, n_filters, dict(strides=strides, padding="valid"),
-                              dtype, rng, kernel=(1,) * len(strides))  # fmt: skip
-        elif self.batch_norm:
+                              batch_norm, dtype, rng, kernel=(1,) * len(strides))  # fmt: skip
+        elif batch_norm:
             shortcut.normalization(n_filters, dtype)
         if main.shape != shortcut.shape:
             raise ValueError(
@@ -356,11 +441,41 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
 
     Notes
     -----
+    **The defaults depend on the number of spatial axes** of a sample
+    (``input_shape``, or ``X``'s shape without it): the parameters left at
+    'auto' become, for signals (one axis: ``input_shape=(length,)``, or a
+    2-D ``X`` without input_shape) the fully convolutional network (FCN) of
+    Wang et al. (2017) below, trained as Ismail Fawaz et al. (2019) train it
+    (batch ``min(n_samples // 10, 16)``, the rate halved on plateaus of the
+    training loss), and for images (two axes) two 3x3 convolutions of 32 and
+    64 filters, each followed by 2x2 max pooling, a dense layer of 128, a
+    constant rate and batches of ``n_samples // 10`` in [16, 200]:
+
+    ==================  ====================  ===========
+    parameter           signals               images
+    ==================  ====================  ===========
+    conv_layers         (128, 256, 128)       (32, 64)
+    kernel_size         [8, 5, 3]             3
+    pool_size           None                  2
+    batch_norm          True                  False
+    head                'global_avg'          'flatten'
+    hidden_layer_sizes  ()                    (128,)
+    learning_rate       'plateau'             'constant'
+    batch_size          n // 10 in [1, 16]    n // 10 in [16, 200]
+    ==================  ====================  ===========
+
+    Parameters set by hand keep their values; the others stay 'auto'
+    (``conv_layers=(64, 64)`` on signals: kernels [8, 5], batch norm, global
+    average pooling). With ``residual=True``, 'auto' on signals is the
+    ResNet below (filters (64, 128, 128), kernels [8, 5, 3] in each block).
+    On 150-step signals the FCN costs 20-50 times the image network per
+    sample; ``benchmarks/timeseries.py`` measures both on the UCR/UEA sets.
+
     The two reference networks for time series classification of Wang et
     al. (2017), as Ismail Fawaz et al. (2019) benchmark them
     (github.com/hfawaz/dl-4-tsc, ``classifiers/fcn.py`` and
-    ``classifiers/resnet.py``), are these parameter values, with
-    ``input_shape=(length,)``::
+    ``classifiers/resnet.py``), are these parameter values (what 'auto'
+    gives on signals, written out), with ``input_shape=(length,)``::
 
         FCN = dict(conv_layers=(128, 256, 128), kernel_size=[8, 5, 3], padding="same",
                    pool_size=None, batch_norm=True, activation="relu",
@@ -402,22 +517,22 @@ class ConvNetClassifier(ClassifierTargets, ClassifierMixin, BaseConvNet):
 
     def __init__(
         self,
-        conv_layers=(32, 64),
-        kernel_size=3,
+        conv_layers="auto",
+        kernel_size="auto",
         *,
         strides=1,
         padding="same",
-        pool_size=2,
-        batch_norm=False,
+        pool_size="auto",
+        batch_norm="auto",
         residual=False,
-        head="flatten",
-        hidden_layer_sizes=(128,),
+        head="auto",
+        hidden_layer_sizes="auto",
         activation="relu",
         input_shape=None,
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
-        learning_rate="constant",
+        learning_rate="auto",
         learning_rate_init=0.001,
         power_t=0.5,
         learning_rate_factor=0.5,
@@ -463,6 +578,13 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
     ConvNetClassifier : The same network for labels.
     MLPRegressor : Dense layers only.
 
+    Notes
+    -----
+    The parameters left at 'auto' depend on the number of spatial axes, as
+    for :class:`ConvNetClassifier` (see its Notes): a fully convolutional
+    network for signals, two convolutions with pooling and a dense layer for
+    images.
+
     Examples
     --------
     >>> import numpy as np
@@ -483,22 +605,22 @@ class ConvNetRegressor(RegressorTargets, RegressorMixin, BaseConvNet):
     def __init__(
         self,
         loss="squared_error",
-        conv_layers=(32, 64),
-        kernel_size=3,
+        conv_layers="auto",
+        kernel_size="auto",
         *,
         strides=1,
         padding="same",
-        pool_size=2,
-        batch_norm=False,
+        pool_size="auto",
+        batch_norm="auto",
         residual=False,
-        head="flatten",
-        hidden_layer_sizes=(128,),
+        head="auto",
+        hidden_layer_sizes="auto",
         activation="relu",
         input_shape=None,
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
-        learning_rate="constant",
+        learning_rate="auto",
         learning_rate_init=0.001,
         power_t=0.5,
         learning_rate_factor=0.5,
