@@ -8,8 +8,9 @@ with the package (no download): the archive's official train/test splits, the
 univariate series z-normalized as the archive gives them, BasicMotions (6
 channels of accelerometer and gyroscope) raw. For each dataset, side by side:
 
-- ``ConvNetClassifier(input_shape=(length,))``, the defaults, ``X`` of shape
-  ``(n_samples, length, channels)``;
+- ``ConvNetClassifier(input_shape=(length,))``, the defaults (for signals,
+  the fully convolutional network of Wang et al. 2017, trained for 200
+  epochs at most), ``X`` of shape ``(n_samples, length, channels)``;
 - ``ConvNetClassifier`` with each ``--conv-params`` setting (repeatable), to
   compare configurations: Python keyword arguments, e.g.
   ``--conv-params "conv_layers=(128, 256, 128), kernel_size=[8, 5, 3]"``;
