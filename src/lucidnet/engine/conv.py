@@ -210,7 +210,10 @@ class _Conv(Layer):
         K = math.prod(self.kernel_size) * n_in
         dY2 = dY.reshape(-1, n_out)
         cols = self._cols.reshape(-1, K)
-        np.matmul(cols.T, dY2, out=self.W.grad.reshape(K, n_out))
+        # dW = cols.T @ dY, computed transposed: OpenBLAS takes 1.4 to 1.7 times
+        # as long over the long axis of n * P rows in the (K, F) orientation.
+        dW_t = self._buffer("dW_t", (n_out, K), dY.dtype)
+        np.copyto(self.W.grad.reshape(K, n_out), np.matmul(dY2.T, cols, out=dW_t).T)
         np.add.reduce(dY2, axis=0, out=self.b.grad)
         if not need_input_grad:
             return None
@@ -226,7 +229,10 @@ class _Conv(Layer):
         dXp = self._buffer("dX_padded", padded, dY.dtype)
         dXp[...] = 0
         out = dY.shape[1:-1]
-        for offset in itertools.product(*(range(k) for k in self.kernel_size)):
+        # Last offset first: each element's sum then runs in the order the
+        # compiled kernel (kernels.col2im), reading dcols window by window, adds it.
+        offsets = itertools.product(*(range(k) for k in self.kernel_size))
+        for offset in reversed(list(offsets)):
             where = (
                 slice(None),
                 *(
