@@ -51,6 +51,7 @@ from _peers import (  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 
 import lucidnet  # noqa: E402
+from lucidnet.engine.network import _training_order  # noqa: E402
 from lucidnet.estimators.batches import BatchSampler  # noqa: E402
 
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
@@ -313,21 +314,23 @@ def profile_step(model, X, Y, phases, batch=BATCH):
         return now
 
     batches = BatchSampler(X, Y, None, batch, True, np.random.RandomState(0))
+    order = _training_order(network.layers)  # as Sequential runs them (ReLU after MaxPool)
     n_steps = 0
     t = clock()
     for Xb, Yb, _ in batches.epoch():
         t = lap("gather the batch", t)
         out = Xb
-        for i, layer in enumerate(network.layers):
-            out = layer.forward(out, training=True)
-            t = lap(f"forward {i} {layer_label(layer)}", t)
+        for i in order:
+            out = network.layers[i].forward(out, training=True)
+            t = lap(f"forward {i} {layer_label(network.layers[i])}", t)
         P = objective._activation.value(out, out=out)
         loss = objective.value_function(Yb, P) + objective.penalty(Xb.shape[0])
         t = lap("softmax, log-loss and L2 value", t)
         delta = np.subtract(P, Yb, out=P)
         t = lap("output error p - y", t)
-        for i in range(len(network.layers) - 1, -1, -1):
-            delta = network.layers[i].backward(delta, need_input_grad=i > 0)
+        for position in range(len(order) - 1, -1, -1):
+            i = order[position]
+            delta = network.layers[i].backward(delta, need_input_grad=position > 0)
             t = lap(f"backward {i} {layer_label(network.layers[i])}", t)
         optimizer.step((objective.alpha, Xb.shape[0]))
         t = lap(f"{type(optimizer).__name__} step (L2 and 1/n fused in)", t)

@@ -477,6 +477,40 @@ def test_the_convolution_kernels_equal_the_numpy_form_to_the_last_bit(
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_convolution_by_slices_of_samples_is_the_convolution_at_once(
+    monkeypatch, padding, channels, dtype
+):
+    """conv.SAMPLE_SLICE_BYTES cut to one sample a slice (and two): the output
+    and the gradients are those of one slice, to rounding (BLAS may add a
+    slice's products in another order), and the compiled kernels still equal
+    the NumPy form to the bit."""
+    from lucidnet import Conv2D
+    from lucidnet.engine import conv
+
+    X = np.random.default_rng(0).standard_normal((5, 7, 6, channels)).astype(dtype)
+    dY, at_once = None, conv.SAMPLE_SLICE_BYTES
+    results = {}
+    for slice_bytes in (at_once, 1, 2 * 42 * 9 * channels * X.itemsize):
+        monkeypatch.setattr(conv, "SAMPLE_SLICE_BYTES", slice_bytes)
+        for fused in (False, True):
+            layer = Conv2D(channels, 4, 3, padding=padding, rng=1, dtype=dtype)
+            with compiled(fused):
+                out = layer.forward(X, training=True).copy()
+                if dY is None:
+                    dY = np.random.default_rng(2).standard_normal(out.shape).astype(dtype)
+                dX = layer.backward(dY).copy()
+            results[slice_bytes, fused] = (out, dX, layer.W.grad.copy(), layer.b.grad.copy())
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    whole = results[at_once, False]
+    for (slice_bytes, fused), arrays in results.items():
+        for a, b, c in zip(arrays, whole, results[slice_bytes, not fused]):
+            np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+            np.testing.assert_array_equal(a, c)
+
+
 @pytest.mark.parametrize(
     "layer, shape",
     [

@@ -186,3 +186,44 @@ def test_a_network_that_needs_much_per_row_predicts_fewer_rows_at_once(monkeypat
     chunked = Sequential(net.layers).forward(X)
     assert seen == [20, 20, 10]
     np.testing.assert_allclose(chunked, whole, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("relu_first", [False, True])
+def test_a_relu_before_a_max_pooling_trains_after_it_with_the_same_bits(dtype, relu_first):
+    """Training runs ReLU -> MaxPool as MaxPool -> ReLU (on the smaller array):
+    the output, the input gradient and every parameter's gradient equal, bit
+    for bit, those of the layers run in their listed order, on inputs with
+    ties, zeros and windows holding no positive value."""
+    import copy
+
+    from lucidnet import Conv2D, Flatten, MaxPool1D, MaxPool2D
+    from lucidnet.engine.network import _training_order
+
+    rng = np.random.default_rng(0)
+    if relu_first:  # the network's input gradient comes out of the pooling
+        layers = [Activation("relu"), MaxPool1D(2), Flatten(), Dense(12, 3, rng=rng, dtype=dtype)]
+        X = rng.integers(-3, 3, size=(5, 8, 3)).astype(dtype)
+    else:
+        layers = [Conv2D(2, 4, 3, padding="same", rng=rng, dtype=dtype), Activation("relu"),
+                  MaxPool2D(2), Activation("relu"), MaxPool2D(2, strides=1), Flatten(),
+                  Dense(36, 3, rng=rng, dtype=dtype)]  # fmt: skip
+        layers[0].W.value[...] = rng.integers(-2, 3, size=layers[0].W.value.shape)
+        X = rng.integers(-2, 3, size=(6, 8, 8, 2)).astype(dtype)
+    in_order = copy.deepcopy(layers)
+    net = Sequential(layers)
+    assert _training_order(layers) != list(range(len(layers)))
+    out = net.forward(X, training=True)
+    dY = rng.integers(-2, 3, size=out.shape).astype(dtype)
+    dX = net.backward(dY, need_input_grad=True)
+    expected = X
+    for layer in in_order:
+        expected = layer.forward(expected, training=True)
+    np.testing.assert_array_equal(out, expected)
+    grad = dY
+    for layer in reversed(in_order):
+        grad = layer.backward(grad)
+    np.testing.assert_array_equal(dX, grad)
+    assert np.signbit(dX).tolist() == np.signbit(grad).tolist()  # zeros of the same sign
+    for p, q in zip(net.parameters(), [q for layer in in_order for q in layer.parameters()]):
+        np.testing.assert_array_equal(p.grad, q.grad)

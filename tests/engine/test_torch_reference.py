@@ -85,6 +85,25 @@ def test_convolution_matches_pytorch(n_spatial, settings):
     np.testing.assert_allclose(layer.forward(X), Y, rtol=1e-10, atol=1e-12)
 
 
+def test_a_one_channel_convolution_over_many_windows_matches_pytorch():
+    """Few inputs per window: the bias rides in the product, and the weight
+    gradient's product runs over slices of the windows (conv.py's
+    WEIGHT_GRAD_SLICE_BYTES), here more than three of them."""
+    from lucidnet.engine import conv as conv_module
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((400, 10, 10, 1))
+    layer = Conv2D(1, 5, 3, rng=rng)
+    rows = X.shape[0] * 8 * 8
+    assert rows > 3 * conv_module.WEIGHT_GRAD_SLICE_BYTES // (5 * X.itemsize)
+    W = np.moveaxis(layer.W.value, (-1, -2), (0, 1)).copy()
+    Y, R, dX, (dW, db) = run_torch(F.conv2d, X, W, layer.b.value)
+    np.testing.assert_allclose(layer.forward(X, training=True), Y, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(layer.backward(R.copy()), dX, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(np.moveaxis(layer.W.grad, (-1, -2), (0, 1)), dW, rtol=1e-10)
+    np.testing.assert_allclose(layer.b.grad, db, rtol=1e-10)
+
+
 POOLS = [
     (MaxPool2D(2), lambda x: F.max_pool2d(x, 2)),
     (MaxPool2D(3, strides=2), lambda x: F.max_pool2d(x, 3, stride=2)),

