@@ -93,14 +93,17 @@ def accuracy_rows(splits, data):
 
 # The networks of table (f), as issue 12 names them: (input shape, batch,
 # ConvNetClassifier settings). Each is also built layer for layer in PyTorch.
+# Every architecture parameter is spelled out (batch_norm, head): the 'auto'
+# defaults differ for signals, and the PyTorch twins are fixed.
+FIXED = dict(batch_norm=False, head="flatten", learning_rate="constant")
 NETWORKS = {
     "digits 1x8x8": ((8, 8), 128, dict(conv_layers=(32, 64), kernel_size=3, padding="same",
-                                       pool_size=2, hidden_layer_sizes=(128,))),
+                                       pool_size=2, hidden_layer_sizes=(128,), **FIXED)),
     "28x28": ((28, 28), 128, dict(conv_layers=(32, 64), kernel_size=3, padding="valid",
-                                  pool_size=2, hidden_layer_sizes=(128,))),
+                                  pool_size=2, hidden_layer_sizes=(128,), **FIXED)),
     "1-D signal 1x40": ((40,), 100, dict(conv_layers=(25, 25, 25), kernel_size=[5, 3, 3],
                                          strides=2, padding=1, pool_size=None,
-                                         hidden_layer_sizes=())),
+                                         hidden_layer_sizes=(), **FIXED)),
 }  # fmt: skip
 
 
