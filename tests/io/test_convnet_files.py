@@ -58,6 +58,23 @@ def test_a_one_dimensional_regressor_round_trips(tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
 
 
+@pytest.mark.parametrize("residual", [False, True])
+def test_the_auto_signal_network_round_trips_as_auto(tmp_path, residual):
+    """'auto' is stored as 'auto' and means the same network on load: the FCN
+    (or ResNet) for signals, its 'plateau' schedule carried on by partial_fit."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 16)).astype(np.float32), np.arange(20) % 2
+    clf = ConvNetClassifier(residual=residual, max_iter=2, random_state=0).fit(X, y)
+    save(clf, tmp_path / "fcn.npz")
+    loaded = load(tmp_path / "fcn.npz")
+    assert loaded.get_params()["conv_layers"] == "auto"
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    sizes = [p.value.size for p in loaded.network_.parameters()]
+    assert sizes == [p.value.size for p in clf.network_.parameters()]
+    assert sum(sizes) == (504_129 if residual else 264_833)  # 2 classes: one logistic output
+    assert loaded._learning_rate_name() == "plateau"
+
+
 def tampered(path, tmp_path, change):
     metadata = metadata_of(path)
     change(metadata)
