@@ -68,10 +68,13 @@ fig.suptitle("Three training signals of each class")
 # -------------
 # A 2-D ``X`` without ``input_shape`` is read by the convolutional network
 # as one-channel signals, one per row: ``input_shape_`` is ``(64, 1)``. Two
-# convolutions of 16 and 32 filters, 5 steps wide, each followed by max
-# pooling over 2 steps, then a dense layer of 128. To keep this example
-# quick it trains for 40 epochs at a larger learning rate than the default;
-# the MLP keeps its defaults.
+# convolutions of 16 and 32 filters, 5 steps wide; the rest is the signal
+# defaults: batch normalization after each convolution, then each filter's
+# average over the whole signal (global average pooling) into the output
+# layer, so where the shape turns up does not matter. (The signal defaults'
+# own filters, 128, 256 and 128, take longer.) To keep this example quick it
+# trains for 40 epochs at a larger learning rate than the default; the MLP
+# keeps its defaults.
 cnn = ConvNetClassifier(
     conv_layers=(16, 32),
     kernel_size=5,
@@ -113,7 +116,9 @@ for ax, (name, model) in zip(axes[1:], models.items()):
 # cylinder-bell-funnel signals (a plateau, a rising ramp and a falling ramp
 # of random start and length), with both estimators' defaults over 5 splits,
 # is on the :doc:`/guide/convnet` page, measured with
-# ``python benchmarks/conv.py``: a median test accuracy of 97.33% for the
-# convolutional network against 95.33% for the MLP.
+# ``python benchmarks/conv.py``: a median test accuracy of 100.00% for the
+# convolutional network (the fully convolutional network of the signal
+# defaults, in minutes) against 95.33% for the MLP (in a fraction of a
+# second).
 
 plt.show()

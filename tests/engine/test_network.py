@@ -180,7 +180,8 @@ def test_a_network_that_needs_much_per_row_predicts_fewer_rows_at_once(monkeypat
     X = rng.standard_normal((50, 8, 1))
     whole = net.forward(X)
     assert seen == [50]
-    per_row = 2 * (8 + 2000 - 2) + (8 + 2000) + (8 + 2000 - 2) * 3 + 2 * (8 + 2000 - 2)
+    # output, padded input, windows of 3 and the bias's column of ones, Flatten's output
+    per_row = 2 * (8 + 2000 - 2) + (8 + 2000) + (8 + 2000 - 2) * 4 + 2 * (8 + 2000 - 2)
     monkeypatch.setattr(lucidnet.engine.network, "PREDICT_CHUNK_BYTES", 8 * per_row * 20)
     seen.clear()
     chunked = Sequential(net.layers).forward(X)

@@ -94,4 +94,6 @@ def test_the_cost_rule_counts_a_convolutions_padding_and_window_copy():
     (cost,) = forward_costs([layer], (100, 2))
     positions = (100 + 20 - 5) // 2 + 1
     assert cost.output_shape == (positions, 3) and cost.output == positions * 3
-    assert cost.workspace == (100 + 20) * 2 + positions * 5 * 2
+    # the padded input, and a window of 5 x 2 values per position plus the
+    # column of ones that carries the bias in the product (K = 10 < 64)
+    assert cost.workspace == (100 + 20) * 2 + positions * (5 * 2 + 1)

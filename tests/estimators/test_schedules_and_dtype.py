@@ -130,7 +130,7 @@ def test_bad_schedule_or_dtype_settings_are_refused(digits, value):
 # ------------------------------------------------------------- 'auto' batches
 @pytest.mark.parametrize(
     "n_samples, signals, images, autoencoder, mlp",
-    [(10, 1, 10, 10, 10), (50, 5, 16, 16, 50), (300, 16, 30, 30, 200),
+    [(1, 1, 1, 1, 1), (10, 2, 10, 10, 10), (50, 5, 16, 16, 50), (300, 16, 30, 30, 200),
      (1000, 16, 100, 64, 200), (60000, 16, 200, 64, 200)],
 )  # fmt: skip
 def test_auto_batches_take_several_steps_on_small_data_except_in_the_mlps(
@@ -149,7 +149,7 @@ def test_auto_batches_take_several_steps_on_small_data_except_in_the_mlps(
 
 def test_the_docstrings_say_what_auto_means():
     words = " ".join(ConvNetClassifier.__doc__.split())
-    assert "for signals, n_samples // 10 clipped to [1, 16]" in words
+    assert "for signals, n_samples // 10 clipped to [2, 16]" in words
     assert "for images, n_samples // 10 clipped to [16, 200]" in words
     assert "'auto': 'plateau' for signals, 'constant' for images" in words
     assert "n_samples // 10 clipped to [16, 64]" in " ".join(Autoencoder.__doc__.split())

@@ -75,6 +75,22 @@ def test_the_auto_signal_network_round_trips_as_auto(tmp_path, residual):
     assert loaded._learning_rate_name() == "plateau"
 
 
+def test_a_file_from_before_head_existed_flattens_as_it_did(tmp_path):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 16)).astype(np.float32), np.arange(20) % 2
+    clf = ConvNetClassifier(conv_layers=(4,), kernel_size=3, head="flatten", batch_norm=False,
+                            max_iter=1, random_state=0).fit(X, y)  # fmt: skip
+    save(clf, tmp_path / "new.npz")
+
+    def written_before_head(metadata):
+        del metadata["params"]["head"]
+
+    old = tampered(tmp_path / "new.npz", tmp_path, written_before_head)
+    loaded = load(old)
+    assert loaded.head == "flatten"
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def tampered(path, tmp_path, change):
     metadata = metadata_of(path)
     change(metadata)

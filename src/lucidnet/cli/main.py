@@ -155,9 +155,9 @@ def _add_data_commands(commands) -> None:
         "--conv",
         type=_conv_layers,
         metavar="FILTERS",
-        help="a convolutional network: filters per convolution, e.g. 32,64, or auto: for "
-        "signals 128,256,128 (kernels 8, 5, 3, batch norm, global average pooling), for "
-        "images 32,64 (each 3x3, then 2x2 max pooling)",
+        help="a convolutional network: filters per convolution, e.g. 32,64 (for images each "
+        "3x3, then 2x2 max pooling; for signals kernels 8, 5, then 3, each with batch norm, "
+        "then global average pooling), or auto: 32,64 for images, 128,256,128 for signals",
     )
     train.add_argument(
         "--input-shape",

@@ -31,7 +31,7 @@ import math
 import os
 from dataclasses import dataclass
 
-from .conv import Conv1D, Conv2D, padding_amounts
+from .conv import FOLD_BIAS_BELOW, Conv1D, Conv2D, padding_amounts
 from .pooling import AvgPool1D, AvgPool2D, MaxPool1D, MaxPool2D, UpSampling1D, UpSampling2D
 from .residual import Residual
 
@@ -59,7 +59,9 @@ def _conv_workspace(layer, input_shape, output_shape) -> int:
         size + sum(padding_amounts(layer.padding, size, k, s, d))
         for size, k, s, d in zip(spatial, layer.kernel_size, layer.strides, layer.dilation)
     )
-    windows = math.prod(output_shape[:-1]) * math.prod(layer.kernel_size) * channels
+    K = math.prod(layer.kernel_size) * channels
+    K += K < FOLD_BIAS_BELOW  # a column of ones carries the bias (see conv.py)
+    windows = math.prod(output_shape[:-1]) * K
     return padded * channels + windows
 
 

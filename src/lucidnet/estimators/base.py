@@ -64,8 +64,9 @@ _TRAINING_PARAMETERS = """
         Mini-batch size for the stochastic solvers; 'auto' is {auto_batch_size}.
     learning_rate : {{learning_rate_options}}, \
 default={learning_rate}
-        The learning-rate schedule.{auto_learning_rate} The first three are scikit-learn's, for
-        'sgd' only ('adam' keeps ``learning_rate_init`` with them): 'constant';
+        The learning-rate schedule.{auto_learning_rate} 'constant', 'invscaling'
+        and 'adaptive' are scikit-learn's, for 'sgd' only ('adam' keeps
+        ``learning_rate_init`` with them): 'constant';
         'invscaling', ``learning_rate_init / (t + 1) ** power_t`` after each
         epoch; 'adaptive', the rate divided by 5 whenever training would stop
         (no improvement of ``tol`` for ``n_iter_no_change`` epochs), stopping

@@ -63,7 +63,8 @@ def check_training_memory(estimator, input_shape, n_outputs, dtype, n_samples) -
     if estimator.solver == "lbfgs":
         rows = 2 * n_samples  # one batch of every row
     else:
-        batch = 200 if estimator.batch_size == "auto" else estimator.batch_size
+        auto = estimator.batch_size == "auto"
+        batch = estimator._auto_batch_size(n_samples) if auto else estimator.batch_size
         rows = max(2 * min(batch, n_samples), min(n_samples, PREDICT_CHUNK))
     name = type(estimator).__name__
 

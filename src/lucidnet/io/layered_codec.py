@@ -282,6 +282,12 @@ def _check_row_cost(check, network, input_shape, array_bytes: int, max_row_bytes
     )
 
 
+# Parameters added after files were written, whose default today is not what
+# those files meant: a convolutional net without 'head' flattened (the
+# default became 'auto', global average pooling for signals).
+EARLIER_DEFAULTS = {"head": "flatten"}
+
+
 def decode_layered(check, metadata, params, arrays, label_binarizer, finish, max_row_bytes):
     """Build a convolutional estimator from checked metadata and arrays.
 
@@ -305,8 +311,11 @@ def decode_layered(check, metadata, params, arrays, label_binarizer, finish, max
     known = cls().get_params()
     unknown = sorted(set(params) - set(known))
     check.require(not unknown, f"has unknown {cls.__name__} parameters {unknown}")
+    # A file from before a parameter existed meant that parameter's value then,
+    # not today's default where the two differ.
+    earlier = {k: v for k, v in EARLIER_DEFAULTS.items() if k in known and k not in params}
     try:
-        decoded = {name: from_json(value) for name, value in params.items()}
+        decoded = {**earlier, **{name: from_json(value) for name, value in params.items()}}
         model = cls(**decoded)
         model._validate_params()
     except (TypeError, ValueError) as exc:
