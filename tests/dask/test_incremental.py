@@ -11,101 +11,17 @@ import dask.array as da
 import numpy as np
 import pytest
 from dask_ml.wrappers import Incremental
+from distributed import get_task_stream
 from sklearn.base import clone
-from sklearn.datasets import load_digits
 
-from lucidnet import (
-    Autoencoder,
-    ConvNetClassifier,
-    ConvNetRegressor,
-    MLPClassifier,
-    MLPRegressor,
-)
+from lucidnet import Autoencoder
+
+from .cases import CASES, blocks, fit_kwargs
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 N_BLOCKS = 8
 EPOCHS = 4
-# The image defaults spelled out, small (tests/estimators/test_convnet.py).
-POOLED = dict(
-    kernel_size=3, pool_size=2, batch_norm=False, head="flatten", learning_rate="constant"
-)
-
-
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X / 16, y
-
-
-def curve():
-    rng = np.random.default_rng(0)
-    X = rng.uniform(-1, 1, size=(800, 8))
-    return X, X[:, 0] ** 2 + X[:, 1]
-
-
-def signals():
-    """Signals of 40 steps; the target is the sum of steps 10 to 19."""
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((800, 40))
-    return X, X[:, 10:20].sum(axis=1)
-
-
-# name: (the estimator, its data, the score of one that learned nothing: a perfect one scores
-# 1 for accuracy and R^2, 0 for the autoencoder's minus mean squared error)
-CASES = {
-    "MLPClassifier": (
-        MLPClassifier(hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0),
-        digits,
-        0.1,  # accuracy of a guess among ten balanced classes
-    ),
-    "ConvNetClassifier": (
-        ConvNetClassifier(
-            conv_layers=(8,),
-            hidden_layer_sizes=(16,),
-            input_shape=(8, 8),
-            **POOLED,
-            learning_rate_init=0.01,
-            random_state=0,
-        ),
-        digits,
-        0.1,
-    ),
-    "MLPRegressor": (
-        MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0),
-        curve,
-        0.0,  # R^2 of predicting the mean
-    ),
-    "ConvNetRegressor": (
-        ConvNetRegressor(
-            conv_layers=(8,),
-            hidden_layer_sizes=(16,),
-            input_shape=(40,),
-            **POOLED,
-            learning_rate_init=0.01,
-            random_state=0,
-        ),
-        signals,
-        0.0,
-    ),
-    "Autoencoder": (
-        Autoencoder(
-            n_components=8, hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0
-        ),
-        digits,
-        None,  # reconstructing every sample as the mean sample: computed from the data
-    ),
-}
-
-
-def fit_kwargs(estimator, y):
-    # A classifier's first partial_fit must be told every class: one block may lack some.
-    return {"classes": np.unique(y)} if hasattr(estimator, "predict_proba") else {}
-
-
-def blocks(dask_array):
-    """The rows of each block of ``dask_array``, as slices, in order."""
-    bounds = np.cumsum((0, *dask_array.chunks[0]))
-    return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -121,9 +37,14 @@ def test_incremental_trains_on_every_block_as_partial_fit_by_hand(client, name):
 
     # Blocks in their order, so that the hand-made loop can follow it.
     incremental = Incremental(clone(template), shuffle_blocks=False)
-    for _ in range(EPOCHS):
-        incremental.partial_fit(X_dask, None if target is None else y_dask, **kwargs)
+    with get_task_stream(client) as tasks:
+        for _ in range(EPOCHS):
+            incremental.partial_fit(X_dask, None if target is None else y_dask, **kwargs)
     on_cluster = incremental.estimator_
+    # Each block's partial_fit was a task on a worker, not a call in this process
+    # (dask-ml names them ("fit-<token>", block), the model going in being block -1).
+    fits = [t["key"] for t in tasks.data if t["key"][0].startswith("fit-") and t["key"][1] >= 0]
+    assert len(fits) == EPOCHS * N_BLOCKS
 
     by_hand = clone(template)
     for _ in range(EPOCHS):
