@@ -21,7 +21,14 @@ from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
 from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from .data_files import DataError, plural
-from .model_inputs import model_inputs, open_model, write_table
+from .model_inputs import (
+    chunk_rows_for,
+    model_inputs,
+    model_inputs_in_chunks,
+    open_model,
+    table_writer,
+    write_table,
+)
 from .reports import OPTION_NAMES, with_article
 from .stopping import VALIDATION_FRACTION, diverged, require_finite_training, training_notes
 from .tabular import input_names
@@ -184,8 +191,13 @@ def transform(args) -> int:
             f"{args.model}: transform takes an autoencoder (lucidnet train --autoencoder K); "
             f"this file holds {with_article(model)}"
         )
-    frame, X = model_inputs(args, loaded, steps, n_inputs)
-    codes = model.transform(X)
-    table = pandas.DataFrame(codes, columns=model.get_feature_names_out())
-    write_table(table, args.out, "codes")
+    names = model.get_feature_names_out()
+    chunk_rows = chunk_rows_for(args)
+    if chunk_rows is None:
+        _, X = model_inputs(args, loaded, steps, n_inputs)
+        write_table(pandas.DataFrame(model.transform(X), columns=names), args.out, "codes")
+        return 0
+    with table_writer(args.out, "codes") as write:
+        for _, X, _ in model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
+            write(pandas.DataFrame(model.transform(X), columns=names))
     return 0

@@ -38,11 +38,14 @@ from .data_files import (
     target_values,
 )
 from .model_inputs import (
+    chunk_rows_for,
     input_notes,
     model_inputs,
+    model_inputs_in_chunks,
     named_like_training,
     open_model,
     steps_for,
+    table_writer,
     write_table,
 )
 from .output_paths import check_outputs
@@ -361,14 +364,25 @@ def predict(args) -> int:
             f"--proba needs a classification model; {args.model} holds "
             f"{reports.with_article(model)}"
         )
-    frame, X = model_inputs(args, loaded, steps, n_inputs)
-    if isinstance(model, Autoencoder):
+    what = "rows" if isinstance(model, Autoencoder) else "predictions"
+    chunk_rows = chunk_rows_for(args)
+    if chunk_rows is None:
+        frame, X = model_inputs(args, loaded, steps, n_inputs)
         steps = steps_for(frame, steps, model, n_inputs, args.data)
-        table, what = autoencoding.reconstruction_table(model, np.asarray(X), steps), "rows"
-    else:
-        table, what = _predictions_table(model, X, args.proba), "predictions"
-    write_table(table, args.out, what)
+        write_table(_prediction_rows(model, X, steps, args.proba), args.out, what)
+        return 0
+    with table_writer(args.out, what) as write:
+        for _, X, chunk_steps in model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
+            write(_prediction_rows(model, X, chunk_steps, args.proba))
     return 0
+
+
+def _prediction_rows(model, X, steps, proba):
+    """predict's table for the rows of ``X``: an autoencoder's reconstructions,
+    else the predictions (and probabilities)."""
+    if isinstance(model, Autoencoder):
+        return autoencoding.reconstruction_table(model, np.asarray(X), steps)
+    return _predictions_table(model, X, proba)
 
 
 def _predictions_table(model, X, proba):

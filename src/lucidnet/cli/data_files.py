@@ -46,41 +46,83 @@ def import_pandas():
 
 def read_table(path):
     """The rows of a CSV or ``.npz`` data file as a DataFrame."""
+    _check_readable(path)
+    pandas = import_pandas()
+    if zipfile.is_zipfile(path):
+        frame = _read_npz(path, pandas)
+    else:
+        frame = next(_read_csv(path, pandas))
+    if len(frame) == 0:
+        raise DataError(f"{path}: has a header but no data rows")
+    return frame
+
+
+def read_csv_chunks(path, chunk_rows):
+    """A CSV data file's rows, ``chunk_rows`` at a time: DataFrames read exactly
+    as :func:`read_table` reads the whole file (text cells, the same missing
+    markers and header checks, decimal commas), so that a file larger than
+    memory goes through in pieces. Row labels keep counting across chunks."""
+    _check_readable(path)
+    chunks = _read_csv(path, import_pandas(), chunk_rows)
+    first = next(chunks)
+    if len(first) == 0:
+        raise DataError(f"{path}: has a header but no data rows")
+    yield first
+    yield from chunks
+
+
+def is_csv(path) -> bool:
+    """A data file that is not an ``.npz`` (a zip archive) is read as CSV."""
+    return not zipfile.is_zipfile(path)
+
+
+def _check_readable(path) -> None:
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file")
     if os.path.isdir(path):
         raise DataError(f"{path}: is a folder, not a data file")
     if os.path.getsize(path) == 0:
         raise DataError(f"{path}: the file is empty (expected a CSV header row, then data rows)")
-    pandas = import_pandas()
-    if zipfile.is_zipfile(path):
-        frame = _read_npz(path, pandas)
-    else:
-        frame = _read_csv(path, pandas)
-    if len(frame) == 0:
-        raise DataError(f"{path}: has a header but no data rows")
-    return frame
 
 
-def _read_csv(path, pandas):
+def _read_csv(path, pandas, chunk_rows=None):
+    """DataFrames of the file's rows: one of them all (``chunk_rows`` None), or
+    one per ``chunk_rows`` rows; an empty file's header gives one empty frame."""
     delimiter = sniff_delimiter(path)
     options = {"sep": delimiter, "dtype": str, "skipinitialspace": True}
+    errors = (pandas.errors.ParserError, UnicodeDecodeError, ValueError)
     try:
+        header = pandas.read_csv(path, header=None, nrows=1, keep_default_na=False, **options)
         # Text, not guessed types: each command decides which columns are numbers,
         # and at prediction time a column is read exactly as it was in training.
-        frame = pandas.read_csv(path, na_values=missing_markers(), **options)
-        header = pandas.read_csv(path, header=None, nrows=1, keep_default_na=False, **options)
+        reader = pandas.read_csv(
+            path, na_values=missing_markers(), chunksize=chunk_rows, **options
+        )
+        frames = iter([reader]) if chunk_rows is None else iter(reader)
+        frame = next(frames, None)
+        if frame is None:  # a header and no rows: no chunk at all
+            frame = pandas.read_csv(path, na_values=missing_markers(), nrows=0, **options)
     except pandas.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (expected a CSV header row)") from None
-    except (pandas.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: is not a readable CSV file ({first_line})") from None
-    _check_header(path, header.iloc[0].tolist(), frame, delimiter)
-    n_commas = 0
-    if delimiter != ",":
-        frame, n_commas = _read_decimal_commas(frame)
-    frame.attrs.update(delimiter=delimiter, decimal_commas=n_commas)
-    return frame
+    except errors as exc:
+        raise _unreadable(path, exc) from None
+    names = header.iloc[0].tolist()
+    while frame is not None:
+        _check_header(path, names, frame, delimiter)
+        n_commas = 0
+        if delimiter != ",":
+            frame, n_commas = _read_decimal_commas(frame)
+        frame.attrs.update(delimiter=delimiter, decimal_commas=n_commas)
+        yield frame
+        try:  # a later chunk may be malformed too: the same error as reading it whole
+            frame = next(frames, None)
+        except errors as exc:
+            raise _unreadable(path, exc) from None
+
+
+def _unreadable(path, exc) -> DataError:
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DataError(f"{path}: is not a readable CSV file ({first_line})")
 
 
 def sniff_delimiter(path) -> str:

@@ -115,6 +115,12 @@ MAX_ROW_MEMORY_HELP = (
     "machine: raise it only for a file you trust"
 )
 
+CHUNK_ROWS_HELP = (
+    "read a CSV data file N rows at a time, writing the output as it goes, so that a file "
+    "larger than memory goes through (default: the whole file, or chunks of about 8 MB "
+    "of its text when reading it whole would take more than 1 GiB or a quarter of the free "
+    "memory, which the command says)"
+)
 STRICT_HELP = (
     "refuse a text value the model was not trained on (by default such a row is "
     "predicted, the value encoded as none of the known ones, and counted on stderr)"
@@ -217,6 +223,7 @@ def _add_data_commands(commands) -> None:
     predict.add_argument("--proba", action="store_true", help="class probabilities too")
     predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
     predict.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    predict.add_argument("--chunk-rows", type=_positive_int, metavar="N", help=CHUNK_ROWS_HELP)
 
     evaluate = commands.add_parser(
         "evaluate",
@@ -240,6 +247,7 @@ def _add_data_commands(commands) -> None:
     transform.add_argument("data", metavar="DATA")
     transform.add_argument("--out", metavar="FILE", help="CSV file to write (default: stdout)")
     transform.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    transform.add_argument("--chunk-rows", type=_positive_int, metavar="N", help=CHUNK_ROWS_HELP)
 
     info = commands.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL")

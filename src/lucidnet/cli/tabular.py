@@ -40,6 +40,7 @@ MISSING_CATEGORY = "missing"
 MANY_CATEGORIES = 20  # beyond this, an unseen value hints at an ID or a date column
 COLUMNS_SHOWN = 8
 UNSEEN_SHOWN = 3  # values shown per column in the note on unseen categories
+UNSEEN_KEPT = 10_000  # distinct unseen values counted per column, at most
 # Magnitudes that always standardize: their squares, summed over fewer than 45
 # million rows, stay within float64 (largest 1.8e308).
 SCALABLE = 1e150
@@ -268,16 +269,18 @@ def _no_fill_advice(steps) -> str:
     return f"{how}: fill them in or leave those rows out"
 
 
-def filled_cells(steps, frame) -> str | None:
+def filled_cells(steps, frame, counts=None) -> str | None:
     """What ``transform`` fills in, in a line: ``"filled 13 cells: a 2 (median
-    4.5), b 11 (as 'missing')"``; None when no cell is missing or none is filled."""
+    4.5), b 11 (as 'missing')"``; None when no cell is missing or none is filled.
+    ``counts``: the missing cells per column (:func:`missing_counts`) of a file
+    read in chunks, instead of ``frame``'s."""
     fills = _fills(steps)
     if fills is None:
         return None
     numeric, text = steps["numeric"]["columns"], steps["categorical"]["columns"]
     values = dict(zip(numeric, (f"median {v:g}" for v in fills["numeric"])))
     values.update(zip(text, (f"as {v!r}" for v in fills["categorical"])))
-    counts = {c: int(frame[c].isna().sum()) for c in steps["columns"]}
+    counts = missing_counts(steps, frame) if counts is None else counts
     parts = [f"{c} {n} ({values[c]})" for c, n in counts.items() if n]
     if not parts:
         return None
@@ -285,28 +288,51 @@ def filled_cells(steps, frame) -> str | None:
     return f"filled {plural(sum(counts.values()), 'cell')}: {shown}"
 
 
-def unseen_categories(steps, frame) -> str | None:
+def missing_counts(steps, frame) -> dict:
+    """The missing cells of each of the model's columns in ``frame``."""
+    return {c: int(frame[c].isna().sum()) for c in steps["columns"]}
+
+
+def unseen_categories(steps, frame, found=None) -> str | None:
     """A line on the text cells whose category the model was not trained on
     (encoded as none of the known ones): per column, how many rows and a few
-    of the values; None when there are none."""
+    of the values; None when there are none. ``found``: :func:`unseen_cells`
+    added up over the chunks of a file, instead of ``frame``'s."""
+    found = unseen_cells(steps, frame) if found is None else found
     parts = []
-    for i, categories in enumerate(steps["categorical"]["categories"]):
-        values = _text_cells(steps, frame, i).astype(str).to_numpy()
-        unseen = ~np.isin(values, categories)
-        if unseen.any():
-            new = list(dict.fromkeys(values[unseen]))  # in the order of the rows
+    for i, (n_rows, new) in found.items():
+        if n_rows:
+            new = list(new)
             shown = ", ".join(map(repr, new[:UNSEEN_SHOWN]))
             if len(new) > 1:
                 more = ", ..." if len(new) > UNSEEN_SHOWN else ""
-                shown = f"{plural(len(new), 'value')}: {shown}{more}"
+                at_least = "at least " if len(new) >= UNSEEN_KEPT else ""
+                shown = f"{at_least}{plural(len(new), 'value')}: {shown}{more}"
             column = steps["categorical"]["columns"][i]
-            parts.append(f"{column} {plural(int(unseen.sum()), 'row')} ({shown})")
+            parts.append(f"{column} {plural(n_rows, 'row')} ({shown})")
     if not parts:
         return None
     return (
         "Note: categories the model was not trained on, encoded as none of its known ones "
         f"(--strict refuses them): {', '.join(parts)}"
     )
+
+
+def unseen_cells(steps, frame, found=None) -> dict:
+    """For each text column ``i``: ``(rows, values)``, how many of ``frame``'s
+    rows hold a category the model was not trained on, and which (in the order
+    of the rows, the first UNSEEN_KEPT distinct ones), added to ``found``."""
+    found = {} if found is None else found
+    for i, categories in enumerate(steps["categorical"]["categories"]):
+        values = _text_cells(steps, frame, i).astype(str).to_numpy()
+        unseen = values[~np.isin(values, categories)]
+        n_rows, new = found.get(i, (0, {}))
+        for value in unseen:
+            if len(new) >= UNSEEN_KEPT:
+                break
+            new.setdefault(value, None)
+        found[i] = (n_rows + len(unseen), new)
+    return found
 
 
 def _one_hot(cells, categories, path, column, strict) -> np.ndarray:
