@@ -96,3 +96,32 @@ def test_transform_and_reconstructions_in_chunks(run, penguins_csv, tmp_path):
         chunked = run(command, model, penguins_csv, "--chunk-rows", "64")
         assert whole[0] == chunked[0] == 0
         assert same_table(chunked[1], whole[1]) and len(chunked[1].splitlines()) == 345
+
+
+def test_chunk_rows_reads_an_npz_whole_and_says_so(run, tmp_path):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((60, 4)), np.arange(60) % 2
+    np.savez(tmp_path / "data.npz", X=X, y=y)
+    model = tmp_path / "model.npz"
+    assert run("train", tmp_path / "data.npz", "--target", "y", "--out", model, *FAST)[0] == 0
+    whole = run("predict", model, tmp_path / "data.npz")
+    status, out, err = run("predict", model, tmp_path / "data.npz", "--chunk-rows", "7")
+    assert status == 0 and out == whole[1]
+    assert "--chunk-rows reads CSV files in chunks" in err and "read whole" in err
+
+
+@pytest.mark.parametrize("chunk_rows", ["1", "100"])
+def test_evaluate_in_chunks_reports_what_the_whole_read_reports(run, species_model, new_penguins,
+                                                                tmp_path, chunk_rows):  # fmt: skip
+    frame = pd.read_csv(new_penguins, dtype=str, keep_default_na=False)
+    frame.loc[[0, 150, 151, 343], "species"] = "NA"  # no target: left out, in several chunks
+    frame.loc[200, "species"] = "Emperor"  # a class the model never saw
+    path = tmp_path / "labelled.csv"
+    frame.to_csv(path, index=False)
+    whole = run("evaluate", species_model, path)
+    chunked = run("evaluate", species_model, path, "--chunk-rows", chunk_rows)
+    assert whole[0] == chunked[0] == 0, chunked[2]
+    assert chunked[1] == whole[1] and chunked[2] == whole[2]
+    assert "Left out 4 rows with no value for the target 'species'" in whole[1]
+    assert "1 class the model was never trained on: 'Emperor' (1 row" in whole[1]
+    assert "island 4 rows" in whole[1] and "(340 rows, target 'species')" in whole[1]

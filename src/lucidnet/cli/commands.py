@@ -33,13 +33,14 @@ from .data_files import (
     labels_like,
     npz_target_hint,
     plural,
+    read_csv_chunks,
     read_table,
     require_columns,
+    require_some_class,
     target_values,
 )
 from .model_inputs import (
     chunk_rows_for,
-    input_notes,
     model_inputs,
     model_inputs_in_chunks,
     named_like_training,
@@ -49,7 +50,7 @@ from .model_inputs import (
     write_table,
 )
 from .output_paths import check_outputs
-from .selection import drop_rows_without_target, select_training_data
+from .selection import select_training_data
 from .stopping import (
     VALIDATION_FRACTION,
     diverged,
@@ -60,8 +61,11 @@ from .stopping import (
 from .tabular import (
     filled_cells,
     fit_preprocessing,
+    missing_counts,
     require_scalable,
     transform,
+    unseen_categories,
+    unseen_cells,
 )
 
 
@@ -421,23 +425,48 @@ def evaluate(args) -> int:
             "(only an autoencoder is evaluated without one; a model saved from Python does not "
             "name its target)" + npz_target_hint(args.data)
         )
-    frame = read_table(args.data)
     why = "" if args.target else f" (the column {args.model} predicts; --target names another)"
-    require_columns(frame, [target], args.data, what="target column", why=why)
-    frame, left_out = drop_rows_without_target(frame, target, args.data)
-    steps = steps_for(frame, steps, model, n_inputs, args.data, target=target)
-    X = named_like_training(model, transform(steps, frame, args.data, strict=args.strict))
-    if hasattr(model, "classes_"):
-        task = "classification"
-        y_true = labels_like(frame[target], model.classes_, args.data, target)
-    else:
-        task = "regression"
-        y_true = target_values(frame[target], task, args.data, target)
-    y_pred = model.predict(X)
-    for line in (left_out, *input_notes(steps, frame), _unseen_classes(model, y_true)):
+    task = "classification" if hasattr(model, "classes_") else "regression"
+    chunk_rows = chunk_rows_for(args)
+    frames = (
+        [read_table(args.data)] if chunk_rows is None else read_csv_chunks(args.data, chunk_rows)
+    )
+    y_true, y_pred, n_left_out, missing, unseen, used = [], [], 0, {}, None, steps
+    first = None  # the first target cell, for an error
+    for frame in frames:  # the whole file, or chunk by chunk: the same report
+        require_columns(frame, [target], args.data, what="target column", why=why)
+        has_target = frame[target].notna()
+        n_left_out += int((~has_target).sum())
+        frame = frame[has_target]
+        if frame.empty:
+            continue
+        used = steps_for(frame, steps, model, n_inputs, args.data, target=target)
+        X = named_like_training(model, transform(used, frame, args.data, strict=args.strict))
+        if task == "classification":
+            y_true.append(labels_like(frame[target], model.classes_, args.data, target,
+                                      part=chunk_rows is not None))  # fmt: skip
+            first = first if first is not None else frame[target].iloc[0]
+        else:
+            y_true.append(target_values(frame[target], task, args.data, target))
+        y_pred.append(model.predict(X))
+        for column, n in missing_counts(used, frame).items():
+            missing[column] = missing.get(column, 0) + n
+        unseen = unseen_cells(used, frame, unseen)
+    if not y_true:
+        raise DataError(f"{args.data}: target {target!r} has no values (every cell is missing)")
+    y_true, y_pred = np.concatenate(y_true), np.concatenate(y_pred)
+    if task == "classification":
+        require_some_class(y_true, first, model.classes_, args.data, target)
+    left_out = n_left_out and (
+        f"Left out {plural(n_left_out, 'row')} with no value for the target {target!r}"
+    )
+    filled = filled_cells(used, None, counts=missing)
+    notes = [filled and f"Missing values, as in training: {filled}"]
+    notes.append(unseen_categories(used, None, found=unseen))
+    for line in (left_out, *notes, _unseen_classes(model, y_true)):
         if line:
             print(line)
-    rows = plural(len(frame), "row")
+    rows = plural(len(y_true), "row")
     print(f"Evaluation of {args.model} on {args.data} ({rows}, target {target!r}):")
     print(reports.evaluation_report(task, y_true, y_pred))
     _plot(args.plot, model, task, y_true, y_pred, f"{args.data}")

@@ -421,10 +421,12 @@ def target_values(series, task, path, column):
     return labels
 
 
-def labels_like(series, classes, path, column):
+def labels_like(series, classes, path, column, part=False):
     """A target column read as labels of the same type as a model's ``classes_``;
     DataError when they cannot be (text against classes that are numbers, or
-    the other way round), as when the column is not the one the model predicts."""
+    the other way round), as when the column is not the one the model predicts.
+    ``part``: the column of one chunk of the file, where no known class is no
+    proof (the caller checks all the labels with :func:`require_some_class`)."""
     classes = np.asarray(classes)
     kind = column_kind(series, path, column)
     if classes.dtype.kind in "iuf":
@@ -439,15 +441,21 @@ def labels_like(series, classes, path, column):
             labels = labels.astype(np.int64)
     else:
         labels = series.astype(str).to_numpy()
-        if kind == "numeric" and not np.isin(labels, classes).any():
+        if kind == "numeric" and not part and not np.isin(labels, classes).any():
             _not_the_target(path, column, "numbers", series.iloc[0], "text", classes)
+    if not part:
+        require_some_class(labels, series.iloc[0], classes, path, column)
+    return labels
+
+
+def require_some_class(labels, example, classes, path, column) -> None:
+    """DataError unless some of ``labels`` are among the model's classes."""
     if not np.isin(labels, classes).any():
         raise DataError(
-            f"{path}: none of the values of target {column!r} (like {series.iloc[0]!r}) is one "
+            f"{path}: none of the values of target {column!r} (like {example!r}) is one "
             f"of the model's classes ({few(classes)}): is {column!r} the column the model "
             "predicts?"
         )
-    return labels
 
 
 def _not_the_target(path, column, found, example, expected, classes):

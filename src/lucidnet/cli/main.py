@@ -116,7 +116,8 @@ MAX_ROW_MEMORY_HELP = (
 )
 
 CHUNK_ROWS_HELP = (
-    "read a CSV data file N rows at a time, writing the output as it goes, so that a file "
+    "read a CSV data file N rows at a time (writing the output, or adding up the report, as "
+    "it goes), so that a file "
     "larger than memory goes through (default: the whole file, or chunks of about 8 MB "
     "of its text when reading it whole would take more than 1 GiB or a quarter of the free "
     "memory, which the command says)"
@@ -239,6 +240,7 @@ def _add_data_commands(commands) -> None:
     )
     evaluate.add_argument("--plot", metavar="PNG")
     evaluate.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    evaluate.add_argument("--chunk-rows", type=_positive_int, metavar="N", help=CHUNK_ROWS_HELP)
 
     transform = commands.add_parser(
         "transform", help="an autoencoder's codes for each row of a data file, as CSV"

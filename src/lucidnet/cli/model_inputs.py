@@ -84,10 +84,15 @@ def chunk_rows_for(args) -> int | None:
     ``--chunk-rows``, or, for a CSV file whose whole read would take more than
     1 GB (or a quarter of the free memory), a chunk of about 8 MB of its text,
     saying so on stderr."""
+    if not os.path.isfile(args.data):
+        return None  # the reader says what is wrong
+    if not is_csv(args.data):
+        if getattr(args, "chunk_rows", None):
+            print(f"Note: --chunk-rows reads CSV files in chunks; {args.data} is an .npz, read "
+                  "whole", file=sys.stderr)  # fmt: skip
+        return None
     if getattr(args, "chunk_rows", None):
         return args.chunk_rows
-    if not os.path.isfile(args.data) or not is_csv(args.data):
-        return None
     size = os.path.getsize(args.data)
     free = available_memory()
     limit = STREAM_ABOVE if free is None else min(STREAM_ABOVE, free // 4)
