@@ -96,6 +96,12 @@ def test_transform_and_reconstructions_in_chunks(run, penguins_csv, tmp_path):
         chunked = run(command, model, penguins_csv, "--chunk-rows", "64")
         assert whole[0] == chunked[0] == 0
         assert same_table(chunked[1], whole[1]) and len(chunked[1].splitlines()) == 345
+    whole = run("evaluate", model, penguins_csv)
+    chunked = run("evaluate", model, penguins_csv, "--chunk-rows", "64")
+    assert whole[0] == chunked[0] == 0 and "344 rows" in chunked[1]
+    assert whole[1].splitlines()[0] == chunked[1].splitlines()[0]  # what was measured
+    errors = [float(out.split("Autoencoder:")[1].split()[0]) for out in (whole[1], chunked[1])]
+    assert errors[0] == pytest.approx(errors[1], rel=1e-6)  # shown to 4 significant digits
 
 
 def test_chunk_rows_reads_an_npz_whole_and_says_so(run, tmp_path):

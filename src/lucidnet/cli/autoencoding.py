@@ -170,8 +170,16 @@ def evaluate(args, loaded, steps, n_inputs) -> int:
             f"--target is not for an autoencoder: {args.model} is scored by how it gives back "
             "its feature columns, with no target"
         )
-    _, X = model_inputs(args, loaded, steps, n_inputs)
-    print_error(f"the {plural(len(X), 'row')} of {args.data}", steps, -loaded.model.score(X))
+    chunk_rows = chunk_rows_for(args)
+    if chunk_rows is None:
+        _, X = model_inputs(args, loaded, steps, n_inputs)
+        n_rows, error = len(X), -loaded.model.score(X)
+    else:  # score is a mean over rows of equal length: chunks weigh by their rows
+        n_rows, total = 0, 0.0
+        for _, X, _ in model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
+            n_rows, total = n_rows + len(X), total - loaded.model.score(X) * len(X)
+        error = total / n_rows
+    print_error(f"the {plural(n_rows, 'row')} of {args.data}", steps, error)
     if args.plot:
         print(f"Note: {NO_PLOT}")
     return 0
