@@ -21,14 +21,7 @@ from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
 from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from .data_files import DataError, plural
-from .model_inputs import (
-    chunk_rows_for,
-    model_inputs,
-    model_inputs_in_chunks,
-    open_model,
-    table_writer,
-    write_table,
-)
+from .model_inputs import model_inputs, open_model, table_writer
 from .reports import OPTION_NAMES, with_article
 from .stopping import VALIDATION_FRACTION, diverged, require_finite_training, training_notes
 from .tabular import input_names
@@ -170,15 +163,10 @@ def evaluate(args, loaded, steps, n_inputs) -> int:
             f"--target is not for an autoencoder: {args.model} is scored by how it gives back "
             "its feature columns, with no target"
         )
-    chunk_rows = chunk_rows_for(args)
-    if chunk_rows is None:
-        _, X = model_inputs(args, loaded, steps, n_inputs)
-        n_rows, error = len(X), -loaded.model.score(X)
-    else:  # score is a mean over rows of equal length: chunks weigh by their rows
-        n_rows, total = 0, 0.0
-        for _, X, _ in model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
-            n_rows, total = n_rows + len(X), total - loaded.model.score(X) * len(X)
-        error = total / n_rows
+    n_rows, total = 0, 0.0  # score is a mean over rows of equal length: chunks weigh by rows
+    for _, X, _ in model_inputs(args, loaded, steps, n_inputs):
+        n_rows, total = n_rows + len(X), total - loaded.model.score(X) * len(X)
+    error = total / n_rows
     print_error(f"the {plural(n_rows, 'row')} of {args.data}", steps, error)
     if args.plot:
         print(f"Note: {NO_PLOT}")
@@ -200,12 +188,7 @@ def transform(args) -> int:
             f"this file holds {with_article(model)}"
         )
     names = model.get_feature_names_out()
-    chunk_rows = chunk_rows_for(args)
-    if chunk_rows is None:
-        _, X = model_inputs(args, loaded, steps, n_inputs)
-        write_table(pandas.DataFrame(model.transform(X), columns=names), args.out, "codes")
-        return 0
     with table_writer(args.out, "codes") as write:
-        for _, X, _ in model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
+        for _, X, _ in model_inputs(args, loaded, steps, n_inputs):
             write(pandas.DataFrame(model.transform(X), columns=names))
     return 0

@@ -40,14 +40,13 @@ from .data_files import (
     target_values,
 )
 from .model_inputs import (
+    InputNotes,
     chunk_rows_for,
     model_inputs,
-    model_inputs_in_chunks,
     named_like_training,
     open_model,
     steps_for,
     table_writer,
-    write_table,
 )
 from .output_paths import check_outputs
 from .selection import select_training_data
@@ -61,11 +60,8 @@ from .stopping import (
 from .tabular import (
     filled_cells,
     fit_preprocessing,
-    missing_counts,
     require_scalable,
     transform,
-    unseen_categories,
-    unseen_cells,
 )
 
 
@@ -369,15 +365,9 @@ def predict(args) -> int:
             f"{reports.with_article(model)}"
         )
     what = "rows" if isinstance(model, Autoencoder) else "predictions"
-    chunk_rows = chunk_rows_for(args)
-    if chunk_rows is None:
-        frame, X = model_inputs(args, loaded, steps, n_inputs)
-        steps = steps_for(frame, steps, model, n_inputs, args.data)
-        write_table(_prediction_rows(model, X, steps, args.proba), args.out, what)
-        return 0
     with table_writer(args.out, what) as write:
-        for _, X, chunk_steps in model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
-            write(_prediction_rows(model, X, chunk_steps, args.proba))
+        for _, X, used in model_inputs(args, loaded, steps, n_inputs):
+            write(_prediction_rows(model, X, used, args.proba))
     return 0
 
 
@@ -431,7 +421,7 @@ def evaluate(args) -> int:
     frames = (
         [read_table(args.data)] if chunk_rows is None else read_csv_chunks(args.data, chunk_rows)
     )
-    y_true, y_pred, n_left_out, missing, unseen, used = [], [], 0, {}, None, steps
+    y_true, y_pred, n_left_out, notes = [], [], 0, InputNotes()
     first = None  # the first target cell, for an error
     for frame in frames:  # the whole file, or chunk by chunk: the same report
         require_columns(frame, [target], args.data, what="target column", why=why)
@@ -449,9 +439,7 @@ def evaluate(args) -> int:
         else:
             y_true.append(target_values(frame[target], task, args.data, target))
         y_pred.append(model.predict(X))
-        for column, n in missing_counts(used, frame).items():
-            missing[column] = missing.get(column, 0) + n
-        unseen = unseen_cells(used, frame, unseen)
+        notes.add(used, frame)
     if not y_true:
         raise DataError(f"{args.data}: target {target!r} has no values (every cell is missing)")
     y_true, y_pred = np.concatenate(y_true), np.concatenate(y_pred)
@@ -460,10 +448,7 @@ def evaluate(args) -> int:
     left_out = n_left_out and (
         f"Left out {plural(n_left_out, 'row')} with no value for the target {target!r}"
     )
-    filled = filled_cells(used, None, counts=missing)
-    notes = [filled and f"Missing values, as in training: {filled}"]
-    notes.append(unseen_categories(used, None, found=unseen))
-    for line in (left_out, *notes, _unseen_classes(model, y_true)):
+    for line in (left_out, *notes.lines(), _unseen_classes(model, y_true)):
         if line:
             print(line)
     rows = plural(len(y_true), "row")

@@ -118,59 +118,59 @@ def _gib(n_bytes) -> str:
     return f"{n_bytes / 2**30:.1f} GiB"
 
 
-def model_inputs_in_chunks(args, loaded, steps, n_inputs, chunk_rows):
-    """:func:`model_inputs` for a CSV file read ``chunk_rows`` rows at a time:
-    yields ``(frame, X, steps)`` per chunk (``steps``: the file's column
-    steps, or the data's columns as they are), and after the last prints the notes of
-    :func:`model_inputs` for all the rows together."""
-    model, target, unused = loaded.model, (steps or {}).get("target"), None
-    missing, unseen = None, None
-    for frame in read_csv_chunks(args.data, chunk_rows):
-        if unused is None:  # the columns are every chunk's
-            steps = steps_for(frame, steps, model, n_inputs, args.data)
-            unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
-            missing = dict.fromkeys(steps["columns"], 0)
-        X = transform(steps, frame, args.data, strict=args.strict)
-        for column, n in missing_counts(steps, frame).items():
-            missing[column] += n
-        unseen = unseen_cells(steps, frame, unseen)
-        yield frame, named_like_training(model, X), steps
-    filled = filled_cells(steps, None, counts=missing)
-    lines = [filled and f"Missing values, as in training: {filled}"]
-    lines += [unseen_categories(steps, None, found=unseen), _unused_note(unused)]
-    for line in lines:
-        if line:
-            print(line, file=sys.stderr)
-
-
-def _unused_note(unused) -> str | None:
-    if not unused:
-        return None
-    columns = "column" if len(unused) == 1 else "columns"
-    return f"Note: ignoring {columns} the model does not use: {', '.join(unused)}"
-
-
 def model_inputs(args, loaded, steps, n_inputs):
-    """The data file's rows as the model's inputs (``frame, X``), with notes on
-    filled cells, categories the model was not trained on (refused with
-    ``--strict``) and columns the model does not use."""
-    model = loaded.model
-    frame = read_table(args.data)
-    target = steps.get("target") if steps else None
-    steps = steps_for(frame, steps, model, n_inputs, args.data)
-    X = named_like_training(model, transform(steps, frame, args.data, strict=args.strict))
-    unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
-    for line in (*input_notes(steps, frame), _unused_note(unused)):
-        if line:
-            print(line, file=sys.stderr)
-    return frame, X
+    """The data file's rows as the model's inputs: yields ``(frame, X, steps)``,
+    once for the whole file, or per chunk when it is read in chunks
+    (:func:`chunk_rows_for`); ``steps`` are the file's column steps, or the
+    data's columns as they are. Notes on filled cells, categories the model was
+    not trained on (refused with ``--strict``) and columns the model does not
+    use go to stderr: before the rows of a whole file, after the last chunk."""
+    chunk_rows = chunk_rows_for(args)
+    whole = chunk_rows is None
+    frames = [read_table(args.data)] if whole else read_csv_chunks(args.data, chunk_rows)
+    model, target, notes = loaded.model, (steps or {}).get("target"), InputNotes()
+    for frame in frames:
+        if notes.steps is None:  # the columns are every chunk's
+            steps = steps_for(frame, steps, model, n_inputs, args.data)
+            notes.unused = [c for c in frame.columns if c not in steps["columns"] and c != target]
+        X = named_like_training(model, transform(steps, frame, args.data, strict=args.strict))
+        notes.add(steps, frame)
+        if whole:
+            notes.show(sys.stderr)
+        yield frame, X, steps
+    if not whole:
+        notes.show(sys.stderr)
 
 
-def input_notes(steps, frame) -> list[str]:
-    """What the inputs of ``frame``'s rows had filled in or left out, in lines."""
-    filled, unseen = filled_cells(steps, frame), unseen_categories(steps, frame)
-    lines = [filled and f"Missing values, as in training: {filled}", unseen]
-    return [line for line in lines if line]
+class InputNotes:
+    """What the rows given to a model had filled in or unknown, added up over
+    the chunks of a file: cells filled in, categories the model was not trained
+    on, and (``unused``) the file's columns it does not use."""
+
+    def __init__(self):
+        self.steps, self.missing, self.unseen, self.unused = None, {}, None, []
+
+    def add(self, steps, frame) -> None:
+        self.steps = steps
+        for column, n in missing_counts(steps, frame).items():
+            self.missing[column] = self.missing.get(column, 0) + n
+        self.unseen = unseen_cells(steps, frame, self.unseen)
+
+    def lines(self) -> list[str]:
+        if self.steps is None:
+            return []
+        filled = filled_cells(self.steps, None, counts=self.missing)
+        lines = [filled and f"Missing values, as in training: {filled}"]
+        lines.append(unseen_categories(self.steps, None, found=self.unseen))
+        if self.unused:
+            columns = "column" if len(self.unused) == 1 else "columns"
+            lines.append(f"Note: ignoring {columns} the model does not use: "
+                         f"{', '.join(self.unused)}")  # fmt: skip
+        return [line for line in lines if line]
+
+    def show(self, file) -> None:
+        for line in self.lines():
+            print(line, file=file)
 
 
 @contextlib.contextmanager
@@ -193,20 +193,8 @@ def table_writer(path, what):
 
             yield write
         except OSError as exc:
+            if not path:  # standard output closed (a pipe): main's BrokenPipeError path
+                raise
             raise DataError(f"{path}: cannot write ({exc.strerror or exc})") from None
     if path:
         print(f"Wrote {plural(written, what[:-1], what)} to {path}", file=sys.stderr)
-
-
-def write_table(table, path, what) -> None:
-    """The table as CSV to ``path`` (atomically), or to standard output;
-    ``what`` its rows are, in the plural ("predictions")."""
-    if not path:
-        table.to_csv(sys.stdout, index=False)
-        return
-    try:
-        with atomic_write(path, "w", newline="", encoding="utf-8") as file:
-            table.to_csv(file, index=False)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    print(f"Wrote {plural(len(table), what[:-1], what)} to {path}", file=sys.stderr)
