@@ -16,6 +16,7 @@ import csv
 import os
 import shlex
 import zipfile
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from ..io.archive import ARCHIVE_ERRORS, Archive
 MAX_CLASSES_INFERRED = 20  # integer targets with at most this many values are classes
 ROWS_SHOWN = 5
 MOSTLY_NUMBERS = 0.9  # a column this much numbers is a numeric column with typing slips
+KEPT_DISTINCT = 100_000  # distinct numbers counted per column, at most
 DELIMITERS = ",;\t|"
 SNIFF_CHARACTERS = 16 * 1024  # the first lines; the sniffer is slow on long text
 # Written for "no value" in files people make (pandas adds NA, N/A, NULL, NaN...).
@@ -344,33 +346,96 @@ def as_numbers(series, path, column, expected="numbers"):
     return numbers
 
 
-def column_kind(series, path, column) -> str:
-    """``"numeric"`` when every value present is a number, ``"text"`` when fewer
-    than 90% are (booleans are text).
+@dataclass
+class CellCounts:
+    """What decides a column's kind (and a target's task), in counts that add
+    up over the chunks of a file read in pieces: cells present, those that
+    are not numbers (the first of them, with its data row), and the distinct
+    numbers, kept up to ``KEPT_DISTINCT``."""
 
-    A column of numbers but for a few cells is neither: the cells are typing
-    slips or unrecognised missing markers, and taking the column as text would
-    make every number a category of its own. DataError names the first; the
-    same for a column without any value.
-    """
-    present = series.notna().to_numpy()
-    if not present.any():
-        raise DataError(f"{path}: column {column!r} has no values (every cell is missing)")
-    if series.dtype == bool:
-        return "text"
-    stray = present & ~np.isfinite(_numbers(series))
-    n_stray, n_present = int(stray.sum()), int(present.sum())
-    if n_stray == 0:
-        return "numeric"
-    if (n_present - n_stray) / n_present < MOSTLY_NUMBERS:
-        return "text"
-    first = int(np.flatnonzero(stray)[0])
-    others = f" and {plural(n_stray - 1, 'other cell')}" if n_stray > 1 else ""
-    raise DataError(
-        f"{path}: column {column!r} holds numbers ({n_present - n_stray} of {n_present} "
-        f"values), but {series.iloc[first]!r} in data row {data_row(series, first)}{others} "
-        "is not a number: correct it, or leave the cell empty (or NA) if the value is missing"
-    )
+    present: int = 0
+    stray: int = 0
+    first_stray: tuple | None = None  # (cell, data row)
+    distinct: set | None = None  # a set to count them in (a target's), else not counted
+    all_integers: bool = True
+    boolean: bool = False
+
+    @classmethod
+    def of(cls, series, distinct=False) -> CellCounts:
+        return cls(distinct=set() if distinct else None).add(series)
+
+    def add(self, series) -> CellCounts:
+        present = series.notna().to_numpy()
+        self.present += int(present.sum())
+        self.boolean |= series.dtype == bool
+        numbers = _numbers(series)
+        stray = present & ~np.isfinite(numbers)
+        if stray.any() and self.first_stray is None:
+            first = int(np.flatnonzero(stray)[0])
+            self.first_stray = (series.iloc[first], data_row(series, first))
+        self.stray += int(stray.sum())
+        if self.distinct is not None:
+            numbers = numbers[np.isfinite(numbers)]
+            self.all_integers &= bool(np.all(numbers == np.round(numbers)))
+            if len(self.distinct) <= KEPT_DISTINCT:
+                self.distinct.update(np.unique(numbers).tolist())
+        return self
+
+    def kind(self, path, column) -> str:
+        """``"numeric"`` when every value present is a number, ``"text"`` when
+        fewer than 90% are (booleans are text).
+
+        A column of numbers but for a few cells is neither: the cells are typing
+        slips or unrecognised missing markers, and taking the column as text would
+        make every number a category of its own. DataError names the first; the
+        same for a column without any value.
+        """
+        if not self.present:
+            raise DataError(f"{path}: column {column!r} has no values (every cell is missing)")
+        if self.boolean:
+            return "text"
+        if self.stray == 0:
+            return "numeric"
+        if self.share < MOSTLY_NUMBERS:
+            return "text"
+        cell, row = self.first_stray
+        others = f" and {plural(self.stray - 1, 'other cell')}" if self.stray > 1 else ""
+        raise DataError(
+            f"{path}: column {column!r} holds numbers ({self.present - self.stray} of "
+            f"{self.present} values), but {cell!r} in data row {row}{others} is not a number: "
+            "correct it, or leave the cell empty (or NA) if the value is missing"
+        )
+
+    @property
+    def share(self) -> float:
+        """The share of the present cells that are numbers."""
+        return 1 - self.stray / max(self.present, 1)
+
+    def task(self, path, column, n_labels) -> tuple[str, str]:
+        """``(task, reason)`` for a target with these counts and ``n_labels``
+        distinct values: text or a few distinct integers mean classification;
+        a column of mostly numbers with some text is refused rather than guessed."""
+        if self.kind(path, column) == "text":
+            if self.share >= 0.5 and n_labels > MAX_CLASSES_INFERRED:
+                cell, row = self.first_stray
+                raise DataError(
+                    f"{path}: target {column!r} is mostly numbers ({self.share:.0%} of its "
+                    f"values), but {cell!r} in data row {row} and others are not: correct them "
+                    "(or leave them empty, NA) for regression, or give --task classification if "
+                    "its values are class labels"
+                )
+            return "classification", f"target {column!r} has text values"
+        distinct = len(self.distinct)
+        many = "more than " if distinct > KEPT_DISTINCT else ""
+        if self.all_integers and distinct <= MAX_CLASSES_INFERRED:
+            return "classification", f"target {column!r} has {distinct} distinct integer values"
+        kind = "integer" if self.all_integers else "non-integer"
+        return "regression", f"target {column!r} has {many}{distinct:,} distinct {kind} values"
+
+
+def column_kind(series, path, column) -> str:
+    """``"numeric"`` or ``"text"``: see :meth:`CellCounts.kind`."""
+    return CellCounts.of(series).kind(path, column)
 
 
 def numbers_share(series) -> tuple[float, int | None]:
@@ -384,24 +449,8 @@ def numbers_share(series) -> tuple[float, int | None]:
 
 
 def infer_task(series, path, column) -> tuple[str, str]:
-    """``(task, reason)``: text or a few distinct integers mean classification;
-    a column of mostly numbers with some text is refused rather than guessed."""
-    if column_kind(series, path, column) == "text":
-        share, first = numbers_share(series)
-        if share >= 0.5 and series.nunique() > MAX_CLASSES_INFERRED:
-            raise DataError(
-                f"{path}: target {column!r} is mostly numbers ({share:.0%} of its values), but "
-                f"{series.iloc[first]!r} in data row {data_row(series, first)} and others are "
-                "not: correct them (or leave them empty, NA) for regression, or give --task "
-                "classification if its values are class labels"
-            )
-        return "classification", f"target {column!r} has text values"
-    values = as_numbers(series, path, column)
-    distinct = len(np.unique(values))
-    if np.all(values == np.round(values)) and distinct <= MAX_CLASSES_INFERRED:
-        return "classification", f"target {column!r} has {distinct} distinct integer values"
-    kind = "integer" if np.all(values == np.round(values)) else "non-integer"
-    return "regression", f"target {column!r} has {distinct} distinct {kind} values"
+    """``(task, reason)``: see :meth:`CellCounts.task`."""
+    return CellCounts.of(series, distinct=True).task(path, column, series.nunique())
 
 
 def target_values(series, task, path, column):

@@ -37,7 +37,7 @@ from ..engine.network import NonFiniteInput
 from ..engine.optimizers import SGD, Adam, lbfgs
 from ..engine.schedules import CosineSchedule, ReduceOnPlateau
 from ..exceptions import TrainingDivergedError
-from .batches import BatchSampler
+from .batches import BatchSampler, ChunkedBatches
 from .memory import check_training_memory
 from .objective import LOSS_VALUES, Objective
 
@@ -450,7 +450,9 @@ class BaseNetworkEstimator(BaseEstimator):
         return LOSS_VALUES[self._loss_name][1]
 
     # ---------------------------------------------------------------- fitting
-    def _fit(self, X, y, sample_weight=None, incremental=False, X_val=None, y_val=None):
+    def _fit(
+        self, X, y, sample_weight=None, incremental=False, X_val=None, y_val=None, chunks=None
+    ):
         self._validate_params_once(incremental)
         first_pass = not self._is_initialized() or (not self.warm_start and not incremental)
         X, Y, sample_weight = self._validate_training_data(
@@ -469,7 +471,7 @@ class BaseNetworkEstimator(BaseEstimator):
         # the same random_state starts both libraries from the same model.
         self._random_state = check_random_state(self.random_state)
         if first_pass:
-            self._initialize(X, Y)
+            self._initialize(X, Y, None if chunks is None else chunks.n_samples)
         X = X.astype(self._network.dtype, copy=False)
         if validation is not None:  # scored in the dtype the model trains in
             validation = (validation[0].astype(self._network.dtype, copy=False), *validation[1:])
@@ -487,6 +489,8 @@ class BaseNetworkEstimator(BaseEstimator):
         try:
             if self.solver == "lbfgs":
                 self._fit_lbfgs(X, Y, sample_weight)
+            elif chunks is not None:
+                self._run_epochs(self._chunked_batches(chunks), incremental, validation)
             else:
                 self._fit_stochastic(X, Y, sample_weight, incremental, validation)
             if not self._weights_finite():
@@ -509,11 +513,13 @@ class BaseNetworkEstimator(BaseEstimator):
         dtype = getattr(self, "dtype", None)
         return X.dtype if dtype is None else np.dtype(dtype)
 
-    def _initialize(self, X, Y):
+    def _initialize(self, X, Y, n_samples=None):
         """A new network and a fresh training record (what scikit-learn's
-        ``_initialize`` sets, and only that: L-BFGS fits get no loss curve)."""
+        ``_initialize`` sets, and only that: L-BFGS fits get no loss curve);
+        ``n_samples``, when the rows to train on are more than ``X``'s."""
         dtype = self._training_dtype(X)
-        check_training_memory(self, X.shape[1:], Y.shape[1], dtype, X.shape[0])
+        n_samples = X.shape[0] if n_samples is None else n_samples
+        check_training_memory(self, X.shape[1:], Y.shape[1], dtype, n_samples)
         self._network = self._build_network(X.shape[1:], Y.shape[1], dtype, self._random_state)
         self._network_built()
         self._fitted_architecture = self._architecture_now()
@@ -707,6 +713,42 @@ class BaseNetworkEstimator(BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True")
         if self.early_stopping and validation is None:
             validation, X, Y, sample_weight = self._split_validation(X, Y, sample_weight)
+        batches = BatchSampler(
+            X, Y, sample_weight, self._batch_size(X.shape[0]), self.shuffle, self._random_state
+        )
+        self._run_epochs(batches, incremental, validation)
+
+    def _chunked_batches(self, chunks) -> ChunkedBatches:
+        """Mini-batches of rows read chunk by chunk (see ``_fit_chunks``), each
+        chunk's labels encoded as partial_fit encodes a batch's."""
+        dtype = self._network.dtype
+
+        def encode(X, y):
+            X, Y, _ = self._validate_training_data(X, y, None, True, False)
+            return X.astype(dtype, copy=False), Y, None
+
+        batch_size = self._batch_size(chunks.n_samples)
+        return ChunkedBatches(chunks, encode, batch_size, self.shuffle, self._random_state)
+
+    def _fit_chunks(self, chunks, X_first, y_first, X_val, y_val):
+        """``fit`` on rows that do not fit in memory, read chunk by chunk.
+
+        ``chunks`` has ``n_chunks``, ``n_samples`` (rows in all chunks) and
+        ``read(i) -> (X, y)``; each epoch reads every chunk once, in a new
+        random order, and shuffles its rows (:class:`ChunkedBatches`).
+        ``X_first, y_first`` are a few rows holding every class: they build the
+        network and the label encoding, as ``fit`` builds them from all rows.
+        ``X_val, y_val`` (in memory) are scored after every epoch, for early
+        stopping. Everything else is ``fit``'s own loop: schedules, early
+        stopping, the training record, divergence checks, the progress bar.
+        """
+        if self.early_stopping and X_val is None:
+            raise ValueError("early stopping on chunks needs X_val and y_val")
+        return self._fit(X_first, y_first, None, False, X_val, y_val, chunks=chunks)
+
+    def _run_epochs(self, batches, incremental, validation):
+        """The stochastic solvers' epochs over ``batches`` (``epoch()`` yields
+        the mini-batches of one epoch; ``n_samples`` is how many rows that is)."""
         if validation is not None:
             if getattr(self, "validation_scores_", None) is None:
                 self.validation_scores_ = []
@@ -714,11 +756,7 @@ class BaseNetworkEstimator(BaseEstimator):
                 self._best_stopping_score = -np.inf
             if self.validation_loss_curve_ is None:
                 self.validation_loss_curve_ = []
-
-        n_samples = X.shape[0]
-        batches = BatchSampler(
-            X, Y, sample_weight, self._batch_size(n_samples), self.shuffle, self._random_state
-        )
+        n_samples = batches.n_samples
         optimizer, objective = self._optimizer, self._objective()
         epochs = 1 if incremental else self.max_iter
         rule = self._learning_rate_name()
@@ -765,7 +803,7 @@ class BaseNetworkEstimator(BaseEstimator):
                     break
                 reached_max_iter = self.n_iter_ == self.max_iter
         except KeyboardInterrupt:
-            warnings.warn(INTERRUPTED, stacklevel=4)
+            warnings.warn(INTERRUPTED, stacklevel=5)
         finally:
             if progress is not None:
                 progress.close()  # before any warning, so that it never breaks the bar's line
@@ -774,7 +812,7 @@ class BaseNetworkEstimator(BaseEstimator):
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         if self.early_stopping:
             if self._never_scored():
