@@ -49,6 +49,7 @@ from .model_inputs import (
     table_writer,
 )
 from .output_paths import check_outputs
+from .search_space import set_parameters
 from .selection import select_training_data
 from .stopping import (
     VALIDATION_FRACTION,
@@ -245,11 +246,14 @@ def _estimator(args, task, stop_early, progress):
         cls = ConvNetClassifier if task == "classification" else ConvNetRegressor
         hidden = "auto" if args.hidden is None else tuple(args.hidden)
         conv_layers = args.conv if args.conv == "auto" else tuple(args.conv)
-        return cls(conv_layers=conv_layers, hidden_layer_sizes=hidden,
-                   input_shape=args.input_shape, **common)  # fmt: skip
-    cls = MLPClassifier if task == "classification" else MLPRegressor
-    hidden = (100,) if args.hidden is None else tuple(args.hidden)
-    return cls(hidden_layer_sizes=hidden, **common)
+        model = cls(conv_layers=conv_layers, hidden_layer_sizes=hidden,
+                    input_shape=args.input_shape, **common)  # fmt: skip
+    else:
+        cls = MLPClassifier if task == "classification" else MLPRegressor
+        hidden = (100,) if args.hidden is None else tuple(args.hidden)
+        model = cls(hidden_layer_sizes=hidden, **common)
+    set_parameters(model, getattr(args, "param", None))
+    return model
 
 
 def _describe(model) -> str:

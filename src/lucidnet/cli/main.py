@@ -19,6 +19,7 @@ from ..exceptions import ModelFileError, TrainingDivergedError
 from .arguments import DefaultsHelpFormatter, check_arguments, command_parser
 from .closed_output import BROKEN_PIPE, GuardedOutput, silence_stdout
 from .data_files import DataError
+from .search_space import parameter_option
 from .tabular import MISSING_STRATEGIES
 
 USER_ERRORS = (DataError, ModelFileError, TrainingDivergedError)
@@ -192,6 +193,15 @@ def _add_data_commands(commands) -> None:
         help="stop when the score on 10%% of the training rows stops improving, keeping "
         "the best epoch's weights (default: on, except with --solver lbfgs or under 20 "
         "training rows)",
+    )
+    train.add_argument(
+        "--param",
+        type=parameter_option,
+        action="append",
+        metavar="NAME=VALUE",
+        help="an estimator parameter no option above sets, such as alpha=0.001 or "
+        "learning_rate_init=0.01 (may be repeated; the names and values of MLPClassifier "
+        "and the others, checked as they check them)",
     )
     train.add_argument("--test-size", type=_fraction, default=0.2, help="held-out fraction")
     train.add_argument(
