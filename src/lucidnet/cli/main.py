@@ -291,7 +291,7 @@ def _add_tune(commands, train) -> None:
         "--grid",
         required=True,
         metavar="SPEC",
-        help="the settings to search, e.g. \"hidden=64,128,128-64 alpha=1e-4,1e-3\": train's "
+        help='the settings to search, e.g. "hidden=64,128,128-64 alpha=1e-4,1e-3": train\'s '
         "options without dashes (hidden, dropout, activation, solver, max-iter, conv) and "
         "estimator parameters, values separated by commas, layer sizes joined by '-'; with "
         "--random, lo..hi ranges too",

@@ -69,12 +69,13 @@ def fit_workers(jobs, cluster):
 def _connect(distributed, address):
     try:
         return distributed.Client(address, timeout=CONNECT_TIMEOUT)
-    except (OSError, ValueError, TypeError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+    except (ValueError, TypeError) as exc:  # an address dask cannot read
+        raise DataError(f"--cluster {address}: {' '.join(str(exc).split())}") from None
+    except OSError:  # refused, or no answer: dask tries until the timeout either way
         raise DataError(
-            f"--cluster {address}: no dask scheduler answered within {CONNECT_TIMEOUT} s "
-            f"({reason}); start one with 'dask scheduler' and workers with 'dask worker "
-            f"{address}', or use --cluster local:N"
+            f"--cluster {address}: no dask scheduler answered within {CONNECT_TIMEOUT} s; "
+            f"start one with 'dask scheduler' and workers with 'dask worker {address}', or "
+            "use --cluster local:N"
         ) from None
 
 

@@ -78,6 +78,16 @@ def tune(args) -> int:
     candidates = [with_setting(args, setting) for setting in settings]
     for setting, candidate in zip(settings, candidates):
         _for_setting(setting, _refuse_dropout_without_epochs, candidate)
+    # The workers first: an unreachable cluster is said before the file is read.
+    with fit_workers(args.jobs, args.cluster) as (n_jobs, where):
+        best_args, task, *data = _search(args, settings, candidates, n_jobs, where)
+    best_args.plot = None
+    return _train_and_save(best_args, task, *data)
+
+
+def _search(args, settings, candidates, n_jobs, where):
+    """Reads the file as train does and cross-validates every setting; returns
+    the best setting's arguments and what _train_and_save takes with them."""
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     for setting, candidate in zip(settings, candidates):
@@ -97,22 +107,18 @@ def tune(args) -> int:
         for k, (fit_rows, score_rows) in enumerate(folds)
     ]
     metric = "accuracy" if task == "classification" else "R^2"
-    with fit_workers(args.jobs, args.cluster) as (n_jobs, where):
-        print(
-            f"Searching {plural(len(settings), 'setting')} x {len(folds)} folds = "
-            f"{plural(len(tasks), 'fit')} on {plural(len(rows.y), 'training row')}, "
-            f"scored by {metric}, on {where}"
-        )
-        progress = not args.quiet and sys.stderr.isatty()
-        results = run_fits(_fit_fold, tasks, n_jobs, progress)
+    print(
+        f"Searching {plural(len(settings), 'setting')} x {len(folds)} folds = "
+        f"{plural(len(tasks), 'fit')} on {plural(len(rows.y), 'training row')}, "
+        f"scored by {metric}, on {where}"
+    )
+    results = run_fits(_fit_fold, tasks, n_jobs, progress=not args.quiet and sys.stderr.isatty())
     order, table, best_score = _results_table(settings, results, len(folds), metric)
     print(f"\n{table}")
     best = order[0]
     print(f"\nBest: {describe(settings[best])} (mean {metric} {best_score:.4f} over the folds)")
-    best_args = candidates[best]
-    print(f"The same model from train: {train_command(best_args)}\n")
-    best_args.plot = None
-    return _train_and_save(best_args, task, X, y, train_rows, test_rows, steps)
+    print(f"The same model from train: {train_command(candidates[best])}\n")
+    return candidates[best], task, X, y, train_rows, test_rows, steps
 
 
 def _refuse_given_twice(args, space) -> None:
