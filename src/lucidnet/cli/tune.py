@@ -180,7 +180,8 @@ def _results_table(settings, results, n_folds, metric):
     mean = np.array([row.mean() if np.isfinite(row).all() else -np.inf for row in scores])
     order = sorted(range(len(settings)), key=lambda i: -mean[i])  # stable: ties keep grid order
     if not np.isfinite(mean[order[0]]):
-        raise DataError(f"every setting failed, so no model was written: {errors[order[0]]}")
+        first = order[0]
+        raise DataError(f"every setting failed ({describe(settings[first])}: {errors[first]})")
     names = list(settings[0])
     header = ["rank", *names, f"mean {metric}", "std", "fit time"]
     lines = []
