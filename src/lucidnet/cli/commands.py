@@ -49,6 +49,7 @@ from .model_inputs import (
     table_writer,
 )
 from .output_paths import check_outputs
+from .search_space import set_parameters
 from .selection import select_training_data
 from .stopping import (
     VALIDATION_FRACTION,
@@ -68,8 +69,7 @@ from .tabular import (
 # ------------------------------------------------------------------- train
 def train(args) -> int:
     check_outputs({"--out": args.out, "--plot": args.plot}, {"data file": args.data})
-    if args.dropout and args.solver == "lbfgs":
-        raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
+    _refuse_dropout_without_epochs(args)
     if args.target is None and not args.autoencoder:
         raise DataError(
             "--target COLUMN is needed (only --autoencoder learns without one)"
@@ -82,6 +82,21 @@ def train(args) -> int:
     _check_convolutional(args, frame, chosen)
     if args.autoencoder:
         return _train_autoencoder(args, frame, chosen)
+    task, reason, y, train_rows, test_rows = _target_and_split(args, chosen)
+    steps, X = _learn_steps(args, chosen, train_rows, target=args.target, task=task)
+    _print_read(args, frame, chosen, steps, X)
+    print(f"Task: {task} ({reason})")
+    return _train_and_save(args, task, X, y, train_rows, test_rows, steps)
+
+
+def _refuse_dropout_without_epochs(args) -> None:
+    if args.dropout and args.solver == "lbfgs":
+        raise DataError("--dropout needs --solver adam or sgd (L-BFGS assumes a fixed loss)")
+
+
+def _target_and_split(args, chosen):
+    """The task (and why), the target's values, and the positions of the
+    training and held-out rows."""
     target = chosen.frame[args.target]
     if args.task:
         task, reason = args.task, "given with --task"
@@ -92,9 +107,12 @@ def train(args) -> int:
     train_rows, test_rows = _split(y, task, args)
     if task == "regression":  # its mean and scale are learned (see _fit), as a column's
         require_scalable(y[train_rows, None], [args.target], args.data, what="target")
-    steps, X = _learn_steps(args, chosen, train_rows, target=args.target, task=task)
-    _print_read(args, frame, chosen, steps, X)
-    print(f"Task: {task} ({reason})")
+    return task, reason, y, train_rows, test_rows
+
+
+def _train_and_save(args, task, X, y, train_rows, test_rows, steps) -> int:
+    """Train's estimator fitted on the training rows, scored on the held-out
+    ones and saved (``tune`` refits its best settings through here too)."""
     X_train, y_train = X[train_rows], y[train_rows]
     X_test, y_test = (X[test_rows], y[test_rows]) if len(test_rows) else (None, None)
     stop_early = early_stopping(args, len(train_rows))
@@ -228,11 +246,14 @@ def _estimator(args, task, stop_early, progress):
         cls = ConvNetClassifier if task == "classification" else ConvNetRegressor
         hidden = "auto" if args.hidden is None else tuple(args.hidden)
         conv_layers = args.conv if args.conv == "auto" else tuple(args.conv)
-        return cls(conv_layers=conv_layers, hidden_layer_sizes=hidden,
-                   input_shape=args.input_shape, **common)  # fmt: skip
-    cls = MLPClassifier if task == "classification" else MLPRegressor
-    hidden = (100,) if args.hidden is None else tuple(args.hidden)
-    return cls(hidden_layer_sizes=hidden, **common)
+        model = cls(conv_layers=conv_layers, hidden_layer_sizes=hidden,
+                    input_shape=args.input_shape, **common)  # fmt: skip
+    else:
+        cls = MLPClassifier if task == "classification" else MLPRegressor
+        hidden = (100,) if args.hidden is None else tuple(args.hidden)
+        model = cls(hidden_layer_sizes=hidden, **common)
+    set_parameters(model, getattr(args, "param", None))
+    return model
 
 
 def _describe(model) -> str:

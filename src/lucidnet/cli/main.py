@@ -8,6 +8,7 @@ message naming the file, column or value at fault; 1 for an unexpected error
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 import sys
@@ -19,6 +20,8 @@ from ..exceptions import ModelFileError, TrainingDivergedError
 from .arguments import DefaultsHelpFormatter, check_arguments, command_parser
 from .closed_output import BROKEN_PIPE, GuardedOutput, silence_stdout
 from .data_files import DataError
+from .search_runner import cluster_address
+from .search_space import parameter_option
 from .tabular import MISSING_STRATEGIES
 
 USER_ERRORS = (DataError, ModelFileError, TrainingDivergedError)
@@ -193,6 +196,15 @@ def _add_data_commands(commands) -> None:
         "the best epoch's weights (default: on, except with --solver lbfgs or under 20 "
         "training rows)",
     )
+    train.add_argument(
+        "--param",
+        type=parameter_option,
+        action="append",
+        metavar="NAME=VALUE",
+        help="an estimator parameter no option above sets, such as alpha=0.001 or "
+        "learning_rate_init=0.01 (may be repeated; the names and values of MLPClassifier "
+        "and the others, checked as they check them)",
+    )
     train.add_argument("--test-size", type=_fraction, default=0.2, help="held-out fraction")
     train.add_argument(
         "--ignore",
@@ -217,6 +229,8 @@ def _add_data_commands(commands) -> None:
     # Options that exclude each other are refused after parsing, in argparse's
     # words and with train's usage line (see _refuse_conflicting_options).
     train.set_defaults(usage_error=train.error)
+
+    _add_tune(commands, train)
 
     predict = commands.add_parser("predict", help="predict with a model file, as CSV")
     predict.add_argument("model", metavar="MODEL")
@@ -257,6 +271,62 @@ def _add_data_commands(commands) -> None:
         reading_a_model.add_argument(
             "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
         )
+
+
+def _add_tune(commands, train) -> None:
+    tune = commands.add_parser(
+        "tune",
+        help="search settings by cross-validation and save the best model, as train would",
+        formatter_class=DefaultsHelpFormatter,
+    )
+    # tune reads, splits and fits as train does, so it takes train's options
+    # (whatever train gains later too), but --autoencoder and --plot.
+    shared = [a for a in train._actions if a.dest not in ("help", "autoencoder", "plot")]
+    for action in shared:
+        if action.dest == "target":
+            action = copy.copy(action)
+            action.required, action.help = True, "the column to predict"
+        tune._add_action(action)
+    tune.add_argument(
+        "--grid",
+        required=True,
+        metavar="SPEC",
+        help='the settings to search, e.g. "hidden=64,128,128-64 alpha=1e-4,1e-3": train\'s '
+        "options without dashes (hidden, dropout, activation, solver, max-iter, conv) and "
+        "estimator parameters, values separated by commas, layer sizes joined by '-'; with "
+        "--random, lo..hi ranges too",
+    )
+    tune.add_argument(
+        "--random",
+        type=_positive_int,
+        metavar="N",
+        help="draw N settings from --grid (a list: one of its values; lo..hi: integers "
+        "uniformly, floats log-uniformly when hi/lo >= 10, else uniformly), seeded by "
+        "--random-state (default: every combination)",
+    )
+    tune.add_argument("--cv", type=_folds, default=5, metavar="K", help="folds")
+    where = tune.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                       help="fits at once, in local processes")  # fmt: skip
+    where.add_argument(
+        "--cluster",
+        type=cluster_address,
+        metavar="ADDRESS",
+        help="run the fits on a dask cluster: a scheduler's address (tcp://host:8786), or "
+        "local:N to start N worker processes here for this search (needs lucidnet[dask])",
+    )
+    options = [a for a in shared if a.option_strings and a.dest not in ("quiet", "help")]
+    tune.set_defaults(
+        train_options=[(a.dest, a.option_strings[0]) for a in options],
+        train_defaults={a.dest: a.default for a in options},
+    )
+
+
+def _folds(text):
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected 2 folds or more, got {text}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -337,7 +407,7 @@ def main(argv=None) -> int:
     args = parse_arguments(argv)
     _refuse_conflicting_options(args)
     stdout = sys.stdout
-    if args.command == "train":  # a closed stdout must not cost the model
+    if args.command in ("train", "tune"):  # a closed stdout must not cost the model
         sys.stdout = GuardedOutput(stdout)
     try:
         return _status(args, _outputs(args))
@@ -422,6 +492,10 @@ def _run(args) -> int:
         return 0
     from . import commands
 
+    if args.command == "tune":
+        from .tune import tune
+
+        return tune(args)
     if args.command == "transform":
         from . import autoencoding
 
