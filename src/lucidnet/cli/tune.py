@@ -3,7 +3,7 @@
 The file is read, its columns chosen, its rows split and its column steps
 learned exactly as ``train`` does (the same functions). Each setting is then
 fitted once per fold of the training rows, as ``train`` fits (the same
-``_estimator`` and ``_fit``: a regression target standardized, a classifier
+``make_estimator`` and ``fit_model``: a regression target standardized, a classifier
 stopped early by its validation log-loss), and scored on the fold left out.
 The column steps were learned from all the training rows, so a fold's
 validation rows helped set the scaling, medians and categories its model
@@ -14,7 +14,7 @@ the best model's honest score.
 The fits are (setting, fold) tasks run by joblib, not scikit-learn's
 ``GridSearchCV``: that gives no word per finished fit, and the command shows
 a bar counting them, and it would fit a plain estimator rather than through
-``train``'s own ``_fit``.
+``train``'s own ``fit_model``.
 """
 
 from __future__ import annotations
@@ -28,16 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .commands import (
-    _check_convolutional,
-    _estimator,
-    _fit,
-    _learn_steps,
-    _print_read,
-    _refuse_dropout_without_epochs,
-    _target_and_split,
-    _train_and_save,
-)
 from .data_files import DataError, plural, read_table
 from .output_paths import check_outputs
 from .search_runner import fit_workers, run_fits
@@ -52,6 +42,16 @@ from .search_space import (
 )
 from .selection import select_training_data
 from .stopping import early_stopping
+from .training import (
+    check_convolutional,
+    fit_model,
+    learn_steps,
+    make_estimator,
+    print_read,
+    refuse_dropout_without_epochs,
+    target_and_split,
+    train_and_save,
+)
 
 
 @dataclass
@@ -77,28 +77,28 @@ def tune(args) -> int:
         settings = random_settings(space, args.random, args.random_state)
     candidates = [with_setting(args, setting) for setting in settings]
     for setting, candidate in zip(settings, candidates):
-        _for_setting(setting, _refuse_dropout_without_epochs, candidate)
+        _for_setting(setting, refuse_dropout_without_epochs, candidate)
     # The workers first: an unreachable cluster is said before the file is read.
     with fit_workers(args.jobs, args.cluster) as (n_jobs, where):
         best_args, task, *data = _search(args, settings, candidates, n_jobs, where)
     best_args.plot = None
-    return _train_and_save(best_args, task, *data)
+    return train_and_save(best_args, task, *data)
 
 
 def _search(args, settings, candidates, n_jobs, where):
     """Reads the file as train does and cross-validates every setting; returns
-    the best setting's arguments and what _train_and_save takes with them."""
+    the best setting's arguments and what train_and_save takes with them."""
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     for setting, candidate in zip(settings, candidates):
-        _for_setting(setting, _check_convolutional, candidate, frame, chosen)
-    task, reason, y, train_rows, test_rows = _target_and_split(args, chosen)
+        _for_setting(setting, check_convolutional, candidate, frame, chosen)
+    task, reason, y, train_rows, test_rows = target_and_split(args, chosen)
     # Every candidate scales alike: conv in a grid is a network of convolutions in each.
-    steps, X = _learn_steps(candidates[0], chosen, train_rows, target=args.target, task=task)
-    _print_read(args, frame, chosen, steps, X)
+    steps, X = learn_steps(candidates[0], chosen, train_rows, target=args.target, task=task)
+    print_read(args, frame, chosen, steps, X)
     print(f"Task: {task} ({reason})")
     for setting, candidate in zip(settings, candidates):  # --param's values, by the task's class
-        _for_setting(setting, _estimator, candidate, task, False, False)
+        _for_setting(setting, make_estimator, candidate, task, False, False)
     rows = TrainingRows(X[train_rows], y[train_rows])
     folds = _folds(rows.y, task, args)
     tasks = [
@@ -157,11 +157,11 @@ def _fit_fold(candidate, task, rows, index, fold, fit_rows, score_rows):
     X_fit, y_fit = rows.take(fit_rows)
     X_score, y_score = rows.take(score_rows)
     stop_early = early_stopping(candidate, len(fit_rows))
-    model = _estimator(candidate, task, stop_early, progress=False)
+    model = make_estimator(candidate, task, stop_early, progress=False)
     said = io.StringIO()  # train's notes on each fit would drown the table
     try:
         with redirect_stdout(said), redirect_stderr(said):
-            seconds = _fit(model, X_fit, y_fit, task, candidate)
+            seconds = fit_model(model, X_fit, y_fit, task, candidate)
         score = float(model.score(X_score, y_score))
     except ValueError as exc:  # DataError too: diverged, or predictions not finite
         return index, fold, math.nan, math.nan, " ".join(str(exc).split())
