@@ -34,6 +34,7 @@ from .model_inputs import (
 from .output_paths import check_outputs
 from .selection import select_training_data
 from .stopping import early_stopping
+from .streamed_training import train_streamed
 from .tabular import transform
 from .training import (
     check_convolutional,
@@ -59,6 +60,9 @@ def train(args) -> int:
         )
     if args.autoencoder and args.plot:
         raise DataError(autoencoding.NO_PLOT)  # before the work, not after it
+    chunk_rows = chunk_rows_for(args)
+    if chunk_rows:
+        return train_streamed(args, chunk_rows)
     frame = read_table(args.data)
     chosen = select_training_data(frame, args)
     check_convolutional(args, frame, chosen)

@@ -226,6 +226,7 @@ def _add_data_commands(commands) -> None:
     )
     train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument("--chunk-rows", type=_positive_int, metavar="N", help=CHUNK_ROWS_HELP)
     # Options that exclude each other are refused after parsing, in argparse's
     # words and with train's usage line (see _refuse_conflicting_options).
     train.set_defaults(usage_error=train.error)

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data_files import (
+    CellCounts,
     DataError,
     column_kind,
-    data_row,
     ignore_option,
-    numbers_share,
     plural,
     require_columns,
     require_no_missing,
@@ -150,18 +149,20 @@ def numbered_rows_notes(frame, numeric_columns) -> list:
     return notes
 
 
-def id_like_notes(frame, text_columns) -> list:
+def id_like_notes(frame, text_columns, counts=None) -> list:
     """A note for each text column with a distinct value in most rows: one-hot
-    encoding an ID or a date learns nothing, and new rows bring new values."""
+    encoding an ID or a date learns nothing, and new rows bring new values.
+    ``counts``: each column's :class:`CellCounts` over a whole file read in
+    chunks, of which ``frame`` is a part."""
     notes = []
     for column in text_columns:
-        share, first = numbers_share(frame[column])
-        if share >= 0.5:  # numbers with typing slips, most likely
+        cells = CellCounts.of(frame[column]) if counts is None else counts[column]
+        if cells.share >= 0.5:  # numbers with typing slips, most likely
+            cell, row = cells.first_stray
             notes.append(
                 f"Note: column {column!r} is read as text (a category per value), but "
-                f"{share:.0%} of its cells are numbers; if it holds numbers, correct the others "
-                f"(like {frame[column].iloc[first]!r} in data row "
-                f"{data_row(frame[column], first)}) or leave them empty"
+                f"{cells.share:.0%} of its cells are numbers; if it holds numbers, correct the "
+                f"others (like {cell!r} in data row {row}) or leave them empty"
             )
             continue
         cells = frame[column].dropna()

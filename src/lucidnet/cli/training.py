@@ -83,17 +83,25 @@ def train_and_save(args, task, X, y, train_rows, test_rows, steps) -> int:
         + (f", holding out {len(X_test):,}" if X_test is not None else "")
     )
     seconds = fit_model(model, X_train, y_train, task, args)
-    model.progress_bar = False  # the bar was for this run, not for the saved model
-    unit = "L-BFGS iterations" if args.solver == "lbfgs" else "epochs"
-    print(f"Training time: {seconds:.2f} s ({model.n_iter_} {unit})")
     if X_test is not None:
         y_true, y_pred, where = y_test, model.predict(X_test), "held-out"
     else:
         y_true, y_pred, where = y_train, model.predict(X_train), "training"
+    return report_and_save(args, task, model, seconds, (y_true, y_pred, where), steps)
+
+
+def report_and_save(args, task, model, seconds, scored, steps) -> int:
+    """The end of ``train``: the training time, the report on the ``scored``
+    rows (``(y_true, y_pred, where)``: the held-out rows, or the training
+    rows with ``--test-size 0``), the model file and the figure."""
+    y_true, y_pred, where = scored
+    model.progress_bar = False  # the bar was for this run, not for the saved model
+    unit = "L-BFGS iterations" if args.solver == "lbfgs" else "epochs"
+    print(f"Training time: {seconds:.2f} s ({model.n_iter_} {unit})")
     if task == "regression":
         require_finite_predictions(args.data, y_pred, where)
-    if X_test is not None:
-        rows = plural(len(y_test), "row")
+    if where == "held-out":
+        rows = plural(len(y_true), "row")
         print(f"\nHeld-out evaluation ({rows}, --test-size {args.test_size:g}):")
         print(reports.evaluation_report(task, y_true, y_pred))
     else:
@@ -255,7 +263,17 @@ def fit_model(model, X_train, y_train, task, args) -> float:
     center, scale = 0.0, 1.0
     if task == "regression":
         center, scale = float(np.mean(y_train)), float(np.std(y_train)) or 1.0
-        y_train = (y_train - center) / scale
+
+    def fit():
+        model.fit(X_train, (y_train - center) / scale if task == "regression" else y_train)
+
+    return run_fit(model, fit, task, args, center, scale)
+
+
+def run_fit(model, fit, task, args, center=0.0, scale=1.0) -> float:
+    """Run ``fit()`` as train runs it, returning seconds: errors in the
+    command's words, the training notes printed, a regression model's
+    standardized target (``center``, ``scale``) folded back into its output."""
     # A classifier stops by the validation log-loss, not accuracy: on a few dozen
     # rows accuracy stays level for many epochs, and the first best is kept, far
     # too early (iris: held-out accuracy 0.87 against 0.97).
@@ -266,7 +284,7 @@ def fit_model(model, X_train, y_train, task, args) -> float:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model.fit(X_train, y_train)
+            fit()
         except NetworkTooLargeError as exc:
             raise DataError(f"{args.data}: {exc.describe(reports.OPTION_NAMES)}") from None
         except TrainingDivergedError as exc:

@@ -1,0 +1,302 @@
+"""``lucidnet train`` on a CSV file read in chunks: memory bounded by the
+chunk, not the file.
+
+Two passes over the file, then training from a cache on disk:
+
+1. :class:`~lucidnet.cli.file_survey.Survey` learns what the column steps
+   need (kinds, task, classes, means and scales, medians, categories) from the
+   training rows; the held-out rows are chosen per row by a seeded hash.
+2. Each chunk's rows become network inputs by those steps (``tabular.transform``,
+   the very code of a whole read) and go to a cache of float64 records in a
+   temporary folder: the training rows scattered over blocks of about
+   ``BLOCK_BYTES`` by a second hash, so that every block is a random sample
+   of the file (a file sorted by class or by date would otherwise give
+   batches of one kind); the held-out rows to a file of their own; the rows
+   that decide early stopping (10% of the training rows, at most
+   ``VALIDATION_BYTES`` of them) kept in memory.
+3. The estimator's own epoch loop trains on the blocks
+   (``_fit_chunks``): every epoch reads them in a new seeded order and
+   shuffles the rows of each, one block in memory at a time. Early stopping,
+   schedules, the training record and the notes are those of ``fit``.
+
+Parsing the CSV text is the slow part (two passes instead of one); epochs
+read the binary cache, which is why the cache exists: re-parsing the file
+every epoch would cost more than training on it. The same command gives the
+same model: every draw is seeded by ``--random-state``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import ExitStack
+
+import numpy as np
+
+from .data_files import DataError, as_numbers, plural, read_csv_chunks
+from .file_survey import BLOCK, VALIDATION, Survey, held_out, row_uniforms, usable_rows
+from .selection import Selection, id_like_notes, numbered_rows_notes
+from .stopping import VALIDATION_FRACTION, early_stopping
+from .tabular import filled_cells, n_inputs, transform
+from .training import (
+    check_convolutional,
+    describe_model,
+    make_estimator,
+    report_and_save,
+    run_fit,
+)
+
+BLOCK_BYTES = 16 * 2**20  # of float64 records per block of training rows
+MAX_BLOCKS = 512  # open files while the cache is written
+VALIDATION_BYTES = 64 * 2**20  # of early-stopping rows kept in memory
+PREDICT_BYTES = 16 * 2**20  # of held-out records scored at a time
+
+
+def train_streamed(args, chunk_rows) -> int:
+    """``train`` on ``args.data`` read ``chunk_rows`` rows at a time."""
+    path = args.data
+    if args.autoencoder:
+        raise DataError(
+            f"{path}: --autoencoder reads the whole file; it does not train on a file in "
+            "chunks yet (train it on a sample of the rows)"
+        )
+    if args.solver == "lbfgs":
+        raise DataError(
+            f"{path}: --solver lbfgs needs every row in memory at once; a file read in chunks "
+            "trains with adam or sgd"
+        )
+    survey, first = _survey(args, chunk_rows)
+    kinds = survey.kinds()
+    late = survey.late_text(kinds)
+    if late:  # text columns whose first rows were numbers: count their categories anew
+        for chunk in read_csv_chunks(path, chunk_rows):
+            for column in late:
+                survey.count_categories(chunk, column)
+    task, reason = survey.task()
+    chosen = Selection(first, survey.features, kinds, _notes(args, survey, first, kinds))
+    check_convolutional(args, first, chosen)
+    steps, notes = survey.steps(task, kinds, scale_together=bool(args.conv))
+    classes = survey.classes(task)
+    center, scale = survey.target_scaling() if task == "regression" else (0.0, 1.0)
+    n_text = len(steps["categorical"]["columns"])
+    width = n_inputs(steps)
+    print(
+        f"Read {path} in chunks of {chunk_rows:,} rows: {plural(survey.n_rows, 'row')}, "
+        f"{plural(len(survey.features), 'feature column')} ({len(survey.features) - n_text} "
+        f"numeric, {n_text} text) -> {plural(width, 'network input')}"
+    )
+    for note in chosen.notes + notes + _unseen_notes(survey, steps):
+        print(note)
+    counts = {c: int(survey.missing_everywhere[c]) for c in survey.features}
+    filled = filled_cells(steps, None, counts=counts)
+    if filled:
+        print(f"Missing values (--missing impute): {filled}")
+    print(f"Task: {task} ({reason})")
+    stop_early = early_stopping(args, survey.n_fit)
+    fraction = 0.0
+    if stop_early:
+        fraction = min(VALIDATION_FRACTION, VALIDATION_BYTES / (8 * (width + 1) * survey.n_fit))
+    with tempfile.TemporaryDirectory(prefix="lucidnet-train-") as folder:
+        _require_room(folder, (survey.n_fit + survey.n_held_out) * (width + 1) * 8, path)
+        cache = _write_cache(args, chunk_rows, survey, steps, classes, fraction, folder)
+        if stop_early and len(cache.y_val) < 2:  # as fit refuses fewer
+            print("Note: under 2 rows to stop early by: training without early stopping")
+            stop_early = False
+        progress = not args.quiet and sys.stderr.isatty()
+        model = make_estimator(args, task, stop_early, progress=progress)
+        blocks = Blocks(cache.block_paths, width, _decoder(classes, center, scale))
+        print(
+            f"Training {describe_model(model)} on {plural(survey.n_fit, 'row')}, holding out "
+            f"{survey.n_held_out:,} (chosen by a seeded hash of each row's number)"
+            + (f"; early stopping on {len(cache.y_val):,} of them" if stop_early else "")
+        )
+        decode = _decoder(classes, center, scale)
+        X_val, y_val = (cache.X_val, decode(cache.y_val)) if stop_early else (None, None)
+
+        def fit():
+            X_first, y_first = cache.first_rows(classes, center, scale)
+            model._fit_chunks(blocks, X_first, y_first, X_val, y_val)
+
+        seconds = run_fit(model, fit, task, args, center, scale)
+        scored = _scored_rows(model, cache, blocks, classes)
+        return report_and_save(args, task, model, seconds, scored, steps)
+
+
+def _survey(args, chunk_rows):
+    """Pass one over the file: the :class:`Survey`, and the first chunk."""
+    survey = first = None
+    for chunk in read_csv_chunks(args.data, chunk_rows):
+        if survey is None:
+            survey, first = Survey(chunk, args), chunk
+        survey.add(chunk)
+    return survey, first
+
+
+def _notes(args, survey, first, kinds) -> list:
+    """The notes a whole read prints on what was left out, and its guesses on
+    ID-like columns from the first chunk's rows."""
+    notes = []
+    if survey.ignored:
+        shown = (repr(name) if "," in name else name for name in survey.ignored)
+        notes.append(f"Left out with --ignore: {', '.join(shown)}")
+    if survey.n_no_target:
+        notes.append(
+            f"Left out {plural(survey.n_no_target, 'row')} with no value for the target "
+            f"{args.target!r}"
+        )
+    if survey.n_incomplete:
+        notes.append(
+            f"Left out {plural(survey.n_incomplete, 'row')} with a missing value (--missing drop)"
+        )
+    rows = usable_rows(first, args, survey.features)[0]
+    notes += id_like_notes(rows, [c for c in survey.features if kinds[c] == "text"], survey.cells)
+    notes += numbered_rows_notes(rows, [c for c in survey.features if kinds[c] == "numeric"])
+    return notes
+
+
+def _unseen_notes(survey, steps) -> list:
+    notes = []
+    categorical = steps["categorical"]
+    for column, known in zip(categorical["columns"], categorical["categories"]):
+        new = {v: n for v, n in survey.held_out_values[column].items() if v not in set(known)}
+        if new:
+            count = sum(new.values())
+            one = count == 1
+            shown = ", ".join(map(repr, sorted(new)[:5])) + (", ..." if len(new) > 5 else "")
+            notes.append(
+                f"Note: {plural(count, 'held-out row')} {'has' if one else 'have'} a value of "
+                f"{column!r} that no training row has ({shown}): "
+                f"{'it encodes' if one else 'they encode'} as none of the known ones"
+            )
+    return notes
+
+
+def _require_room(folder, n_bytes, path) -> None:
+    free = shutil.disk_usage(folder).free
+    if n_bytes * 1.05 > free:
+        raise DataError(
+            f"{path}: training on it in chunks writes its rows as numbers to a temporary "
+            f"folder, {n_bytes / 2**30:.1f} GiB, and {os.path.dirname(folder)} has "
+            f"{free / 2**30:.1f} GiB free: set TMPDIR to a folder with more room"
+        )
+
+
+class Cache:
+    """What pass two wrote: the training blocks' files, the held-out rows' file,
+    the early-stopping rows, and a first row of each class (or the first rows)."""
+
+    def __init__(self, folder, n_blocks):
+        self.block_paths = [os.path.join(folder, f"block{i}.f64") for i in range(n_blocks)]
+        self.held_out_path = os.path.join(folder, "held_out.f64")
+        self.X_val = self.y_val = None
+        self.first = {}
+
+    def keep_first(self, records, classes) -> None:
+        """Keep the first training record of each class not seen yet (of a
+        regression, the first two records): they set up the network."""
+        if classes is None:
+            for record in records[: 2 - len(self.first)]:
+                self.first[len(self.first)] = record
+            return
+        if len(self.first) < len(classes):
+            codes, index = np.unique(records[:, -1], return_index=True)
+            for code, i in zip(codes, index):
+                self.first.setdefault(code, records[i])
+
+    def first_rows(self, classes, center, scale):
+        records = np.array(list(self.first.values()))
+        return records[:, :-1], _decoder(classes, center, scale)(records[:, -1])
+
+
+def _write_cache(args, chunk_rows, survey, steps, classes, fraction, folder) -> Cache:
+    """Pass two: every usable row as a float64 record (network inputs, then the
+    target: a class's index, or the value) in the file of its part."""
+    width = n_inputs(steps) + 1
+    n_train = survey.n_fit * (1 - fraction)
+    n_blocks = min(MAX_BLOCKS, max(1, math.ceil(n_train * width * 8 / BLOCK_BYTES)))
+    cache, seed, val_parts = Cache(folder, n_blocks), args.random_state, []
+    with ExitStack() as files:
+        blocks = [files.enter_context(open(p, "wb")) for p in cache.block_paths]
+        held = files.enter_context(open(cache.held_out_path, "wb"))
+        for chunk in read_csv_chunks(args.data, chunk_rows):
+            rows = usable_rows(chunk, args, survey.features)[0]
+            if rows.empty:
+                continue
+            X = transform(steps, rows, args.data, strict=False)
+            records = np.column_stack([X, _target_codes(rows[args.target], classes, args)])
+            out = held_out(rows, args)
+            held.write(records[out].tobytes())
+            numbers, records = rows.index.to_numpy()[~out], records[~out]
+            cache.keep_first(records, classes)
+            val = row_uniforms(numbers, seed, VALIDATION) < fraction
+            val_parts.append(records[val])
+            numbers, records = numbers[~val], records[~val]
+            block = (row_uniforms(numbers, seed, BLOCK) * n_blocks).astype(np.int64)
+            order = np.argsort(block, kind="stable")
+            bounds = np.searchsorted(block[order], np.arange(n_blocks + 1))
+            for i in np.flatnonzero(np.diff(bounds)):
+                blocks[i].write(records[order[bounds[i] : bounds[i + 1]]].tobytes())
+    val = np.concatenate(val_parts) if val_parts else np.empty((0, width))
+    cache.X_val, cache.y_val = val[:, :-1], val[:, -1]
+    cache.block_paths = [p for p in cache.block_paths if os.path.getsize(p)]
+    return cache
+
+
+def _target_codes(series, classes, args) -> np.ndarray:
+    """A chunk's target as numbers: each label's index in ``classes``, or the value."""
+    if classes is None:
+        expected = "numbers (the task is regression)"
+        return as_numbers(series, args.data, args.target, expected=expected)
+    labels = series.astype(str).to_numpy()
+    if classes.dtype.kind == "i":
+        labels = as_numbers(series, args.data, args.target).astype(np.int64)
+    return np.searchsorted(classes, labels).astype(np.float64)
+
+
+def _decoder(classes, center, scale):
+    """Turns a records' target column back into labels, or standardized values."""
+    if classes is None:
+        return lambda codes: (codes - center) / scale
+    return lambda codes: classes[codes.astype(np.int64)]
+
+
+class Blocks:
+    """The training blocks as ``_fit_chunks`` reads them: ``read(i) -> (X, y)``."""
+
+    def __init__(self, paths, n_inputs, decode):
+        self.paths, self.width, self.decode = paths, n_inputs + 1, decode
+        self.n_chunks = len(paths)
+        self.n_samples = sum(os.path.getsize(p) for p in paths) // (8 * self.width)
+
+    def read(self, i):
+        X, codes = self.read_records(i)
+        return X, self.decode(codes)
+
+    def read_records(self, i):
+        """The ``i``-th block's network inputs and its target column as stored."""
+        records = np.fromfile(self.paths[i], dtype=np.float64).reshape(-1, self.width)
+        return np.ascontiguousarray(records[:, :-1]), records[:, -1]
+
+
+def _scored_rows(model, cache, blocks, classes):
+    """``(y_true, y_pred, where)`` of the held-out rows, predicted a part at a
+    time; with --test-size 0, of the first block of training rows (a random
+    sample of them)."""
+    decode = _decoder(classes, 0.0, 1.0)
+    if not os.path.getsize(cache.held_out_path):
+        X, codes = blocks.read_records(0)
+        return decode(codes), model.predict(X), "training"
+    rows = max(1, PREDICT_BYTES // (8 * blocks.width))
+    truth, predicted = [], []
+    with open(cache.held_out_path, "rb") as file:
+        while True:
+            records = np.fromfile(file, dtype=np.float64, count=rows * blocks.width)
+            if not records.size:
+                break
+            records = records.reshape(-1, blocks.width)
+            truth.append(decode(records[:, -1]))
+            predicted.append(model.predict(records[:, :-1]))
+    return np.concatenate(truth), np.concatenate(predicted), "held-out"
