@@ -184,9 +184,11 @@ class Survey:
         args, features = self.args, self.features
         rows_before = self.n_rows
         self.n_rows += len(chunk)
-        for column in features:  # kinds over every row, as a whole read decides them
-            self.cells[column].add(chunk[column])
-        self.target_cells.add(chunk[args.target])
+        numbers = np.column_stack([_numbers(chunk[c]) for c in (*features, args.target)])
+        for j, column in enumerate(features):  # kinds over every row, as a whole read decides
+            self.cells[column].add(chunk[column], numbers[:, j])
+        self.target_cells.add(chunk[args.target], numbers[:, -1])
+        numbers[~np.isfinite(numbers)] = np.nan
         rows, no_target, incomplete = usable_rows(chunk, args, features)
         self.n_no_target += no_target
         self.n_incomplete += incomplete
@@ -198,10 +200,9 @@ class Survey:
         if not self.too_many_labels:  # a regression target's values are not kept
             self.labels.update(rows[args.target].astype(str).value_counts().to_dict())
             self.too_many_labels = len(self.labels) > MAX_CATEGORIES
-        target = _numbers(fit[args.target])[:, None]
-        self.target_moments.add(np.where(np.isfinite(target), target, np.nan))
-        values = np.column_stack([_numbers(fit[c]) for c in features])
-        values[~np.isfinite(values)] = np.nan
+        numbers = numbers[chunk.index.get_indexer(fit.index)]
+        self.target_moments.add(numbers[:, -1:])
+        values = numbers[:, :-1]
         seen = ~np.isnan(values).all(axis=0)
         if seen.any():
             columns = [c for c, s in zip(features, seen) if s]
