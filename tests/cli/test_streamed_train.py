@@ -173,3 +173,42 @@ def test_median_sample_is_exact_when_small_and_close_when_not(monkeypatch):
     small = MedianSample()
     small.add(row_uniforms(np.arange(999), 0, 4), values[:999])
     assert small.exact and small.median() == np.median(values[:999])
+
+
+def test_tune_in_chunks_saves_what_train_in_chunks_saves(run, tmp_path, penguins_csv):
+    """tune reads a large file as train does, its folds split the cache's
+    training rows, and its best model is train's with the best settings."""
+    out = tmp_path / "tuned.npz"
+    status, stdout, stderr = run(
+        "tune", penguins_csv, "--target", "species", "--grid", "hidden=4,16", "--cv", "3",
+        "--max-iter", "20", "--out", out, "--chunk-rows", "60", "--quiet",
+    )  # fmt: skip
+    assert status == 0, stderr
+    assert "x 3 folds = 6 fits on" in stdout and "(read in chunks)" in stdout
+    command = stdout.split("The same model from train: ")[1].splitlines()[0].split()
+    assert command[:3] == ["lucidnet", "train", str(penguins_csv)] and "--chunk-rows" in command
+    again = tmp_path / "trained.npz"
+    command[command.index("--out") + 1] = str(again)
+    assert run(*command[1:], "--quiet")[0] == 0
+    for a, b in zip(read_model_file(out).model.coefs_, read_model_file(again).model.coefs_):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_cache_folds_split_the_training_rows(tmp_path):
+    from lucidnet.cli.streamed_training import Blocks
+
+    paths = []
+    for i, n in enumerate([50, 0, 73]):
+        path = tmp_path / f"block{i}.f64"
+        np.column_stack([np.arange(n) + 1000 * i, np.zeros(n)]).tofile(path)
+        paths.append(str(path))
+    seen = []
+    for k in range(3):
+        inside = Blocks(paths, 1, None, (k, 3, True))
+        outside = Blocks(paths, 1, None, (k, 3, False))
+        assert inside.n_samples + outside.n_samples == 123 and inside.n_samples > 20
+        rows = [inside.read_records(i)[0].ravel() for i in range(3)]
+        others = [outside.read_records(i)[0].ravel() for i in range(3)]
+        assert not set(np.concatenate(rows)) & set(np.concatenate(others))
+        seen += list(np.concatenate(rows))
+    assert sorted(seen) == sorted([*range(50), *range(2000, 2073)])  # each row in one fold

@@ -34,7 +34,7 @@ from .tabular import MISSING_CATEGORY, require_scalable
 
 MEDIAN_SAMPLE = 100_000  # values kept per numeric column for its median
 MAX_CATEGORIES = 100_000  # distinct values of a text column (or classes) counted at most
-HELD_OUT, VALIDATION, BLOCK, MEDIAN = 1, 2, 3, 4  # salts: one independent hash per use
+HELD_OUT, VALIDATION, BLOCK, MEDIAN, FOLD = 1, 2, 3, 4, 5  # salts: a hash per use
 _MASK = (1 << 64) - 1
 
 

@@ -33,11 +33,12 @@ import shutil
 import sys
 import tempfile
 from contextlib import ExitStack
+from dataclasses import dataclass
 
 import numpy as np
 
 from .data_files import DataError, as_numbers, plural, read_csv_chunks
-from .file_survey import BLOCK, VALIDATION, Survey, held_out, row_uniforms, usable_rows
+from .file_survey import BLOCK, FOLD, VALIDATION, Survey, held_out, row_uniforms, usable_rows
 from .selection import Selection, id_like_notes, numbered_rows_notes
 from .stopping import VALIDATION_FRACTION, early_stopping
 from .tabular import filled_cells, n_inputs, transform
@@ -57,8 +58,53 @@ PREDICT_BYTES = 16 * 2**20  # of held-out records scored at a time
 
 def train_streamed(args, chunk_rows) -> int:
     """``train`` on ``args.data`` read ``chunk_rows`` rows at a time."""
+    with tempfile.TemporaryDirectory(prefix="lucidnet-train-") as folder:
+        data = read_streamed(args, chunk_rows, folder)
+        return fit_and_save(args, data)
+
+
+def fit_and_save(args, data) -> int:
+    """``train``'s fit, held-out report and model file, from the cache of ``data``."""
+    model, seconds = fit_streamed(args, data, data.blocks(), verbose=True)
+    scored = _scored_rows(model, data)
+    return report_and_save(args, data.task, model, seconds, scored, data.steps)
+
+
+@dataclass
+class Streamed:
+    """What the two passes over a file learned and wrote."""
+
+    task: str
+    steps: dict
+    classes: np.ndarray | None  # None for regression
+    center: float  # the training rows' target mean and scale (regression)
+    scale: float
+    cache: Cache
+    stop_early: bool
+    n_fit: int
+    n_held_out: int
+
+    @property
+    def width(self) -> int:
+        return n_inputs(self.steps)
+
+    def decoder(self, standardized=True):
+        """Turns a records' target column back into labels, or values
+        (standardized as the network learns them, or in the target's units)."""
+        if self.classes is not None:
+            return lambda codes: self.classes[codes.astype(np.int64)]
+        center, scale = (self.center, self.scale) if standardized else (0.0, 1.0)
+        return lambda codes: (codes - center) / scale
+
+    def blocks(self, fold=None) -> Blocks:
+        return Blocks(self.cache.block_paths, self.width, self.decoder(), fold)
+
+
+def read_streamed(args, chunk_rows, folder) -> Streamed:
+    """The two passes over ``args.data``, the cache written to ``folder``;
+    prints what ``train`` prints about the file."""
     path = args.data
-    if args.autoencoder:
+    if getattr(args, "autoencoder", None):  # tune's arguments have none
         raise DataError(
             f"{path}: --autoencoder reads the whole file; it does not train on a file in "
             "chunks yet (train it on a sample of the rows)"
@@ -99,30 +145,36 @@ def train_streamed(args, chunk_rows) -> int:
     fraction = 0.0
     if stop_early:
         fraction = min(VALIDATION_FRACTION, VALIDATION_BYTES / (8 * (width + 1) * survey.n_fit))
-    with tempfile.TemporaryDirectory(prefix="lucidnet-train-") as folder:
-        _require_room(folder, (survey.n_fit + survey.n_held_out) * (width + 1) * 8, path)
-        cache = _write_cache(args, chunk_rows, survey, steps, classes, fraction, folder)
-        if stop_early and len(cache.y_val) < 2:  # as fit refuses fewer
-            print("Note: under 2 rows to stop early by: training without early stopping")
-            stop_early = False
-        progress = not args.quiet and sys.stderr.isatty()
-        model = make_estimator(args, task, stop_early, progress=progress)
-        blocks = Blocks(cache.block_paths, width, _decoder(classes, center, scale))
+    _require_room(folder, (survey.n_fit + survey.n_held_out) * (width + 1) * 8, path)
+    cache = _write_cache(args, chunk_rows, survey, steps, classes, fraction, folder)
+    if stop_early and len(cache.y_val) < 2:  # as fit refuses fewer
+        print("Note: under 2 rows to stop early by: training without early stopping")
+        stop_early = False
+    return Streamed(task, steps, classes, center, scale, cache, stop_early, survey.n_fit,
+                    survey.n_held_out)  # fmt: skip
+
+
+def fit_streamed(args, data, blocks, verbose=False):
+    """``args``'s estimator trained on ``blocks``, as train trains it, stopped
+    early by the rows the cache keeps for that; returns it and the seconds."""
+    progress = verbose and not args.quiet and sys.stderr.isatty()
+    model = make_estimator(args, data.task, data.stop_early, progress=progress)
+    X_val, y_val = None, None
+    if data.stop_early:
+        X_val, y_val = data.cache.X_val, data.decoder()(data.cache.y_val)
+    if verbose:
         print(
-            f"Training {describe_model(model)} on {plural(survey.n_fit, 'row')}, holding out "
-            f"{survey.n_held_out:,} (chosen by a seeded hash of each row's number)"
-            + (f"; early stopping on {len(cache.y_val):,} of them" if stop_early else "")
+            f"Training {describe_model(model)} on {plural(data.n_fit, 'row')}, holding out "
+            f"{data.n_held_out:,} (chosen by a seeded hash of each row's number)"
+            + (f"; early stopping on {len(y_val):,} of them" if data.stop_early else "")
         )
-        decode = _decoder(classes, center, scale)
-        X_val, y_val = (cache.X_val, decode(cache.y_val)) if stop_early else (None, None)
 
-        def fit():
-            X_first, y_first = cache.first_rows(classes, center, scale)
-            model._fit_chunks(blocks, X_first, y_first, X_val, y_val)
+    def fit():
+        X_first, codes = data.cache.first_rows()
+        model._fit_chunks(blocks, X_first, data.decoder()(codes), X_val, y_val)
 
-        seconds = run_fit(model, fit, task, args, center, scale)
-        scored = _scored_rows(model, cache, blocks, classes)
-        return report_and_save(args, task, model, seconds, scored, steps)
+    seconds = run_fit(model, fit, data.task, args, data.center, data.scale)
+    return model, seconds
 
 
 def _survey(args, chunk_rows):
@@ -206,9 +258,10 @@ class Cache:
             for code, i in zip(codes, index):
                 self.first.setdefault(code, records[i])
 
-    def first_rows(self, classes, center, scale):
+    def first_rows(self):
+        """Their network inputs and stored targets."""
         records = np.array(list(self.first.values()))
-        return records[:, :-1], _decoder(classes, center, scale)(records[:, -1])
+        return records[:, :-1], records[:, -1]
 
 
 def _write_cache(args, chunk_rows, survey, steps, classes, fraction, folder) -> Cache:
@@ -256,20 +309,28 @@ def _target_codes(series, classes, args) -> np.ndarray:
     return np.searchsorted(classes, labels).astype(np.float64)
 
 
-def _decoder(classes, center, scale):
-    """Turns a records' target column back into labels, or standardized values."""
-    if classes is None:
-        return lambda codes: (codes - center) / scale
-    return lambda codes: classes[codes.astype(np.int64)]
-
-
 class Blocks:
-    """The training blocks as ``_fit_chunks`` reads them: ``read(i) -> (X, y)``."""
+    """The training blocks as ``_fit_chunks`` reads them: ``read(i) -> (X, y)``.
 
-    def __init__(self, paths, n_inputs, decode):
-        self.paths, self.width, self.decode = paths, n_inputs + 1, decode
+    ``fold``: ``(k, n_folds, inside)``: only the rows of the ``k``-th of
+    ``n_folds`` folds (``inside``), or all but them; a row's fold is a seeded
+    hash of its place in the cache, which is the same for the same command
+    (``lucidnet tune``'s cross-validation)."""
+
+    def __init__(self, paths, n_inputs, decode, fold=None):
+        self.paths, self.width, self.decode, self.fold = paths, n_inputs + 1, decode, fold
         self.n_chunks = len(paths)
-        self.n_samples = sum(os.path.getsize(p) for p in paths) // (8 * self.width)
+        if fold is None:
+            self.n_samples = sum(os.path.getsize(p) for p in paths) // (8 * self.width)
+        else:
+            rows = [os.path.getsize(p) // (8 * self.width) for p in paths]
+            self.n_samples = sum(int(self._kept(i, n).sum()) for i, n in enumerate(rows))
+
+    def _kept(self, i, n) -> np.ndarray:
+        k, n_folds, inside = self.fold
+        places = np.arange(n, dtype=np.uint64) + np.uint64(i << 32)
+        folds = (row_uniforms(places, 0, FOLD) * n_folds).astype(np.int64)
+        return (folds == k) if inside else (folds != k)
 
     def read(self, i):
         X, codes = self.read_records(i)
@@ -278,25 +339,38 @@ class Blocks:
     def read_records(self, i):
         """The ``i``-th block's network inputs and its target column as stored."""
         records = np.fromfile(self.paths[i], dtype=np.float64).reshape(-1, self.width)
+        if self.fold is not None:
+            records = records[self._kept(i, len(records))]
         return np.ascontiguousarray(records[:, :-1]), records[:, -1]
 
 
-def _scored_rows(model, cache, blocks, classes):
+def _scored_rows(model, data):
     """``(y_true, y_pred, where)`` of the held-out rows, predicted a part at a
     time; with --test-size 0, of the first block of training rows (a random
     sample of them)."""
-    decode = _decoder(classes, 0.0, 1.0)
-    if not os.path.getsize(cache.held_out_path):
-        X, codes = blocks.read_records(0)
+    decode, width = data.decoder(standardized=False), data.width + 1
+    if not os.path.getsize(data.cache.held_out_path):
+        X, codes = data.blocks().read_records(0)
         return decode(codes), model.predict(X), "training"
-    rows = max(1, PREDICT_BYTES // (8 * blocks.width))
+    rows = max(1, PREDICT_BYTES // (8 * width))
     truth, predicted = [], []
-    with open(cache.held_out_path, "rb") as file:
+    with open(data.cache.held_out_path, "rb") as file:
         while True:
-            records = np.fromfile(file, dtype=np.float64, count=rows * blocks.width)
+            records = np.fromfile(file, dtype=np.float64, count=rows * width)
             if not records.size:
                 break
-            records = records.reshape(-1, blocks.width)
+            records = records.reshape(-1, width)
             truth.append(decode(records[:, -1]))
             predicted.append(model.predict(records[:, :-1]))
     return np.concatenate(truth), np.concatenate(predicted), "held-out"
+
+
+def predicted_blocks(model, data, blocks):
+    """``(y_true, y_pred)`` over ``blocks``, in the target's units."""
+    decode, truth, predicted = data.decoder(standardized=False), [], []
+    for i in range(blocks.n_chunks):
+        X, codes = blocks.read_records(i)
+        if len(codes):
+            truth.append(decode(codes))
+            predicted.append(model.predict(X))
+    return np.concatenate(truth), np.concatenate(predicted)

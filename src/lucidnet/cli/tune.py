@@ -23,12 +23,14 @@ import io
 import math
 import shlex
 import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
 
 from .data_files import DataError, plural, read_table
+from .model_inputs import chunk_rows_for
 from .output_paths import check_outputs
 from .search_runner import fit_workers, run_fits
 from .search_space import (
@@ -42,6 +44,7 @@ from .search_space import (
 )
 from .selection import select_training_data
 from .stopping import early_stopping
+from .streamed_training import fit_and_save, fit_streamed, predicted_blocks, read_streamed
 from .training import (
     check_convolutional,
     fit_model,
@@ -78,6 +81,9 @@ def tune(args) -> int:
     candidates = [with_setting(args, setting) for setting in settings]
     for setting, candidate in zip(settings, candidates):
         _for_setting(setting, refuse_dropout_without_epochs, candidate)
+    chunk_rows = chunk_rows_for(args)
+    if chunk_rows:
+        return _tune_in_chunks(args, settings, candidates, chunk_rows)
     # The workers first: an unreachable cluster is said before the file is read.
     with fit_workers(args.jobs, args.cluster) as (n_jobs, where):
         best_args, task, *data = _search(args, settings, candidates, n_jobs, where)
@@ -113,12 +119,61 @@ def _search(args, settings, candidates, n_jobs, where):
         f"scored by {metric}, on {where}"
     )
     results = run_fits(_fit_fold, tasks, n_jobs, progress=not args.quiet and sys.stderr.isatty())
-    order, table, best_score = _results_table(settings, results, len(folds), metric)
+    best = _best(settings, candidates, results, len(folds), metric)
+    return candidates[best], task, X, y, train_rows, test_rows, steps
+
+
+def _best(settings, candidates, results, n_folds, metric) -> int:
+    """Prints the table of the settings' scores and the best; returns its index."""
+    order, table, best_score = _results_table(settings, results, n_folds, metric)
     print(f"\n{table}")
     best = order[0]
     print(f"\nBest: {describe(settings[best])} (mean {metric} {best_score:.4f} over the folds)")
     print(f"The same model from train: {train_command(candidates[best])}\n")
-    return candidates[best], task, X, y, train_rows, test_rows, steps
+    return best
+
+
+def _tune_in_chunks(args, settings, candidates, chunk_rows) -> int:
+    """The search on a file read in chunks, as train reads it (two passes and
+    a cache of its rows in a temporary folder, which the fits read: local
+    processes see it; a remote cluster's workers only if TMPDIR is a folder
+    they share). Folds split the cache's training rows by a seeded hash."""
+    with tempfile.TemporaryDirectory(prefix="lucidnet-tune-") as folder:
+        with fit_workers(args.jobs, args.cluster) as (n_jobs, where):
+            data = read_streamed(candidates[0], chunk_rows, folder)
+            for setting, candidate in zip(settings, candidates):
+                _for_setting(setting, make_estimator, candidate, data.task, False, False)
+            tasks = [
+                (candidate, data, i, k, args.cv)
+                for i, candidate in enumerate(candidates)
+                for k in range(args.cv)
+            ]
+            metric = "accuracy" if data.task == "classification" else "R^2"
+            print(
+                f"Searching {plural(len(settings), 'setting')} x {args.cv} folds = "
+                f"{plural(len(tasks), 'fit')} on {plural(data.n_fit, 'training row')} (read in "
+                f"chunks), scored by {metric}, on {where}"
+            )
+            progress = not args.quiet and sys.stderr.isatty()
+            results = run_fits(_fit_fold_in_chunks, tasks, n_jobs, progress=progress)
+        best_args = candidates[_best(settings, candidates, results, args.cv, metric)]
+        best_args.plot = None
+        return fit_and_save(best_args, data)
+
+
+def _fit_fold_in_chunks(candidate, data, index, fold, n_folds):
+    """:func:`_fit_fold` on the cache of a file read in chunks."""
+    from sklearn.metrics import accuracy_score, r2_score
+
+    said = io.StringIO()
+    try:
+        with redirect_stdout(said), redirect_stderr(said):
+            model, seconds = fit_streamed(candidate, data, data.blocks((fold, n_folds, False)))
+        y_true, y_pred = predicted_blocks(model, data, data.blocks((fold, n_folds, True)))
+        score = (accuracy_score if data.task == "classification" else r2_score)(y_true, y_pred)
+    except ValueError as exc:  # DataError too: diverged
+        return index, fold, math.nan, math.nan, " ".join(str(exc).split())
+    return index, fold, float(score), seconds, None
 
 
 def _refuse_given_twice(args, space) -> None:
