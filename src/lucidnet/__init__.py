@@ -40,6 +40,7 @@ _HOMES = {
     "load": "io",
     "save": "io",
     "to_onnx": "io.onnx_export",
+    "register_skl2onnx_converters": "io.skl2onnx_converters",
 }
 
 

@@ -5,7 +5,7 @@ writes to a *graph writer*: an object with ``dtype`` (the graph's float type),
 ``constant(array, hint) -> name`` and ``node(op_type, inputs, hint, outputs=None,
 **attributes) -> name``. :class:`OnnxGraph` is the writer of
 :func:`lucidnet.to_onnx`, which ends in a whole ``ModelProto``;
-``onnx_skl2onnx`` adapts skl2onnx's scope and container to the same three
+``skl2onnx_converters`` adapts skl2onnx's scope and container to the same three
 members, so both ways of exporting emit the very same nodes.
 
 The opset: 18 by default (onnxruntime runs it from 1.14 on, skl2onnx converts up
@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["DEFAULT_OPSET", "MIN_OPSET", "OnnxGraph", "check_opset", "import_onnx"]
+__all__ = [
+    "DEFAULT_OPSET", "MIN_OPSET", "OnnxGraph", "check_opset", "import_onnx", "make_tensor"
+]  # fmt: skip
 
 DEFAULT_OPSET = 18
 MIN_OPSET = 13
@@ -51,6 +53,22 @@ def check_opset(target_opset: int | None) -> int:
     return int(target_opset)
 
 
+def make_tensor(array, name: str, float_dtype):
+    """``array`` as a TensorProto: floats of ``float_dtype``, strings as UTF-8."""
+    onnx = import_onnx()
+    array = np.asarray(array)
+    if array.dtype.kind == "f":
+        array = array.astype(float_dtype)
+    if array.dtype.kind in "OUS":
+        return onnx.helper.make_tensor(
+            name,
+            onnx.TensorProto.STRING,
+            array.shape,
+            [str(s).encode("utf-8") for s in array.ravel()],
+        )
+    return onnx.numpy_helper.from_array(array, name)
+
+
 class OnnxGraph:
     """Nodes and constants collected for one ``onnx.ModelProto``.
 
@@ -80,22 +98,9 @@ class OnnxGraph:
         return name
 
     def constant(self, array, hint: str) -> str:
-        """Add ``array`` as an initializer; floats become the graph's dtype,
-        strings UTF-8 bytes."""
-        array = np.asarray(array)
-        if array.dtype.kind == "f":
-            array = array.astype(self.dtype)
+        """Add ``array`` as an initializer (see :func:`make_tensor`); return its name."""
         name = self.name(hint)
-        if array.dtype.kind in "OUS":
-            tensor = self.onnx.helper.make_tensor(
-                name,
-                self.onnx.TensorProto.STRING,
-                array.shape,
-                [str(s).encode("utf-8") for s in array.ravel()],
-            )
-        else:
-            tensor = self.onnx.numpy_helper.from_array(array, name)
-        self.initializers.append(tensor)
+        self.initializers.append(make_tensor(array, name, self.dtype))
         return name
 
     def node(self, op_type: str, inputs, hint: str, outputs=None, **attributes) -> str:
