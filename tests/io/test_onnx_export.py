@@ -84,13 +84,29 @@ def test_classifier_labels_and_probabilities_are_lucidnets(data, kind, activatio
 
 
 @pytest.mark.parametrize(
-    "kind, label_type", [("multiclass", np.int64), ("strings", object), ("two-label", np.int64)]
+    "y, label_type",
+    [
+        (targets, np.int64),  # -2, 1, 4
+        (lambda X, kind: targets(X, kind).astype(str), object),
+        (lambda X, kind: targets(X, kind) > 0, np.int64),  # False, True as 0, 1
+        (lambda X, kind: targets(X, kind).astype(float), np.int64),  # -2.0 ... as -2 ...
+    ],
+    ids=["integers", "strings", "booleans", "whole floats"],
 )
-def test_labels_are_int64_or_strings(data, kind, label_type):
+def test_labels_are_int64_or_strings_equal_to_predicts(data, y, label_type):
     X = data.astype(np.float32)
-    clf = MLPClassifier((4,), max_iter=5, random_state=0).fit(X, targets(data, kind))
+    clf = MLPClassifier((4,), max_iter=5, random_state=0).fit(X, y(data, "multiclass"))
     label, _ = run(to_onnx(clf), X)
     assert label.dtype == label_type
+    assert label.tolist() == clf.predict(X).tolist()
+
+
+def test_weights_assigned_by_hand_are_exported(data):
+    reg = MLPRegressor(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    reg.fit(data, targets(data, "one output"))
+    reg.coefs_ = [2 * c for c in reg.coefs_]  # as scikit-learn allows
+    (values,) = run(to_onnx(reg, dtype=np.float64), data)
+    assert_close(values, reg.predict(data), np.float64)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
