@@ -97,11 +97,10 @@ def to_onnx(model, *, target_opset: int | None = None, dtype=None):
     elif isinstance(model, MLPClassifier):
         X = graph.add_input("X", float_type, ["N", _n_features(model)])
         labels = class_labels(model)
-        n_columns = len(labels) if is_multilabel(model) else None
-        label_type = onnx.TensorProto.STRING if labels.dtype.kind == "U" else onnx.TensorProto.INT64
-        if n_columns:
-            label_type = onnx.TensorProto.INT64
-        label = graph.add_output("label", label_type, ["N", n_columns] if n_columns else ["N"])
+        string_labels = labels.dtype.kind == "U"  # multilabel: column indices, int64
+        label_type = onnx.TensorProto.STRING if string_labels else onnx.TensorProto.INT64
+        label_shape = ["N", len(labels)] if is_multilabel(model) else ["N"]
+        label = graph.add_output("label", label_type, label_shape)
         proba = graph.add_output("probabilities", float_type, ["N", max(len(labels), 2)])
         write_classifier(graph, model, X, label, proba)
     elif isinstance(model, MLPRegressor):
