@@ -237,6 +237,7 @@ def test_skl2onnx_converts_a_pipeline_with_a_classifier(registered, data, kind):
     X = (data * 5 + 3).astype(np.float32)
     pipe = scaled_pipeline(MLPClassifier((6,), max_iter=40, random_state=0), X, targets(data, kind))
     exported = skl2onnx.to_onnx(pipe, X[:1], options={"zipmap": False})
+    onnx.checker.check_model(exported, full_check=True)
     label, probabilities = run(exported, X)
     assert label.tolist() == pipe.predict(X).tolist()
     assert_close(probabilities, pipe.predict_proba(X), np.float32)
