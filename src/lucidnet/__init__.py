@@ -6,7 +6,7 @@ The package has four parts, and imports run one way between them:
 - ``engine``: layers, activations, losses, optimizers, ``Sequential`` (NumPy only);
 - ``classic``: the post's ``NeuralNetwork``, on top of the engine;
 - ``estimators``: scikit-learn drop-ins (``MLPClassifier``, ``MLPRegressor``);
-- ``io``: model files (``save``, ``load``);
+- ``io``: model files (``save``, ``load``) and ONNX export (``to_onnx``);
 - ``cli``: the ``lucidnet`` command.
 
 This module only re-exports the public names; nothing inside the package
@@ -39,6 +39,8 @@ _HOMES = {
     "TrainingDivergedError": "exceptions",
     "load": "io",
     "save": "io",
+    "to_onnx": "io.onnx_export",
+    "register_skl2onnx_converters": "io.skl2onnx_converters",
 }
 
 

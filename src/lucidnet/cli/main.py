@@ -268,7 +268,22 @@ def _add_data_commands(commands) -> None:
 
     info = commands.add_parser("info", help="describe a model file")
     info.add_argument("model", metavar="MODEL")
-    for reading_a_model in (predict, evaluate, transform, info):
+
+    export = commands.add_parser(
+        "export", help="write a model file (saved from Python) as an ONNX graph"
+    )
+    export.add_argument("model", metavar="MODEL")
+    export.add_argument("out", metavar="OUT", help="the .onnx file to write")
+    export.add_argument(
+        "--dtype",
+        choices=["float32", "float64"],
+        default="float32",
+        help="the type of the input and of every computation in the graph",
+    )
+    export.add_argument(
+        "--opset", type=_positive_int, metavar="N", help="the ONNX opset (default: 18; 13 on)"
+    )
+    for reading_a_model in (predict, evaluate, transform, info, export):
         reading_a_model.add_argument(
             "--max-row-memory", metavar="SIZE", type=_memory_size, help=MAX_ROW_MEMORY_HELP
         )
@@ -501,6 +516,10 @@ def _run(args) -> int:
         from . import autoencoding
 
         return autoencoding.transform(args)
+    if args.command == "export":
+        from .exporting import export
+
+        return export(args)
     return getattr(commands, args.command)(args)
 
 

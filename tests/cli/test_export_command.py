@@ -1,0 +1,68 @@
+"""``lucidnet export MODEL OUT.onnx``: model files saved from Python become ONNX
+graphs that predict as the model does; others are refused, saying why."""
+
+import numpy as np
+import pytest
+
+import lucidnet
+
+onnxruntime = pytest.importorskip("onnxruntime")
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def X():
+    return np.random.default_rng(0).normal(size=(60, 3))
+
+
+def outputs(path, X):
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(None, {"X": X})
+
+
+def test_export_writes_a_graph_that_predicts_as_the_model(X, run, tmp_path):
+    clf = lucidnet.MLPClassifier((4,), max_iter=20, random_state=0).fit(X, X[:, 0] > 0)
+    lucidnet.save(clf, tmp_path / "clf.npz")
+    status, out, err = run("export", tmp_path / "clf.npz", tmp_path / "clf.onnx")
+    assert (status, err) == (0, "")
+    assert "MLPClassifier" in out and "opset 18" in out
+    label, _ = outputs(tmp_path / "clf.onnx", X.astype(np.float32))
+    np.testing.assert_array_equal(label, clf.predict(X.astype(np.float32)))
+
+
+def test_export_in_float64_with_an_opset(X, run, tmp_path):
+    network = lucidnet.NeuralNetwork([3, 4, 2], "tanh", random_state=0)
+    lucidnet.save(network, tmp_path / "nn.npz")
+    args = ["--dtype", "float64", "--opset", "13"]
+    status, out, _ = run("export", tmp_path / "nn.npz", tmp_path / "nn.onnx", *args)
+    assert status == 0 and "float64" in out and "opset 13" in out
+    (output,) = outputs(tmp_path / "nn.onnx", X)
+    np.testing.assert_allclose(output, network.predict(X), rtol=1e-12, atol=1e-12)
+
+
+def test_a_model_trained_by_the_command_is_refused(penguins_csv, run, tmp_path):
+    model = tmp_path / "species.npz"
+    status, _, _ = run("train", penguins_csv, "--target", "species", "--max-iter", "5",
+                       "--quiet", "--out", model)  # fmt: skip
+    assert status == 0
+    status, _, err = run("export", model, tmp_path / "species.onnx")
+    assert status == 2 and "column steps" in err
+    assert not (tmp_path / "species.onnx").exists()
+
+
+def test_a_model_kind_not_exported_yet_is_refused(run, tmp_path):
+    images = np.random.default_rng(0).normal(size=(20, 6, 6, 1))
+    conv = lucidnet.ConvNetClassifier(max_iter=1, random_state=0).fit(images, [0, 1] * 10)
+    lucidnet.save(conv, tmp_path / "conv.npz")
+    status, _, err = run("export", tmp_path / "conv.npz", tmp_path / "conv.onnx")
+    assert status == 2 and "ConvNetClassifier" in err
+
+
+def test_export_never_writes_over_the_model(X, run, tmp_path):
+    path = tmp_path / "reg.npz"
+    lucidnet.save(lucidnet.MLPRegressor(hidden_layer_sizes=(3,), max_iter=2).fit(X, X[:, 0]), path)
+    before = path.read_bytes()
+    status, _, err = run("export", path, path)
+    assert status == 2 and "same file" in err
+    assert path.read_bytes() == before
