@@ -226,7 +226,16 @@ def _add_data_commands(commands) -> None:
     )
     train.add_argument("--plot", metavar="PNG", help="learning curve and results figure")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.add_argument("--chunk-rows", type=_positive_int, metavar="N", help=CHUNK_ROWS_HELP)
+    train.add_argument(
+        "--chunk-rows",
+        type=_positive_int,
+        metavar="N",
+        help="read a CSV data file N rows at a time: two passes over it, then epochs over a "
+        "binary copy of its rows in a temporary folder (TMPDIR), so that a file larger than "
+        "memory trains (default: the whole file, or chunks of about 8 MB of its text when "
+        "reading it whole would take more than 1 GiB or a quarter of the free memory, which "
+        "the command says)",
+    )
     # Options that exclude each other are refused after parsing, in argparse's
     # words and with train's usage line (see _refuse_conflicting_options).
     train.set_defaults(usage_error=train.error)
