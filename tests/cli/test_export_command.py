@@ -51,12 +51,14 @@ def test_a_model_trained_by_the_command_is_refused(penguins_csv, run, tmp_path):
     assert not (tmp_path / "species.onnx").exists()
 
 
-def test_a_model_kind_not_exported_yet_is_refused(run, tmp_path):
-    images = np.random.default_rng(0).normal(size=(20, 6, 6, 1))
+def test_a_convolutional_network_exports(run, tmp_path):
+    images = np.random.default_rng(0).normal(size=(20, 6, 6, 1)).astype(np.float32)
     conv = lucidnet.ConvNetClassifier(max_iter=1, random_state=0).fit(images, [0, 1] * 10)
     lucidnet.save(conv, tmp_path / "conv.npz")
-    status, _, err = run("export", tmp_path / "conv.npz", tmp_path / "conv.onnx")
-    assert status == 2 and "ConvNetClassifier" in err
+    status, out, err = run("export", tmp_path / "conv.npz", tmp_path / "conv.onnx")
+    assert (status, err) == (0, "") and "ConvNetClassifier" in out
+    label, _ = outputs(tmp_path / "conv.onnx", images.reshape(20, -1))
+    np.testing.assert_array_equal(label, conv.predict(images))
 
 
 def test_export_never_writes_over_the_model(X, run, tmp_path):
