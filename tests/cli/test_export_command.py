@@ -1,6 +1,8 @@
 """``lucidnet export MODEL OUT.onnx``: model files saved from Python become ONNX
 graphs that predict as the model does; others are refused, saying why."""
 
+import io
+
 import numpy as np
 import pytest
 
@@ -41,14 +43,48 @@ def test_export_in_float64_with_an_opset(X, run, tmp_path):
     np.testing.assert_allclose(output, network.predict(X), rtol=1e-12, atol=1e-12)
 
 
-def test_a_model_trained_by_the_command_is_refused(penguins_csv, run, tmp_path):
+def raw_columns(session, frame):
+    """The CSV's columns as the graph's inputs: numbers as floats (missing:
+    NaN), text as strings (missing: the empty string), each (n, 1)."""
+    feeds = {}
+    for spec in session.get_inputs():
+        column = frame[spec.name]
+        if spec.type == "tensor(string)":
+            values = column.astype(object).where(column.notna(), "").astype(str)
+            feeds[spec.name] = values.to_numpy().reshape(-1, 1)
+        else:
+            feeds[spec.name] = column.astype(float).to_numpy(np.float32).reshape(-1, 1)
+    return feeds
+
+
+@pytest.mark.parametrize("missing", ["impute", "drop"])
+def test_a_model_trained_by_the_command_takes_the_raw_columns(penguins_csv, run, tmp_path, missing):
+    """Text and missing cells, filled or not: the graph on the CSV's columns
+    predicts as ``lucidnet predict`` on the CSV."""
+    pd = pytest.importorskip("pandas")
     model = tmp_path / "species.npz"
-    status, _, _ = run("train", penguins_csv, "--target", "species", "--max-iter", "5",
-                       "--quiet", "--out", model)  # fmt: skip
+    status, _, _ = run("train", penguins_csv, "--target", "species", "--max-iter", "30",
+                       "--missing", missing, "--quiet", "--out", model)  # fmt: skip
     assert status == 0
-    status, _, err = run("export", model, tmp_path / "species.onnx")
-    assert status == 2 and "column steps" in err
-    assert not (tmp_path / "species.onnx").exists()
+    status, out, err = run("export", model, tmp_path / "species.onnx")
+    assert (status, err) == (0, "") and "6 raw columns" in out
+    frame = pd.read_csv(penguins_csv)
+    if missing == "drop":  # predict refuses missing cells, and the graph cannot
+        frame = frame.dropna().reset_index(drop=True)
+    frame.loc[0, "island"] = "Atlantis"  # a category never seen: all zeros, as predict
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    status, predicted, _ = run("predict", model, tmp_path / "rows.csv", "--proba")
+    expected = pd.read_csv(io.StringIO(predicted))
+    session = onnxruntime.InferenceSession(
+        str(tmp_path / "species.onnx"), providers=["CPUExecutionProvider"]
+    )
+    assert [spec.name for spec in session.get_inputs()] == [
+        c for c in frame.columns if c != "species"
+    ]
+    label, probabilities = session.run(None, raw_columns(session, frame))
+    assert label.tolist() == expected["prediction"].tolist()
+    columns = [c for c in expected.columns if c.startswith("probability_")]
+    np.testing.assert_allclose(probabilities, expected[columns], rtol=1e-5, atol=1e-6)
 
 
 def test_a_convolutional_network_exports(run, tmp_path):

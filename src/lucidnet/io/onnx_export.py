@@ -40,6 +40,7 @@ from ..estimators.autoencoder import Autoencoder
 from ..estimators.convnet import BaseConvNet, ConvNetClassifier
 from ..estimators.mlp import MLPClassifier, MLPRegressor
 from .onnx_autoencoder import write_decoder, write_encoder
+from .onnx_columns import write_columns
 from .onnx_graph import OnnxGraph, check_opset, import_onnx
 from .onnx_network import write_activation, write_network
 from .onnx_samples import sample_shape, write_samples
@@ -54,7 +55,15 @@ __all__ = [
 ]
 
 
-def to_onnx(model, *, target_opset: int | None = None, dtype=None, shaped_input=False, method=None):
+def to_onnx(
+    model,
+    *,
+    target_opset: int | None = None,
+    dtype=None,
+    shaped_input=False,
+    method=None,
+    preprocessing: dict | None = None,
+):
     """Export a fitted model to ONNX.
 
     Parameters
@@ -76,6 +85,11 @@ Autoencoder or NeuralNetwork
         For an Autoencoder: 'transform' (None), the graph from ``X`` to its
         codes, reconstructions and scores; 'inverse_transform', the decoder
         alone, from ``codes``.
+    preprocessing : dict or None, default=None
+        The column steps of a model file written by ``lucidnet train``
+        (``lucidnet.io.model_file.read_model_file(path).preprocessing``): the
+        graph then takes the raw columns, one input per column, and applies
+        the steps (see ``onnx_columns``).
 
     Returns
     -------
@@ -127,11 +141,13 @@ Autoencoder or NeuralNetwork
     graph = OnnxGraph(dtype)
     float_type = onnx.helper.np_dtype_to_tensor_dtype(dtype)
     if isinstance(model, NeuralNetwork):
+        if preprocessing is not None:
+            raise ValueError("a NeuralNetwork takes no preprocessing: it has no column steps")
         X = graph.add_input("X", float_type, ["N", model.layers[0]])
         output = graph.add_output("output", float_type, ["N", model.layers[-1]])
         write_classic(graph, model, X, output)
     elif isinstance(model, (MLPClassifier, ConvNetClassifier)):
-        X = _add_X(graph, model, shaped_input)
+        X = _add_X(graph, model, shaped_input, preprocessing)
         labels = class_labels(model)
         string_labels = labels.dtype.kind == "U"  # multilabel: column indices, int64
         label_type = onnx.TensorProto.STRING if string_labels else onnx.TensorProto.INT64
@@ -140,7 +156,7 @@ Autoencoder or NeuralNetwork
         proba = graph.add_output("probabilities", float_type, ["N", max(len(labels), 2)])
         write_classifier(graph, model, X, label, proba)
     elif isinstance(model, (MLPRegressor, BaseConvNet)):
-        X = _add_X(graph, model, shaped_input)
+        X = _add_X(graph, model, shaped_input, preprocessing)
         n_outputs = model.n_outputs_
         variable = graph.add_output(
             "variable", float_type, ["N", n_outputs] if n_outputs > 1 else ["N"]
@@ -152,7 +168,7 @@ Autoencoder or NeuralNetwork
         reconstruction = graph.add_output("reconstruction", float_type, ["N", model.n_features_in_])
         write_decoder(graph, model, codes, reconstruction)
     elif isinstance(model, Autoencoder):
-        X = _add_X(graph, model, shaped_input)
+        X = _add_X(graph, model, shaped_input, preprocessing)
         outputs = {
             "codes": ["N", model.n_components_],
             "reconstruction": ["N", model.n_features_in_],
@@ -172,9 +188,14 @@ Autoencoder or NeuralNetwork
     return exported
 
 
-def _add_X(graph, model, shaped_input: bool) -> str:
-    """The graph's input ``X``: rows of ``n_features``, or shaped samples."""
+def _add_X(graph, model, shaped_input: bool, preprocessing=None) -> str:
+    """The graph's input ``X``: rows of ``n_features``, or shaped samples; or
+    the raw columns, which ``preprocessing`` makes into rows."""
     n_features = _n_features(model)
+    if preprocessing is not None:
+        if shaped_input:
+            raise ValueError("shaped_input=True and preprocessing exclude each other")
+        return write_columns(graph, preprocessing)
     shape = sample_shape(model)
     if shaped_input and shape is None:
         raise ValueError(
