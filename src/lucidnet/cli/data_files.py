@@ -97,7 +97,9 @@ def _read_csv(path, pandas, chunk_rows=None):
         header = pandas.read_csv(path, header=None, nrows=1, keep_default_na=False, **options)
         # Text, not guessed types: each command decides which columns are numbers,
         # and at prediction time a column is read exactly as it was in training.
-        reader = pandas.read_csv(path, na_values=missing_markers(), chunksize=chunk_rows, **options)
+        reader = pandas.read_csv(
+            path, na_values=missing_markers(), chunksize=chunk_rows, **options
+        )
         frames = iter([reader]) if chunk_rows is None else iter(reader)
         frame = next(frames, None)
         if frame is None:  # a header and no rows: no chunk at all
