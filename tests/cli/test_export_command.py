@@ -104,3 +104,27 @@ def test_export_never_writes_over_the_model(X, run, tmp_path):
     status, _, err = run("export", path, path)
     assert status == 2 and "same file" in err
     assert path.read_bytes() == before
+
+
+def test_info_says_what_an_onnx_file_is(X, run, tmp_path):
+    reg = lucidnet.MLPRegressor(hidden_layer_sizes=(3,), max_iter=2).fit(X, X[:, :2])
+    lucidnet.save(reg, tmp_path / "reg.npz")
+    run("export", tmp_path / "reg.npz", tmp_path / "reg.onnx", "--opset", "15")
+    status, out, err = run("info", tmp_path / "reg.onnx")
+    assert (status, err) == (0, "")
+    assert "a lucidnet MLPRegressor as ONNX" in out and "ai.onnx 15" in out
+    assert "X: float (N, 3)" in out and "variable: float (N, 2)" in out
+
+
+def test_info_on_someone_elses_onnx_file(X, run, tmp_path):
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.linear_model import LinearRegression
+
+    exported = skl2onnx.to_onnx(LinearRegression().fit(X, X[:, 0]), X[:1].astype(np.float32))
+    (tmp_path / "linear.onnx").write_bytes(exported.SerializeToString())
+    status, out, _ = run("info", tmp_path / "linear.onnx")
+    assert status == 0 and "not written by lucidnet (producer: skl2onnx" in out
+    assert "X: float (?, 3)" in out and "variable: float" in out
+    (tmp_path / "text.onnx").write_text("not a graph")
+    status, _, err = run("info", tmp_path / "text.onnx")
+    assert status == 2 and "not a readable ONNX file" in err
