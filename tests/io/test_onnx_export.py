@@ -25,25 +25,9 @@ from lucidnet import (  # noqa: E402
 from lucidnet.engine.activations import HIDDEN_ACTIVATIONS  # noqa: E402
 from lucidnet.io.onnx_graph import DEFAULT_OPSET  # noqa: E402
 
+from .onnx_runs import assert_close, run  # noqa: E402
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
-RTOL = {np.float32: 1e-5, np.float64: 1e-12}
-
-
-def run(exported, X):
-    """Every output of ``exported`` (a ModelProto) on ``X``, by onnxruntime."""
-    session = onnxruntime.InferenceSession(
-        exported.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
-    return session.run(None, {session.get_inputs()[0].name: X})
-
-
-def assert_close(actual, expected, dtype):
-    """Equal shapes, and values within a relative RTOL of the output's largest
-    magnitude (a value that crosses zero has no relative error of its own)."""
-    assert actual.shape == expected.shape
-    rtol = RTOL[dtype]
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * np.abs(expected).max())
 
 
 @pytest.fixture(scope="module")
@@ -168,13 +152,17 @@ def test_the_graph_passes_the_full_check_and_states_its_opset(data):
 def test_refusals_say_what_is_wrong(data):
     with pytest.raises(NotFittedError):
         to_onnx(MLPClassifier())
-    with pytest.raises(TypeError, match="ConvNetClassifier"):
+    with pytest.raises(NotFittedError):
         to_onnx(ConvNetClassifier())
+    with pytest.raises(TypeError, match="got a StandardScaler"):
+        to_onnx(StandardScaler().fit(data))
     reg = MLPRegressor(hidden_layer_sizes=(3,), max_iter=2).fit(data, targets(data, "one output"))
     with pytest.raises(ValueError, match="float32 or float64"):
         to_onnx(reg, dtype=np.int64)
     with pytest.raises(ValueError, match="target_opset=12"):
         to_onnx(reg, target_opset=12)
+    with pytest.raises(ValueError, match="method='transform'"):
+        to_onnx(reg, method="transform")
 
 
 def test_without_onnx_the_error_says_how_to_install_it(data, monkeypatch):

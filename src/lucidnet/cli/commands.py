@@ -223,6 +223,11 @@ def _n_outputs(model) -> int:
 
 
 def info(args) -> int:
+    if str(args.model).lower().endswith(".onnx"):
+        from .onnx_info import describe_onnx
+
+        print(describe_onnx(args.model))
+        return 0
     loaded, _, _ = open_model(args.model, args.max_row_memory)
     print(reports.describe_model(loaded))
     return 0

@@ -279,7 +279,7 @@ def _add_data_commands(commands) -> None:
     info.add_argument("model", metavar="MODEL")
 
     export = commands.add_parser(
-        "export", help="write a model file (saved from Python) as an ONNX graph"
+        "export", help="write a model file as an ONNX graph (for onnxruntime)"
     )
     export.add_argument("model", metavar="MODEL")
     export.add_argument("out", metavar="OUT", help="the .onnx file to write")

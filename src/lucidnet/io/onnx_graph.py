@@ -86,6 +86,7 @@ class OnnxGraph:
         self.initializers = []
         self.inputs = []
         self.outputs = []
+        self.domains = {}  # other operator sets the nodes use: domain -> version
         self._used = set()
 
     def name(self, hint: str) -> str:
@@ -135,6 +136,7 @@ class OnnxGraph:
             self.nodes, graph_name, self.inputs, self.outputs, self.initializers
         )
         opsets = [helper.make_opsetid("", opset)]
+        opsets += [helper.make_opsetid(d, v) for d, v in sorted(self.domains.items())]
         model = helper.make_model(
             graph,
             opset_imports=opsets,
