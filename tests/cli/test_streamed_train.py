@@ -212,3 +212,16 @@ def test_cache_folds_split_the_training_rows(tmp_path):
         assert not set(np.concatenate(rows)) & set(np.concatenate(others))
         seen += list(np.concatenate(rows))
     assert sorted(seen) == sorted([*range(50), *range(2000, 2073)])  # each row in one fold
+
+
+def test_train_streams_sooner_than_predict(run, tmp_path, penguins_csv, monkeypatch):
+    """Training holds more per byte of CSV than predicting (the network inputs
+    and their training copy): a file whose whole read predict takes in
+    memory may be one train streams."""
+    monkeypatch.setattr(model_inputs, "STREAM_ABOVE", penguins_csv.stat().st_size * 7)
+    out = tmp_path / "m.npz"
+    status, _, stderr = run("train", penguins_csv, "--target", "species", "--out", out,
+                            "--max-iter", "5", "--quiet")  # fmt: skip
+    assert status == 0 and "streaming it in chunks" in stderr
+    status, _, stderr = run("predict", out, penguins_csv)
+    assert status == 0 and "streaming" not in stderr

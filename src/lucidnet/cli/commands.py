@@ -23,6 +23,7 @@ from .data_files import (
     target_values,
 )
 from .model_inputs import (
+    TRAIN_READ_COST,
     InputNotes,
     chunk_rows_for,
     model_inputs,
@@ -60,7 +61,7 @@ def train(args) -> int:
         )
     if args.autoencoder and args.plot:
         raise DataError(autoencoding.NO_PLOT)  # before the work, not after it
-    chunk_rows = chunk_rows_for(args)
+    chunk_rows = chunk_rows_for(args, TRAIN_READ_COST)
     if chunk_rows:
         return train_streamed(args, chunk_rows)
     frame = read_table(args.data)

@@ -36,6 +36,10 @@ from .tabular import (
 # Python strings first (3.9x for the read alone on 24 numeric columns; 5.9x
 # to predict on a 1.5 GB file, issue 19).
 READ_COST = 6
+# Training reads the file, then holds its network inputs and their training
+# copy: 1,620 MiB at peak for a 158 MB CSV of 24 numeric columns, of which
+# about 190 MiB is the command itself (benchmarks/scale.py).
+TRAIN_READ_COST = 9
 STREAM_ABOVE = 2**30  # bytes of memory a whole read may take, or a quarter of what is free
 CHUNK_BYTES = 8 * 2**20  # of CSV text per chunk when streaming by default (about 50 MB read)
 
@@ -79,7 +83,7 @@ def named_like_training(model, X):
     return pandas.DataFrame(X, columns=names)
 
 
-def chunk_rows_for(args) -> int | None:
+def chunk_rows_for(args, read_cost=READ_COST) -> int | None:
     """Rows per chunk to stream ``args.data`` in, or None to read it whole:
     ``--chunk-rows``, or, for a CSV file whose whole read would take more than
     1 GB (or a quarter of the free memory), a chunk of about 8 MB of its text,
@@ -96,11 +100,11 @@ def chunk_rows_for(args) -> int | None:
     size = os.path.getsize(args.data)
     free = available_memory()
     limit = STREAM_ABOVE if free is None else min(STREAM_ABOVE, free // 4)
-    if size * READ_COST <= limit:
+    if size * read_cost <= limit:
         return None
     rows = max(1000, CHUNK_BYTES // _bytes_per_line(args.data))
     print(
-        f"Note: reading {args.data} whole would take about {_gib(size * READ_COST)} of memory "
+        f"Note: reading {args.data} whole would take about {_gib(size * read_cost)} of memory "
         f"(more than {_gib(limit)}); streaming it in chunks of {rows:,} rows (--chunk-rows)",
         file=sys.stderr,
     )

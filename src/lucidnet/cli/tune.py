@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data_files import DataError, plural, read_table
-from .model_inputs import chunk_rows_for
+from .model_inputs import TRAIN_READ_COST, chunk_rows_for
 from .output_paths import check_outputs
 from .search_runner import fit_workers, run_fits
 from .search_space import (
@@ -81,7 +81,7 @@ def tune(args) -> int:
     candidates = [with_setting(args, setting) for setting in settings]
     for setting, candidate in zip(settings, candidates):
         _for_setting(setting, refuse_dropout_without_epochs, candidate)
-    chunk_rows = chunk_rows_for(args)
+    chunk_rows = chunk_rows_for(args, TRAIN_READ_COST)
     if chunk_rows:
         return _tune_in_chunks(args, settings, candidates, chunk_rows)
     # The workers first: an unreachable cluster is said before the file is read.
