@@ -1,8 +1,8 @@
 """Files larger than memory: ``lucidnet train`` and ``predict`` on a generated CSV
 of several GB, beside the whole read on a file that fits.
 
-    python benchmarks/scale.py                       # a 4 GB file, a 150 MB one
-    python benchmarks/scale.py --big-gb 1 --fits-mb 100 --rounds 1   # a quick look
+    python benchmarks/scale.py                       # a 4 GB file, a 100 MB one
+    python benchmarks/scale.py --big-gb 1 --fits-mb 50 --rounds 1    # a quick look
 
 The data: 24 numeric columns of standard normal values (``%.5g``, about 196
 bytes a row) and a target of three classes, a nonlinear function of six of
@@ -83,8 +83,8 @@ def training_rate(result, epochs) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big-gb", type=float, default=4.0)
-    parser.add_argument("--fits-mb", type=float, default=150.0,
-                        help="read whole by train (at 6x its size, under 1 GiB)")  # fmt: skip
+    parser.add_argument("--fits-mb", type=float, default=100.0,
+                        help="read whole by train (at 9x its size, under 1 GiB)")  # fmt: skip
     parser.add_argument("--skip-big", action="store_true", help="the file that fits only")
     parser.add_argument("--epochs", type=int, default=5, help="on the file that fits")
     parser.add_argument("--big-epochs", type=int, default=2)
