@@ -35,14 +35,26 @@ NO_PLOT = (
 def train_autoencoder(args, X_train, X_test, stop_early) -> Autoencoder:
     """Fit an Autoencoder of ``args.autoencoder`` components on ``X_train``
     (``X_test``: the held-out rows, or None); returns it (fitted)."""
+    model = make_autoencoder(args, X_train.shape[1], stop_early)
+    held = f", holding out {len(X_test)}" if X_test is not None else ""
+    print(f"Training Autoencoder(n_components={args.autoencoder}, hidden_layer_sizes="
+          f"{model.hidden_layer_sizes}) on {plural(len(X_train), 'row')}{held}")  # fmt: skip
+    # With early stopping the estimator validates on a validation_fraction
+    # split of the training rows: the held-out rows never steer training, so
+    # the error reported on them stays fair (as for the other models).
+    fit_autoencoder(args, model, lambda: model.fit(X_train))
+    return model
+
+
+def make_autoencoder(args, n_inputs, stop_early) -> Autoencoder:
+    """The Autoencoder ``train --autoencoder K`` fits on ``n_inputs`` network inputs."""
     k = args.autoencoder
-    n_inputs = X_train.shape[1]
     if k >= n_inputs:  # before any work, in the command's words
         raise DataError(
             f"{args.data}: --autoencoder {k} must be less than the {n_inputs} network "
             f"inputs: {CODE_TOO_WIDE}"
         )
-    model = Autoencoder(
+    return Autoencoder(
         n_components=k,
         hidden_layer_sizes=(128,) if args.hidden is None else tuple(args.hidden),
         activation=args.activation,
@@ -56,17 +68,16 @@ def train_autoencoder(args, X_train, X_test, stop_early) -> Autoencoder:
         random_state=args.random_state,
         progress_bar=not args.quiet and sys.stderr.isatty(),
     )
-    held = f", holding out {len(X_test)}" if X_test is not None else ""
-    print(f"Training Autoencoder(n_components={k}, hidden_layer_sizes="
-          f"{model.hidden_layer_sizes}) on {plural(len(X_train), 'row')}{held}")  # fmt: skip
+
+
+def fit_autoencoder(args, model, fit) -> None:
+    """Run ``fit()`` as train runs it: errors in the command's words, the
+    training time and notes printed."""
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # With early stopping the estimator validates on a validation_fraction
-            # split of the training rows: the held-out rows never steer training, so
-            # the error reported on them below stays fair (as for the other models).
-            model.fit(X_train)
+            fit()
         except NetworkTooLargeError as exc:
             raise DataError(f"{args.data}: {exc.describe(OPTION_NAMES)}") from None
         except TrainingDivergedError as exc:
@@ -79,7 +90,6 @@ def train_autoencoder(args, X_train, X_test, stop_early) -> Autoencoder:
     print(f"Training time: {time.perf_counter() - start:.2f} s ({model.n_iter_} epochs)")
     for line in notes:
         print(line)
-    return model
 
 
 def compare_with_pca(args, model, X_train, X_test, steps) -> None:
@@ -90,19 +100,32 @@ def compare_with_pca(args, model, X_train, X_test, steps) -> None:
 
     rows = X_test if X_test is not None else X_train
     where = "held-out" if X_test is not None else "training"
+    pca = None
+    if args.autoencoder <= min(X_train.shape):
+        pca = PCA(n_components=args.autoencoder, random_state=args.random_state).fit(X_train)
+    error, pca_error = -model.score(rows), pca and pca_reconstruction_error(pca, rows)
+    print_comparison(args, steps, f"the {plural(len(rows), f'{where} row')}", error, pca_error,
+                     len(X_train))  # fmt: skip
+
+
+def pca_reconstruction_error(pca, rows) -> float:
+    return float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
+
+
+def print_comparison(args, steps, which_rows, error, pca_error, n_train, pca_name="PCA") -> None:
+    """The autoencoder's reconstruction error on ``which_rows``, beside PCA's
+    (None when there were fewer training rows than components)."""
     print()
-    print_error(f"the {plural(len(rows), f'{where} row')}", steps, -model.score(rows))
+    print_error(which_rows, steps, error)
     k = args.autoencoder
-    if k > min(X_train.shape):
+    if pca_error is None:
         print(
             f"  PCA with {plural(k, 'component')}: not compared (PCA needs at least {k} "
-            f"training rows; there are {len(X_train)})"
+            f"training rows; there are {n_train})"
         )
         return
-    pca = PCA(n_components=k, random_state=args.random_state).fit(X_train)
-    pca_error = float(np.mean((pca.inverse_transform(pca.transform(rows)) - rows) ** 2))
-    compared = _compared(-model.score(rows), pca_error)
-    print(f"  PCA with {plural(k, 'component')}: {pca_error:.5f} ({compared})")
+    compared = _compared(error, pca_error)
+    print(f"  {pca_name} with {plural(k, 'component')}: {pca_error:.5f} ({compared})")
 
 
 def _compared(error, pca_error) -> str:
