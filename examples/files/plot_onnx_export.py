@@ -38,7 +38,8 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random
 clf = lucidnet.ConvNetClassifier(
     input_shape=(8, 8), conv_layers=(8, 16), max_iter=15, random_state=0
 )
-with warnings.catch_warnings(action="ignore", category=ConvergenceWarning):
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)  # 15 epochs
     clf.fit(X_train, y_train)
 print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
 
