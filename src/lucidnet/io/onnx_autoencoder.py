@@ -25,10 +25,10 @@ import numpy as np
 
 from ..engine.network import Sequential
 from .onnx_network import write_activation, write_layers, write_network
-from .onnx_samples import write_samples
+from .onnx_samples import sample_shape, write_samples
 from .onnx_spatial import Flow
 
-__all__ = ["write_decoder", "write_encoder"]
+__all__ = ["write_codes", "write_decoder", "write_encoder"]
 
 
 def _halves(autoencoder) -> tuple[Sequential, Sequential]:
@@ -47,17 +47,22 @@ def write_decoder(graph, autoencoder, codes: str, reconstruction: str | None = N
     return write_activation(graph, autoencoder.out_activation_, flow.name, outputs)
 
 
-def write_encoder(graph, autoencoder, X: str, codes: str, reconstruction: str, scores: str):
-    """Write ``transform(X)`` to ``codes``, its reconstruction to
-    ``reconstruction`` and ``score_samples(X)`` to ``scores``."""
+def write_codes(graph, autoencoder, X: str, codes: str | None = None) -> str:
+    """Write ``transform(X)``, (n, n_components), to ``codes`` (or to a new name)."""
     encoder, _ = _halves(autoencoder)
     samples, shape = write_samples(graph, autoencoder, X)
     code = write_network(graph, encoder, samples, shape, hint="encoder")
-    graph.node("Identity", [code], "codes", [codes])
+    return graph.node("Identity", [code], "codes", [codes] if codes else None)
+
+
+def write_encoder(graph, autoencoder, X: str, codes: str, reconstruction: str, scores: str):
+    """Write ``transform(X)`` to ``codes``, its reconstruction to
+    ``reconstruction`` and ``score_samples(X)`` to ``scores``."""
+    code = write_codes(graph, autoencoder, X, codes)
     write_decoder(graph, autoencoder, code, reconstruction)
     n_features = autoencoder.n_features_in_
     rows = X
-    if shape is not None:  # shaped samples, flat as the reconstruction is
+    if sample_shape(autoencoder) is not None:  # shaped samples, flat as the reconstruction is
         flat = graph.constant(np.array([0, n_features], dtype=np.int64), "rows")
         rows = graph.node("Reshape", [X, flat], "rows")
     error = graph.node("Sub", [reconstruction, rows], "error")

@@ -1,15 +1,20 @@
-"""skl2onnx converters for lucidnet's MLPs, so that pipelines holding them convert.
+"""skl2onnx converters for lucidnet's estimators, so that pipelines holding them convert.
 
 After :func:`register_skl2onnx_converters`, ``skl2onnx.to_onnx`` converts a
-scikit-learn pipeline whose steps include a lucidnet ``MLPClassifier`` or
-``MLPRegressor``; each is written by the very functions
-:func:`lucidnet.to_onnx` uses (``onnx_export``), through :class:`ContainerWriter`,
+scikit-learn pipeline whose steps include a lucidnet ``MLPClassifier``,
+``MLPRegressor``, ``ConvNetClassifier``, ``ConvNetRegressor`` or
+``Autoencoder``; each is written by the very functions :func:`lucidnet.to_onnx`
+uses (``onnx_export``, ``onnx_autoencoder``), through :class:`ContainerWriter`,
 which gives skl2onnx's scope and container the graph writer's three members.
 
-The classifier takes skl2onnx's options for scikit-learn's MLP: ``zipmap``
+The classifiers take skl2onnx's options for scikit-learn's MLP: ``zipmap``
 (True: probabilities as a list of {class: probability} maps, skl2onnx's
 default; False: a tensor; 'columns': one output per class) and ``nocl``
-(labels are class indices 0..n_classes-1 instead of ``classes_``).
+(labels are class indices 0..n_classes-1 instead of ``classes_``). An
+``Autoencoder`` is a transformer there, as scikit-learn's ``PCA``: one output,
+its codes (``transform``), which the next step takes. A convolutional model
+takes rows of features and computes in float32 whatever the pipeline's type
+(a double input is cast): onnxruntime has no float64 convolution.
 
 Registration is a call rather than a side effect of importing this module: the
 call says what it does where it is made, survives linters that remove unused
@@ -20,9 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..estimators.autoencoder import Autoencoder
+from ..estimators.convnet import ConvNetClassifier, ConvNetRegressor
 from ..estimators.mlp import MLPClassifier, MLPRegressor
+from .onnx_autoencoder import write_codes
 from .onnx_export import class_labels, is_multilabel, write_classifier, write_regressor
 from .onnx_graph import make_tensor
+from .onnx_samples import sample_shape
 
 __all__ = ["ContainerWriter", "register_skl2onnx_converters"]
 
@@ -58,10 +67,12 @@ class ContainerWriter:
 
 def _float_types(operator):
     """The numpy float type the operator computes in (float64 for a double
-    input, else float32, as skl2onnx's own MLP converters) and its tensor type."""
+    input, else float32, as skl2onnx's own MLP converters; float32 always for a
+    convolutional model) and its tensor type."""
     from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
-    if isinstance(operator.inputs[0].type, DoubleTensorType):
+    convolutional = sample_shape(operator.raw_operator) is not None
+    if isinstance(operator.inputs[0].type, DoubleTensorType) and not convolutional:
         return np.float64, DoubleTensorType
     return np.float32, FloatTensorType
 
@@ -116,8 +127,21 @@ def _convert_regressor(scope, operator, container):
     write_regressor(graph, operator.raw_operator, X, operator.outputs[0].full_name)
 
 
+def _autoencoder_shapes(operator):
+    model = operator.raw_operator
+    n = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].type = _float_types(operator)[1]([n, model.n_components_])
+
+
+def _convert_autoencoder(scope, operator, container):
+    graph, X = _writer_and_input(scope, operator, container)
+    write_codes(graph, operator.raw_operator, X, operator.outputs[0].full_name)
+
+
 def register_skl2onnx_converters() -> None:
-    """Register lucidnet's ``MLPClassifier`` and ``MLPRegressor`` with skl2onnx.
+    """Register lucidnet's estimators with skl2onnx: ``MLPClassifier``,
+    ``MLPRegressor``, ``ConvNetClassifier``, ``ConvNetRegressor`` and
+    ``Autoencoder`` (a transformer: its codes).
 
     Raises
     ------
@@ -143,13 +167,19 @@ def register_skl2onnx_converters() -> None:
         raise ImportError(
             "Registering skl2onnx converters needs skl2onnx: pip install 'lucidnet[onnx]'"
         ) from exc
+    classifier_options = {"zipmap": [True, False, "columns"], "nocl": [True, False]}
+    for classifier in (MLPClassifier, ConvNetClassifier):
+        update_registered_converter(
+            classifier,
+            f"Lucidnet{classifier.__name__}",
+            _classifier_shapes,
+            _convert_classifier,
+            options=classifier_options,
+        )
+    for regressor in (MLPRegressor, ConvNetRegressor):
+        update_registered_converter(
+            regressor, f"Lucidnet{regressor.__name__}", _regressor_shapes, _convert_regressor
+        )
     update_registered_converter(
-        MLPClassifier,
-        "LucidnetMLPClassifier",
-        _classifier_shapes,
-        _convert_classifier,
-        options={"zipmap": [True, False, "columns"], "nocl": [True, False]},
-    )
-    update_registered_converter(
-        MLPRegressor, "LucidnetMLPRegressor", _regressor_shapes, _convert_regressor
+        Autoencoder, "LucidnetAutoencoder", _autoencoder_shapes, _convert_autoencoder
     )
