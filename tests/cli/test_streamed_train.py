@@ -127,7 +127,6 @@ def test_bad_cells_in_a_late_chunk_stop_before_any_file_is_written(run, tmp_path
 @pytest.mark.parametrize(
     "options, words",
     [
-        (["--autoencoder", "2"], "--autoencoder reads the whole file"),
         (["--target", "species", "--solver", "lbfgs"], "--solver lbfgs needs every row"),
         (["--target", "nothing"], "has no target column 'nothing'"),
     ],
@@ -225,3 +224,24 @@ def test_train_streams_sooner_than_predict(run, tmp_path, penguins_csv, monkeypa
     assert status == 0 and "streaming it in chunks" in stderr
     status, _, stderr = run("predict", out, penguins_csv)
     assert status == 0 and "streaming" not in stderr
+
+
+def test_an_autoencoder_trains_in_chunks_beside_an_incremental_pca(run, tmp_path, mixed_csv):
+    """--autoencoder streams too: the whole read's steps, the error on the
+    held-out rows beside scikit-learn's IncrementalPCA fitted on the same
+    blocks, and a model that evaluate and transform then use."""
+    options = ["--autoencoder", "3", "--ignore", "y", "--max-iter", "30"]
+    whole, _ = trained(run, tmp_path, mixed_csv, *options, "--test-size", "0", name="w.npz")
+    chunked, out = trained(run, tmp_path, mixed_csv, *options, "--test-size", "0",
+                           "--chunk-rows", "45", name="c.npz")  # fmt: skip
+    assert whole.preprocessing["categorical"] == chunked.preprocessing["categorical"]
+    np.testing.assert_allclose(whole.preprocessing["numeric"]["scale"],
+                               chunked.preprocessing["numeric"]["scale"], rtol=1e-12)  # fmt: skip
+    model, out = trained(run, tmp_path, mixed_csv, *options, "--chunk-rows", "45")
+    assert "Training Autoencoder(n_components=3" in out and "holding out" in out
+    error = float(out.split("Autoencoder: ")[1].split()[0])
+    pca_error = float(out.split("Incremental PCA with 3 components: ")[1].split()[0])
+    assert 0 < error < 1.5 * pca_error  # it learned (PCA is a fair bar on these columns)
+    assert 0 < model.model.reconstruction_error_ < 2 * error  # over every training row
+    status, codes, _ = run("transform", tmp_path / "model.npz", mixed_csv)
+    assert status == 0 and len(codes.splitlines()) == 501

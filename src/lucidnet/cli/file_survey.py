@@ -60,11 +60,11 @@ def usable_rows(frame, args, features):
     with ``--missing error`` a missing cell stops; else rows without a target
     are left out, and with ``--missing drop`` rows missing a feature. Returns
     the rows and how many of each were left out."""
-    target = args.target
+    target = args.target  # None for an autoencoder
     if args.missing == "error":
-        require_no_missing(frame, [target, *features], args.data)
+        require_no_missing(frame, [c for c in (target, *features) if c is not None], args.data)
         return frame, 0, 0
-    no_target = frame[target].isna()
+    no_target = frame[target].isna() if target is not None else np.zeros(len(frame), bool)
     frame = frame[~no_target]
     incomplete = 0
     if args.missing == "drop":
@@ -156,7 +156,8 @@ class Survey:
 
     def __init__(self, first_chunk, args):
         self.args, path = args, args.data
-        require_columns(first_chunk, [args.target], path, what="target column")
+        if args.target is not None:  # an autoencoder's is None: every column is a feature
+            require_columns(first_chunk, [args.target], path, what="target column")
         ignored = ignored_columns(args.ignore, first_chunk, path, args.target)
         self.features = [c for c in first_chunk.columns if c != args.target and c not in ignored]
         if not self.features:
@@ -184,10 +185,13 @@ class Survey:
         args, features = self.args, self.features
         rows_before = self.n_rows
         self.n_rows += len(chunk)
-        numbers = np.column_stack([_numbers(chunk[c]) for c in (*features, args.target)])
+        target = None if args.target is None else chunk[args.target]
+        target_numbers = np.zeros(len(chunk)) if target is None else _numbers(target)
+        numbers = np.column_stack([*(_numbers(chunk[c]) for c in features), target_numbers])
         for j, column in enumerate(features):  # kinds over every row, as a whole read decides
             self.cells[column].add(chunk[column], numbers[:, j])
-        self.target_cells.add(chunk[args.target], numbers[:, -1])
+        if target is not None:
+            self.target_cells.add(target, numbers[:, -1])
         numbers[~np.isfinite(numbers)] = np.nan
         rows, no_target, incomplete = usable_rows(chunk, args, features)
         self.n_no_target += no_target
@@ -197,7 +201,7 @@ class Survey:
         fit = rows[~out]
         self.n_fit += len(fit)
         self.n_held_out += int(out.sum())
-        if not self.too_many_labels:  # a regression target's values are not kept
+        if args.target is not None and not self.too_many_labels:  # not a regression's values
             self.labels.update(rows[args.target].astype(str).value_counts().to_dict())
             self.too_many_labels = len(self.labels) > MAX_CATEGORIES
         numbers = numbers[chunk.index.get_indexer(fit.index)]
@@ -258,6 +262,8 @@ class Survey:
         args = self.args
         if self.n_fit == 0:
             raise DataError(f"{args.data}: no rows are left to train on")
+        if args.target is None:
+            return None, None
         if not self.target_cells.present:
             raise DataError(f"{args.data}: target {args.target!r} has no values")
         if args.task:
@@ -274,7 +280,7 @@ class Survey:
 
     def classes(self, task):
         """The labels of the rows (held-out too), as a whole read types them."""
-        if task == "regression":
+        if task != "classification":
             return None
         labels = np.array(sorted(self.labels))
         if self.target_cells.kind(self.args.data, self.args.target) == "numeric":

@@ -37,6 +37,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .autoencoding import (
+    fit_autoencoder,
+    make_autoencoder,
+    pca_reconstruction_error,
+    print_comparison,
+)
 from .data_files import DataError, as_numbers, plural, read_csv_chunks
 from .file_survey import BLOCK, FOLD, VALIDATION, Survey, held_out, row_uniforms, usable_rows
 from .selection import Selection, id_like_notes, numbered_rows_notes
@@ -48,6 +54,7 @@ from .training import (
     make_estimator,
     report_and_save,
     run_fit,
+    write_model,
 )
 
 BLOCK_BYTES = 16 * 2**20  # of float64 records per block of training rows
@@ -65,6 +72,8 @@ def train_streamed(args, chunk_rows) -> int:
 
 def fit_and_save(args, data) -> int:
     """``train``'s fit, held-out report and model file, from the cache of ``data``."""
+    if getattr(args, "autoencoder", None):  # tune's arguments have none
+        return _autoencoder_and_save(args, data)
     model, seconds = fit_streamed(args, data, data.blocks(), verbose=True)
     scored = _scored_rows(model, data)
     return report_and_save(args, data.task, model, seconds, scored, data.steps)
@@ -91,6 +100,8 @@ class Streamed:
     def decoder(self, standardized=True):
         """Turns a records' target column back into labels, or values
         (standardized as the network learns them, or in the target's units)."""
+        if self.task is None:  # an autoencoder learns its inputs
+            return lambda codes: None
         if self.classes is not None:
             return lambda codes: self.classes[codes.astype(np.int64)]
         center, scale = (self.center, self.scale) if standardized else (0.0, 1.0)
@@ -104,11 +115,6 @@ def read_streamed(args, chunk_rows, folder) -> Streamed:
     """The two passes over ``args.data``, the cache written to ``folder``;
     prints what ``train`` prints about the file."""
     path = args.data
-    if getattr(args, "autoencoder", None):  # tune's arguments have none
-        raise DataError(
-            f"{path}: --autoencoder reads the whole file; it does not train on a file in "
-            "chunks yet (train it on a sample of the rows)"
-        )
     if args.solver == "lbfgs":
         raise DataError(
             f"{path}: --solver lbfgs needs every row in memory at once; a file read in chunks "
@@ -140,7 +146,8 @@ def read_streamed(args, chunk_rows, folder) -> Streamed:
     filled = filled_cells(steps, None, counts=counts)
     if filled:
         print(f"Missing values (--missing impute): {filled}")
-    print(f"Task: {task} ({reason})")
+    if task is not None:  # an autoencoder has none
+        print(f"Task: {task} ({reason})")
     stop_early = early_stopping(args, survey.n_fit)
     fraction = 0.0
     if stop_early:
@@ -279,7 +286,9 @@ def _write_cache(args, chunk_rows, survey, steps, classes, fraction, folder) -> 
             if rows.empty:
                 continue
             X = transform(steps, rows, args.data, strict=False)
-            records = np.column_stack([X, _target_codes(rows[args.target], classes, args)])
+            target = np.zeros(len(rows)) if args.target is None else (
+                _target_codes(rows[args.target], classes, args))  # fmt: skip
+            records = np.column_stack([X, target])
             out = held_out(rows, args)
             held.write(records[out].tobytes())
             numbers, records = rows.index.to_numpy()[~out], records[~out]
@@ -348,21 +357,68 @@ def _scored_rows(model, data):
     """``(y_true, y_pred, where)`` of the held-out rows, predicted a part at a
     time; with --test-size 0, of the first block of training rows (a random
     sample of them)."""
-    decode, width = data.decoder(standardized=False), data.width + 1
+    decode = data.decoder(standardized=False)
     if not os.path.getsize(data.cache.held_out_path):
         X, codes = data.blocks().read_records(0)
         return decode(codes), model.predict(X), "training"
-    rows = max(1, PREDICT_BYTES // (8 * width))
     truth, predicted = [], []
+    for X, codes in _held_out_parts(data):
+        truth.append(decode(codes))
+        predicted.append(model.predict(X))
+    return np.concatenate(truth), np.concatenate(predicted), "held-out"
+
+
+def _held_out_parts(data):
+    """The held-out rows' network inputs and stored targets, a part at a time."""
+    width = data.width + 1
+    rows = max(1, PREDICT_BYTES // (8 * width))
     with open(data.cache.held_out_path, "rb") as file:
         while True:
             records = np.fromfile(file, dtype=np.float64, count=rows * width)
             if not records.size:
-                break
+                return
             records = records.reshape(-1, width)
-            truth.append(decode(records[:, -1]))
-            predicted.append(model.predict(records[:, :-1]))
-    return np.concatenate(truth), np.concatenate(predicted), "held-out"
+            yield records[:, :-1], records[:, -1]
+
+
+def _autoencoder_and_save(args, data) -> int:
+    """``train --autoencoder`` on the cache: fitted block by block, saved, and
+    compared on the held-out rows with an incremental PCA fitted on the same
+    blocks (scikit-learn's ``IncrementalPCA``: a whole read fits ``PCA``)."""
+    from sklearn.decomposition import IncrementalPCA
+
+    model = make_autoencoder(args, data.width, data.stop_early)
+    print(
+        f"Training Autoencoder(n_components={args.autoencoder}, hidden_layer_sizes="
+        f"{model.hidden_layer_sizes}) on {plural(data.n_fit, 'row')}, holding out "
+        f"{data.n_held_out:,} (chosen by a seeded hash of each row's number)"
+    )
+    X_val = data.cache.X_val if data.stop_early else None
+    X_first = data.cache.first_rows()[0]
+    fit_autoencoder(args, model, lambda: model._fit_chunks(data.blocks(), X_first, None, X_val,
+                                                           X_val))  # fmt: skip
+    blocks, k = data.blocks(), args.autoencoder
+    pca = IncrementalPCA(n_components=k) if blocks.n_samples >= k else None
+    errors, rows = 0.0, 0
+    for i in range(blocks.n_chunks):  # the training error over every training row
+        X = blocks.read_records(i)[0]
+        errors, rows = errors - model.score(X) * len(X), rows + len(X)
+        if pca is not None and len(X) >= k:
+            pca.partial_fit(X)
+    model.reconstruction_error_ = errors / rows
+    write_model(model, args.out, data.steps)
+    held_out = os.path.getsize(data.cache.held_out_path) > 0
+    where = "held-out" if held_out else "training"
+    parts = _held_out_parts(data) if held_out else [blocks.read_records(0)]
+    pca = pca if pca is not None and hasattr(pca, "components_") else None
+    n, error, pca_error = 0, 0.0, 0.0
+    for X, _ in parts:  # a part at a time: the held-out rows may not fit in memory
+        n, error = n + len(X), error - model.score(X) * len(X)
+        pca_error += pca_reconstruction_error(pca, X) * len(X) if pca is not None else 0.0
+    error, pca_error = error / n, (pca_error / n if pca is not None else None)
+    print_comparison(args, data.steps, f"the {plural(n, f'{where} row')}", error, pca_error,
+                     data.n_fit, pca_name="Incremental PCA")  # fmt: skip
+    return 0
 
 
 def predicted_blocks(model, data, blocks):
