@@ -15,7 +15,6 @@ whatever the file's size.
 """
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -40,15 +39,19 @@ np.savetxt(data, np.column_stack([X, label]), fmt=["%.5g"] * n_columns + ["%d"],
 print(f"{data}: {os.path.getsize(data) / 1e6:.0f} MB")
 
 # %%
-# Each command runs in a child process. Its peak memory (resident set size)
-# is read from the operating system once it has ended: ``getrusage`` gives the
-# largest of all children so far, so the commands run from the one expected
-# to need least.
+# Each command runs in a child process, whose peak memory (resident set size)
+# the operating system reports when it ends (``os.wait4``, on Linux and macOS).
 
 
-def peak_memory_mb() -> float:
-    kilobytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return kilobytes / (2**20 if sys.platform == "darwin" else 2**10)  # bytes on macOS
+def run(command):
+    """The command's standard output, and its peak memory in MB."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True)  # fmt: skip
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    assert child.returncode == 0, output
+    return output, usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
 
 
 runs, said = {}, {}
@@ -59,11 +62,11 @@ for name, extra in [("chunks of 5,000 rows", ["--chunk-rows", "5000"]),
                "--out", os.path.join(folder, "model.npz"), "--max-iter", "10", "--quiet",
                *extra]  # fmt: skip
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    said[name], peak = run(command)
     seconds = time.perf_counter() - start
-    accuracy = float(done.stdout.split("Accuracy: ")[1].split()[0])
-    runs[name], said[name] = (peak_memory_mb(), seconds, accuracy), done.stdout
-    print(f"{name}: peak {runs[name][0]:.0f} MB, {seconds:.1f} s, held-out accuracy {accuracy}")
+    accuracy = float(said[name].split("Accuracy: ")[1].split()[0])
+    runs[name] = (peak, seconds, accuracy)
+    print(f"{name}: peak {peak:.0f} MB, {seconds:.1f} s, held-out accuracy {accuracy}")
 
 # %%
 # The streamed run's own account: the chunks, the held-out rows drawn row by
