@@ -21,8 +21,9 @@ constant of the graph's own type is lucidnet's formula, to the bit.
 Layers over images and signals (convolutions, pooling, batch normalization,
 upsampling, the shape layers) are written by ``onnx_spatial``, channels first
 inside the graph; in float64 graphs, convolutions and average pools are
-written by ``onnx_windows`` instead (onnxruntime runs no ``Conv`` in double); a residual block is its two paths written from the same
-input and added (``Add``). Layers that only act in training (``Dropout``,
+written by ``onnx_windows`` instead (onnxruntime runs no ``Conv`` in
+double); a residual block is its two paths written from the same input and
+added (``Add``). Layers that only act in training (``Dropout``,
 ``Masking``, ``GaussianNoise``) write nothing.
 """
 

@@ -88,7 +88,8 @@ def write_conv_windows(graph, layer, flow: Flow, hint: str) -> Flow:
     cols = _reshape(graph, windows, [P, K * flow.shape[-1]], f"{hint}_cols")
     W = graph.constant(layer.W.value.reshape(-1, layer.filters), f"{hint}_W")  # (K * C, F)
     product = graph.node("MatMul", [cols, W], f"{hint}_product")
-    biased = graph.node("Add", [product, graph.constant(layer.b.value, f"{hint}_b")], f"{hint}_biased")
+    b = graph.constant(layer.b.value, f"{hint}_b")
+    biased = graph.node("Add", [product, b], f"{hint}_biased")
     return Flow(_reshape(graph, biased, out_shape, f"{hint}_conv"), out_shape, False)
 
 
