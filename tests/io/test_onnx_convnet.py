@@ -170,10 +170,13 @@ def test_float64_graphs_have_no_conv_and_float32_ones_keep_it(images):
     np.testing.assert_array_equal(label, clf.predict(X64))
 
 
-def test_float64_shaped_input(signals):
+@pytest.mark.parametrize("opset", [13, None])
+def test_float64_shaped_input_at_the_lowest_opset_and_the_default(signals, opset):
+    """Pad's pads, Gather, MatMul and Reshape mean the same from opset 13 on."""
     X, y = signals
-    reg, X = fitted(ConvNetRegressor(**SIGNAL), X.reshape(-1, 20, 2), y, np.float64)
-    (values,) = run(to_onnx(reg, dtype=np.float64, shaped_input=True), X)
+    reg, X = fitted(ConvNetRegressor(**SIGNAL, pool_size=2), X.reshape(-1, 20, 2), y, np.float64)
+    exported = to_onnx(reg, dtype=np.float64, shaped_input=True, target_opset=opset)
+    (values,) = run(exported, X)
     assert_close(values, reg.predict(X), np.float64)
 
 
