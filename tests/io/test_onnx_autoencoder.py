@@ -1,6 +1,7 @@
 """to_onnx of autoencoders: codes, reconstructions and scores from X, and
 reconstructions from codes, equal to transform, inverse_transform and
-score_samples (relative 1e-5 in float32, 1e-12 in float64)."""
+score_samples (relative 1e-5 in float32, 1e-12 in float64), dense and
+convolutional, in both types."""
 
 import numpy as np
 import pytest
@@ -51,10 +52,14 @@ def assert_autoencoder_exported(ae, X, dtype=np.float32, **kwargs):
     assert_close(reconstruction, ae.inverse_transform(elsewhere), dtype)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS.keys())
-def test_codes_reconstructions_and_scores(X, settings):
-    ae = Autoencoder(n_components=3, max_iter=5, random_state=0, **settings).fit(X)
-    assert_autoencoder_exported(ae, X)
+def test_codes_reconstructions_and_scores(X, settings, dtype):
+    """Each autoencoder trained and exported in each type; the convolutional
+    ones' float64 graphs gather windows (onnx_windows), decoders included."""
+    ae = Autoencoder(n_components=3, max_iter=5, random_state=0, dtype=np.dtype(dtype).name)
+    X = X.astype(dtype)
+    assert_autoencoder_exported(ae.set_params(**settings).fit(X), X, dtype)
 
 
 def test_a_float64_autoencoder_to_the_last_bits(X):

@@ -2,7 +2,8 @@
 its probabilities and values within a relative 1e-5 in float32 (1e-12 in
 float64), for each setting of the network (1-D and 2-D, strides, padding,
 dilation, max and average pooling, batch norm, global pooling, residual
-blocks, a dense head) and for each way lucidnet takes the input."""
+blocks, a dense head), in both types (float64 graphs have no Conv: see
+onnx_windows) and for each way lucidnet takes the input."""
 
 import numpy as np
 import pytest
@@ -63,66 +64,82 @@ SIGNAL_SETTINGS = {
 }
 
 
-def assert_classifier_exported(clf, X, **kwargs):
-    label, probabilities = run(to_onnx(clf, **kwargs), X)
+# Each model trained and exported in each type: a float64 model's float64 graph.
+DTYPES = pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+
+
+def fitted(estimator, X, y, dtype=np.float32):
+    """``estimator`` fitted in ``dtype``, and ``X`` in it."""
+    X = X.astype(dtype)
+    return estimator.set_params(dtype=np.dtype(dtype).name).fit(X, y), X
+
+
+def assert_classifier_exported(clf, X, dtype=np.float32, **kwargs):
+    label, probabilities = run(to_onnx(clf, dtype=dtype, **kwargs), X.astype(dtype))
     expected = clf.predict(X)
     assert label.shape == expected.shape and label.tolist() == expected.tolist()
-    assert_close(probabilities, clf.predict_proba(X), np.float32)
+    assert probabilities.dtype == dtype
+    assert_close(probabilities, clf.predict_proba(X), dtype)
 
 
+@DTYPES
 @pytest.mark.parametrize("settings", IMAGE_SETTINGS.values(), ids=IMAGE_SETTINGS.keys())
-def test_image_classifier(images, settings):
-    X, y = images
-    clf = ConvNetClassifier(**{**IMAGE, **settings}).fit(X, y)
-    assert_classifier_exported(clf, X)
+def test_image_classifier(images, settings, dtype):
+    clf, X = fitted(ConvNetClassifier(**{**IMAGE, **settings}), *images, dtype)
+    assert_classifier_exported(clf, X, dtype)
 
 
+@DTYPES
 @pytest.mark.parametrize("settings", SIGNAL_SETTINGS.values(), ids=SIGNAL_SETTINGS.keys())
-def test_signal_classifier(signals, settings):
-    X, y = signals
-    clf = ConvNetClassifier(**{**SIGNAL, **settings}).fit(X, y)
-    assert_classifier_exported(clf, X)
+def test_signal_classifier(signals, settings, dtype):
+    clf, X = fitted(ConvNetClassifier(**{**SIGNAL, **settings}), *signals, dtype)
+    assert_classifier_exported(clf, X, dtype)
 
 
-def test_string_labels_and_multilabel(images):
+@DTYPES
+def test_string_labels_and_multilabel(images, dtype):
     X, y = images
     words = np.array(["low", "mid", "high"])[y]
-    clf = ConvNetClassifier(**IMAGE).fit(X, words)
-    assert_classifier_exported(clf, X)
+    assert_classifier_exported(*fitted(ConvNetClassifier(**IMAGE), X, words, dtype), dtype)
     two_labels = np.c_[y > 0, y > 1].astype(int)
-    assert_classifier_exported(ConvNetClassifier(**IMAGE).fit(X, two_labels), X)
+    assert_classifier_exported(*fitted(ConvNetClassifier(**IMAGE), X, two_labels, dtype), dtype)
 
 
+@DTYPES
 @pytest.mark.parametrize("pool", [MaxPool2D, AvgPool2D])
-@pytest.mark.parametrize("dilation", [1, 2])
-def test_dilation_and_average_pooling(images, dilation, pool):
+@pytest.mark.parametrize("dilation", [1, 2, (2, 1)])
+def test_dilation_and_average_pooling(images, dilation, pool, dtype):
     """The estimators build neither (no dilation parameter, max pools only):
     set them in a fitted network, whose predict then uses them."""
-    X, y = images
-    clf = ConvNetClassifier(**{**IMAGE, "head": "global_avg", "pool_size": 2}).fit(X, y)
+    clf, X = fitted(ConvNetClassifier(**{**IMAGE, "head": "global_avg", "pool_size": 2}),
+                    *images, dtype)  # fmt: skip
     layers = clf.network_.layers
-    layers[0].dilation = (dilation, dilation)
+    layers[0].dilation = (dilation, dilation) if isinstance(dilation, int) else dilation
     index = next(i for i, layer in enumerate(layers) if isinstance(layer, MaxPool2D))
     layers[index] = pool(layers[index].pool_size, strides=1)  # overlapping windows
-    assert_classifier_exported(clf, X)
+    assert_classifier_exported(clf, X, dtype)
 
 
-def test_signal_average_pooling(signals):
-    X, y = signals
-    clf = ConvNetClassifier(**{**SIGNAL, "pool_size": 3}).fit(X, y)
+@DTYPES
+def test_signal_dilation_and_average_pooling(signals, dtype):
+    clf, X = fitted(ConvNetClassifier(**{**SIGNAL, "pool_size": 3}), *signals, dtype)
     layers = clf.network_.layers
+    layers[0].dilation = (2,)
     index = next(i for i, layer in enumerate(layers) if isinstance(layer, MaxPool1D))
     layers[index] = AvgPool1D(3, strides=2)
-    assert_classifier_exported(clf, X)
+    assert_classifier_exported(clf, X, dtype)
 
 
+@DTYPES
 @pytest.mark.parametrize("n_outputs", [1, 2])
-def test_regressor(images, n_outputs):
+def test_regressor(images, n_outputs, dtype):
     X, y = images
     Y = np.c_[y, X[:, :3].sum(axis=1)][:, :n_outputs].squeeze()
-    reg = ConvNetRegressor(**{**IMAGE, "batch_norm": True, "residual": True}).fit(X, Y)
-    (values,) = run(to_onnx(reg), X)
-    assert_close(values, reg.predict(X), np.float32)
+    reg = ConvNetRegressor(**{**IMAGE, "batch_norm": True, "residual": True})
+    reg, X = fitted(reg, X, Y, dtype)
+    (values,) = run(to_onnx(reg, dtype=dtype), X)
+    assert values.dtype == dtype
+    assert_close(values, reg.predict(X), dtype)
 
 
 def test_shaped_input_as_lucidnet_takes_it(images, signals):
@@ -139,14 +156,28 @@ def test_shaped_input_as_lucidnet_takes_it(images, signals):
     assert_close(values, reg.predict(X), np.float32)
 
 
-def test_float64_is_refused_as_onnxruntime_has_no_float64_convolution(images):
+def test_float64_graphs_have_no_conv_and_float32_ones_keep_it(images):
+    """onnxruntime runs neither Conv nor AveragePool in double: float64 graphs
+    gather windows instead (onnx_windows); float32 graphs keep the faster Conv."""
     X, y = images
-    clf = ConvNetClassifier(**{**IMAGE, "dtype": "float64"}).fit(X.astype(np.float64), y)
-    with pytest.raises(ValueError, match="no float64 convolution"):
-        to_onnx(clf, dtype=np.float64)
+    clf, X64 = fitted(ConvNetClassifier(**{**IMAGE, "head": "global_avg"}), X, y, np.float64)
+    ops = {node.op_type for node in to_onnx(clf, dtype=np.float64).graph.node}
+    assert not ops & {"Conv", "AveragePool", "GlobalAveragePool"}
+    assert {"Gather", "MatMul", "MaxPool"} <= ops
+    assert "Conv" in {node.op_type for node in to_onnx(clf).graph.node}
     # In float32, the float64 weights rounded: labels still lucidnet's.
     label, _ = run(to_onnx(clf), X)
-    np.testing.assert_array_equal(label, clf.predict(X))
+    np.testing.assert_array_equal(label, clf.predict(X64))
+
+
+@pytest.mark.parametrize("opset", [13, None])
+def test_float64_shaped_input_at_the_lowest_opset_and_the_default(signals, opset):
+    """Pad's pads, Gather, MatMul and Reshape mean the same from opset 13 on."""
+    X, y = signals
+    reg, X = fitted(ConvNetRegressor(**SIGNAL, pool_size=2), X.reshape(-1, 20, 2), y, np.float64)
+    exported = to_onnx(reg, dtype=np.float64, shaped_input=True, target_opset=opset)
+    (values,) = run(exported, X)
+    assert_close(values, reg.predict(X), np.float64)
 
 
 def test_shaped_input_is_refused_for_rows_of_features(images):

@@ -131,13 +131,6 @@ Autoencoder or NeuralNetwork
             f"method={method!r}: Autoencoders take 'transform' or 'inverse_transform', "
             "other models None"
         )
-    if dtype == np.float64 and sample_shape(model) is not None:
-        # The ONNX standard allows it, but onnxruntime's CPU Conv is float32 only.
-        raise ValueError(
-            f"dtype=float64 is for dense models: onnxruntime has no float64 convolution, so "
-            f"this {type(model).__name__}'s graph would not run; export it in float32 "
-            "(convolutional models train in float32 by default)"
-        )
     graph = OnnxGraph(dtype)
     float_type = onnx.helper.np_dtype_to_tensor_dtype(dtype)
     if isinstance(model, NeuralNetwork):

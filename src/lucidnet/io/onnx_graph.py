@@ -11,7 +11,8 @@ members, so both ways of exporting emit the very same nodes.
 The opset: 18 by default (onnxruntime runs it from 1.14 on, skl2onnx converts up
 to 22). Every operator used here (Gemm, Sigmoid, Tanh, Relu, LeakyRelu, Exp,
 Softmax on the last axis of a 2-D array, ArgMax, Gather, Greater, Cast, Sub,
-Concat, Reshape) means the same from opset 13 on, the lowest accepted.
+Concat, Reshape; Conv, MaxPool, AveragePool; in float64 graphs Pad with its
+pads an input, MatMul) means the same from opset 13 on, the lowest accepted.
 """
 
 from __future__ import annotations

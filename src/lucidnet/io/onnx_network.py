@@ -20,8 +20,10 @@ constant of the graph's own type is lucidnet's formula, to the bit.
 
 Layers over images and signals (convolutions, pooling, batch normalization,
 upsampling, the shape layers) are written by ``onnx_spatial``, channels first
-inside the graph; a residual block is its two paths written from the same
-input and added (``Add``). Layers that only act in training (``Dropout``,
+inside the graph; in float64 graphs, convolutions and average pools are
+written by ``onnx_windows`` instead (onnxruntime runs no ``Conv`` in
+double); a residual block is its two paths written from the same input and
+added (``Add``). Layers that only act in training (``Dropout``,
 ``Masking``, ``GaussianNoise``) write nothing.
 """
 
@@ -57,6 +59,7 @@ from .onnx_spatial import (
     write_reshape,
     write_upsampling,
 )
+from .onnx_windows import write_avg_pool_windows, write_conv_windows, write_global_avg_windows
 
 __all__ = ["write_activation", "write_layers", "write_network"]
 
@@ -131,13 +134,18 @@ def _write_layer(graph, layer, flow: Flow, hint: str) -> Flow:
         )
     if isinstance(layer, BatchNormalization):
         return write_batch_norm(graph, layer, flow, hint)
+    double = graph.dtype == np.float64  # no Conv nor AveragePool: see onnx_windows
     if isinstance(layer, (Conv1D, Conv2D)):
-        return write_conv(graph, layer, flow, hint)
+        return (write_conv_windows if double else write_conv)(graph, layer, flow, hint)
     if isinstance(layer, (MaxPool1D, MaxPool2D)):
         return write_pool(graph, layer, flow, f"{hint}_max_pool", "MaxPool")
     if isinstance(layer, (AvgPool1D, AvgPool2D)):
+        if double:
+            return write_avg_pool_windows(graph, layer, flow, f"{hint}_avg_pool")
         return write_pool(graph, layer, flow, f"{hint}_avg_pool", "AveragePool")
     if isinstance(layer, GlobalAvgPool):
+        if double:
+            return write_global_avg_windows(graph, flow, f"{hint}_global_avg")
         return write_global_avg_pool(graph, flow, f"{hint}_global_avg")
     if isinstance(layer, Flatten):
         return write_flatten(graph, flow, f"{hint}_flatten")
