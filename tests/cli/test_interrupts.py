@@ -128,3 +128,27 @@ def test_predict_into_a_closed_pipe_stops_without_a_traceback(table, tmp_path, r
     assert predict.wait(timeout=60) == 141
     assert head.stdout.splitlines()[0] == "prediction"
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+@pytest.mark.parametrize("sent, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stopped_streamed_train_removes_its_copy_of_the_rows(table, tmp_path, sent, status):
+    """Ctrl-C, or SIGTERM (kill, a scheduler's time limit), during the epochs of
+    a train in chunks: the binary copy of the rows goes with the command."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(temporary))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lucidnet", "train", str(table), "--target", "y", "--out",
+         str(tmp_path / "m.npz"), "--chunk-rows", "500", *FOREVER],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    for line in process.stdout:
+        if line.startswith("Training "):
+            break
+    time.sleep(1.0)
+    assert process.poll() is None and len(list(temporary.iterdir())) == 1  # the copy
+    process.send_signal(sent)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == status, err
+    assert "nothing written to" in err and ("terminated" in err) == (sent == signal.SIGTERM)
+    assert list(temporary.iterdir()) == [] and not (tmp_path / "m.npz").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 
@@ -50,6 +51,17 @@ def _refuse_conflicting_options(args) -> None:
         )
 
 
+class Terminated(BaseException):
+    """SIGTERM (``kill``, a job scheduler's time limit), raised where the
+    command is, so that it leaves as Ctrl-C does: temporary files and folders
+    (a streamed train's copy of the rows can be gigabytes) removed on the way
+    out, where the default action would end the process at once."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv=None) -> int:
     args = parse_arguments(argv)
     _refuse_conflicting_options(args)
@@ -57,9 +69,15 @@ def main(argv=None) -> int:
     if args.command in ("train", "tune"):  # a closed stdout must not cost the model
         sys.stdout = GuardedOutput(stdout)
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (main called from a thread): as it was
+        previous = None
+    try:
         return _status(args, _outputs(args))
     finally:
         sys.stdout = stdout
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _status(args, outputs) -> int:
@@ -86,6 +104,9 @@ def _status(args, outputs) -> int:
     except KeyboardInterrupt:
         print(f"lucidnet {args.command}: interrupted{_what_was_written(outputs)}", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"lucidnet {args.command}: terminated{_what_was_written(outputs)}", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except Exception:
         traceback.print_exc()
         print(
