@@ -245,3 +245,18 @@ def test_an_autoencoder_trains_in_chunks_beside_an_incremental_pca(run, tmp_path
     assert 0 < model.model.reconstruction_error_ < 2 * error  # over every training row
     status, codes, _ = run("transform", tmp_path / "model.npz", mixed_csv)
     assert status == 0 and len(codes.splitlines()) == 501
+
+
+def test_no_room_for_the_copy_of_the_rows_is_said_first(run, tmp_path, penguins_csv,
+                                                        monkeypatch):  # fmt: skip
+    import collections
+
+    from lucidnet.cli import streamed_training
+
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(streamed_training.shutil, "disk_usage", lambda path: usage(1, 1, 1000))
+    out = tmp_path / "m.npz"
+    status, _, stderr = run("train", penguins_csv, "--target", "species", "--out", out,
+                            "--chunk-rows", "50")  # fmt: skip
+    assert status == 2 and "set TMPDIR to a folder with more room" in stderr
+    assert "0.0 GiB free" in stderr and not out.exists()
