@@ -203,8 +203,8 @@ def test_cache_folds_split_the_training_rows(tmp_path):
         paths.append(str(path))
     seen = []
     for k in range(3):
-        inside = Blocks(paths, 1, None, (k, 3, True))
-        outside = Blocks(paths, 1, None, (k, 3, False))
+        inside = Blocks(paths, 1, None, (k, 3, True, 0))
+        outside = Blocks(paths, 1, None, (k, 3, False, 0))
         assert inside.n_samples + outside.n_samples == 123 and inside.n_samples > 20
         rows = [inside.read_records(i)[0].ravel() for i in range(3)]
         others = [outside.read_records(i)[0].ravel() for i in range(3)]
@@ -260,3 +260,22 @@ def test_no_room_for_the_copy_of_the_rows_is_said_first(run, tmp_path, penguins_
                             "--chunk-rows", "50")  # fmt: skip
     assert status == 2 and "set TMPDIR to a folder with more room" in stderr
     assert "0.0 GiB free" in stderr and not out.exists()
+
+
+def test_missing_cells_refused_are_counted_over_every_chunk(run, tmp_path, penguins_csv):
+    """--missing error: the whole read's message, counted over the file, not a chunk."""
+    out = tmp_path / "m.npz"
+    options = ["--target", "species", "--missing", "error", "--out", out]
+    whole = run("train", penguins_csv, *options)
+    chunked = run("train", penguins_csv, *options, "--chunk-rows", "5")
+    assert whole[0] == chunked[0] == 2 and chunked[2] == whole[2]
+    assert "2 rows with a missing value (data rows 4, 272)" in whole[2]
+
+
+def test_tune_in_chunks_refuses_lbfgs_in_its_grid(run, tmp_path, penguins_csv):
+    """L-BFGS takes every row at each step: a grid setting with it is refused
+    by name (it once trained on the few rows that set up the network)."""
+    status, _, stderr = run("tune", penguins_csv, "--target", "species", "--grid",
+                            "solver=adam,lbfgs", "--out", tmp_path / "m.npz", "--chunk-rows",
+                            "50")  # fmt: skip
+    assert status == 2 and "--grid setting solver=lbfgs" in stderr and "lbfgs" in stderr

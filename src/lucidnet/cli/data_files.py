@@ -300,22 +300,19 @@ def require_no_missing(frame, columns, path, advice="fill them in or drop those 
     for column in columns:
         missing = frame[column].isna()
         if missing.any():
-            raise DataError(
-                f"{path}: column {column!r} has {plural(int(missing.sum()), 'row')} with a "
-                "missing value "
-                f"({_rows(missing)}); {advice}"
-            )
+            rows = (missing.index[missing.to_numpy()] + 1).tolist()
+            raise missing_cells_error(path, column, len(rows), rows, advice)
 
 
-def _rows(mask) -> str:
-    """'data rows 2, 7' (1-based, the header not counted), the first few only.
-
-    ``mask`` is a boolean Series over the frame as read (rows left out since
-    keep their labels, so the numbers are those of the file)."""
-    rows = (mask.index[mask.to_numpy()] + 1).tolist()
-    shown = ", ".join(map(str, rows[:ROWS_SHOWN]))
-    more = ", ..." if len(rows) > ROWS_SHOWN else ""
-    return f"data row{'' if len(rows) == 1 else 's'} {shown}{more}"
+def missing_cells_error(path, column, count, rows, advice="fill them in or drop those rows"):
+    """The error on ``column``'s ``count`` missing cells, the first in data
+    ``rows`` (1-based, as numbered in the file)."""
+    shown = ", ".join(map(str, rows[:ROWS_SHOWN])) + (", ..." if count > ROWS_SHOWN else "")
+    where = f"data row{'' if count == 1 else 's'} {shown}"
+    return DataError(
+        f"{path}: column {column!r} has {plural(count, 'row')} with a missing value "
+        f"({where}); {advice}"
+    )
 
 
 def data_row(series, position) -> int:
@@ -323,7 +320,7 @@ def data_row(series, position) -> int:
     return int(series.index[position]) + 1
 
 
-def _numbers(series) -> np.ndarray:
+def numbers_or_nan(series) -> np.ndarray:
     """float64: the numbers, NaN where a cell is missing or not a number.
 
     Text held by pyarrow is cast by pyarrow first, 3.4x faster than pandas'
@@ -349,7 +346,7 @@ def _numbers(series) -> np.ndarray:
 def as_numbers(series, path, column, expected="numbers"):
     """The column as float64, NaN where a cell is missing; DataError naming the
     first cell that is there but is not a finite number."""
-    numbers = _numbers(series)
+    numbers = numbers_or_nan(series)
     bad = series.notna().to_numpy() & ~np.isfinite(numbers)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
@@ -380,11 +377,11 @@ class CellCounts:
         return cls(distinct=set() if distinct else None).add(series)
 
     def add(self, series, numbers=None) -> CellCounts:
-        """Count ``series`` in (``numbers``: its :func:`_numbers`, when known)."""
+        """Count ``series`` in (``numbers``: its :func:`numbers_or_nan`, when known)."""
         present = series.notna().to_numpy()
         self.present += int(present.sum())
         self.boolean |= series.dtype == bool
-        numbers = _numbers(series) if numbers is None else numbers
+        numbers = numbers_or_nan(series) if numbers is None else numbers
         stray = present & ~np.isfinite(numbers)
         if stray.any() and self.first_stray is None:
             first = int(np.flatnonzero(stray)[0])
@@ -452,16 +449,6 @@ class CellCounts:
 def column_kind(series, path, column) -> str:
     """``"numeric"`` or ``"text"``: see :meth:`CellCounts.kind`."""
     return CellCounts.of(series).kind(path, column)
-
-
-def numbers_share(series) -> tuple[float, int | None]:
-    """The share of the present cells that are numbers, and the position of the
-    first that is not (None when all are)."""
-    present = series.notna().to_numpy()
-    stray = present & ~np.isfinite(_numbers(series))
-    n_present = max(int(present.sum()), 1)
-    first = int(np.flatnonzero(stray)[0]) if stray.any() else None
-    return 1 - int(stray.sum()) / n_present, first
 
 
 def infer_task(series, path, column) -> tuple[str, str]:

@@ -23,11 +23,11 @@ import numpy as np
 from .data_files import (
     CellCounts,
     DataError,
-    _numbers,
     ignore_option,
+    missing_cells_error,
+    numbers_or_nan,
     plural,
     require_columns,
-    require_no_missing,
 )
 from .selection import ignored_columns
 from .tabular import MISSING_CATEGORY, require_scalable
@@ -57,12 +57,12 @@ def _splitmix(x) -> np.ndarray:
 
 def usable_rows(frame, args, features):
     """``frame``'s rows that train and evaluate (as a whole read selects them):
-    with ``--missing error`` a missing cell stops; else rows without a target
-    are left out, and with ``--missing drop`` rows missing a feature. Returns
-    the rows and how many of each were left out."""
+    rows without a target are left out, and with ``--missing drop`` rows
+    missing a feature (with ``--missing error``, none: the first pass has
+    refused missing cells, counted over the whole file). Returns the rows and
+    how many of each were left out."""
     target = args.target  # None for an autoencoder
     if args.missing == "error":
-        require_no_missing(frame, [c for c in (target, *features) if c is not None], args.data)
         return frame, 0, 0
     no_target = frame[target].isna() if target is not None else np.zeros(len(frame), bool)
     frame = frame[~no_target]
@@ -167,6 +167,7 @@ class Survey:
             )
         self.ignored = ignored
         self.n_rows = self.n_no_target = self.n_incomplete = 0
+        self.missing_rows = {}  # with --missing error: column -> [count, first data rows]
         self.n_fit = self.n_held_out = 0
         self.cells = {c: CellCounts() for c in self.features}
         self.target_cells = CellCounts(distinct=set())
@@ -186,13 +187,15 @@ class Survey:
         rows_before = self.n_rows
         self.n_rows += len(chunk)
         target = None if args.target is None else chunk[args.target]
-        target_numbers = np.zeros(len(chunk)) if target is None else _numbers(target)
-        numbers = np.column_stack([*(_numbers(chunk[c]) for c in features), target_numbers])
+        target_numbers = np.zeros(len(chunk)) if target is None else numbers_or_nan(target)
+        numbers = np.column_stack([*(numbers_or_nan(chunk[c]) for c in features), target_numbers])
         for j, column in enumerate(features):  # kinds over every row, as a whole read decides
             self.cells[column].add(chunk[column], numbers[:, j])
         if target is not None:
             self.target_cells.add(target, numbers[:, -1])
         numbers[~np.isfinite(numbers)] = np.nan
+        if args.missing == "error":
+            self._count_missing(chunk)
         rows, no_target, incomplete = usable_rows(chunk, args, features)
         self.n_no_target += no_target
         self.n_incomplete += incomplete
@@ -221,6 +224,22 @@ class Survey:
             if self.cells[column].stray:  # text so far: its categories count
                 self.counted_from.setdefault(column, rows_before)
                 self.count_categories(chunk, column)
+
+    def _count_missing(self, chunk) -> None:
+        for column in [c for c in (self.args.target, *self.features) if c is not None]:
+            missing = chunk[column].isna().to_numpy()
+            if missing.any():
+                count = self.missing_rows.setdefault(column, [0, []])
+                count[0] += int(missing.sum())
+                count[1] += (chunk.index[missing][:5] + 1).tolist()[: 5 - len(count[1])]
+
+    def require_no_missing(self) -> None:
+        """With ``--missing error``: the error a whole read gives, counted over
+        every chunk (the first column in the file's order with a missing cell)."""
+        for column in [c for c in (self.args.target, *self.features) if c is not None]:
+            if column in self.missing_rows:
+                count, rows = self.missing_rows[column]
+                raise missing_cells_error(self.args.data, column, count, rows)
 
     def count_categories(self, chunk, column) -> None:
         """Count ``column``'s text values in ``chunk``'s training and held-out rows."""

@@ -1,5 +1,6 @@
-"""``lucidnet train`` on a CSV file read in chunks: memory bounded by the
-chunk, not the file.
+"""``lucidnet train`` on a CSV file read in chunks: memory bounded by a
+chunk and a block, not by the file (beside the held-out report's one label
+and one prediction per held-out row).
 
 Two passes over the file, then training from a cache on disk:
 
@@ -9,7 +10,8 @@ Two passes over the file, then training from a cache on disk:
 2. Each chunk's rows become network inputs by those steps (``tabular.transform``,
    the very code of a whole read) and go to a cache of float64 records in a
    temporary folder: the training rows scattered over blocks of about
-   ``BLOCK_BYTES`` by a second hash, so that every block is a random sample
+   ``BLOCK_BYTES`` (larger for a copy over 8 GiB: at most ``MAX_BLOCKS``) by
+   a second hash, so that every block is a random sample
    of the file (a file sorted by class or by date would otherwise give
    batches of one kind); the held-out rows to a file of their own; the rows
    that decide early stopping (10% of the training rows, at most
@@ -92,6 +94,7 @@ class Streamed:
     stop_early: bool
     n_fit: int
     n_held_out: int
+    seed: int  # --random-state
 
     @property
     def width(self) -> int:
@@ -108,6 +111,8 @@ class Streamed:
         return lambda codes: (codes - center) / scale
 
     def blocks(self, fold=None) -> Blocks:
+        """The training blocks; ``fold``: ``(k, n_folds, inside)`` (see :class:`Blocks`)."""
+        fold = fold and (*fold, self.seed)
         return Blocks(self.cache.block_paths, self.width, self.decoder(), fold)
 
 
@@ -115,12 +120,9 @@ def read_streamed(args, chunk_rows, folder) -> Streamed:
     """The two passes over ``args.data``, the cache written to ``folder``;
     prints what ``train`` prints about the file."""
     path = args.data
-    if args.solver == "lbfgs":
-        raise DataError(
-            f"{path}: --solver lbfgs needs every row in memory at once; a file read in chunks "
-            "trains with adam or sgd"
-        )
+    refuse_lbfgs(args)
     survey, first = _survey(args, chunk_rows)
+    survey.require_no_missing()
     kinds = survey.kinds()
     late = survey.late_text(kinds)
     if late:  # text columns whose first rows were numbers: count their categories anew
@@ -158,7 +160,15 @@ def read_streamed(args, chunk_rows, folder) -> Streamed:
         print("Note: under 2 rows to stop early by: training without early stopping")
         stop_early = False
     return Streamed(task, steps, classes, center, scale, cache, stop_early, survey.n_fit,
-                    survey.n_held_out)  # fmt: skip
+                    survey.n_held_out, args.random_state)  # fmt: skip
+
+
+def refuse_lbfgs(args) -> None:
+    if args.solver == "lbfgs":
+        raise DataError(
+            f"{args.data}: --solver lbfgs needs every row in memory at once; a file read in "
+            "chunks trains with adam or sgd"
+        )
 
 
 def fit_streamed(args, data, blocks, verbose=False):
@@ -321,10 +331,10 @@ def _target_codes(series, classes, args) -> np.ndarray:
 class Blocks:
     """The training blocks as ``_fit_chunks`` reads them: ``read(i) -> (X, y)``.
 
-    ``fold``: ``(k, n_folds, inside)``: only the rows of the ``k``-th of
-    ``n_folds`` folds (``inside``), or all but them; a row's fold is a seeded
-    hash of its place in the cache, which is the same for the same command
-    (``lucidnet tune``'s cross-validation)."""
+    ``fold``: ``(k, n_folds, inside, seed)``: only the rows of the ``k``-th
+    of ``n_folds`` folds (``inside``), or all but them; a row's fold is a hash
+    of its place in the cache seeded by ``seed`` (``lucidnet tune``'s
+    cross-validation, by its --random-state)."""
 
     def __init__(self, paths, n_inputs, decode, fold=None):
         self.paths, self.width, self.decode, self.fold = paths, n_inputs + 1, decode, fold
@@ -336,9 +346,9 @@ class Blocks:
             self.n_samples = sum(int(self._kept(i, n).sum()) for i, n in enumerate(rows))
 
     def _kept(self, i, n) -> np.ndarray:
-        k, n_folds, inside = self.fold
+        k, n_folds, inside, seed = self.fold
         places = np.arange(n, dtype=np.uint64) + np.uint64(i << 32)
-        folds = (row_uniforms(places, 0, FOLD) * n_folds).astype(np.int64)
+        folds = (row_uniforms(places, seed, FOLD) * n_folds).astype(np.int64)
         return (folds == k) if inside else (folds != k)
 
     def read(self, i):
@@ -357,15 +367,21 @@ def _scored_rows(model, data):
     """``(y_true, y_pred, where)`` of the held-out rows, predicted a part at a
     time; with --test-size 0, of the first block of training rows (a random
     sample of them)."""
-    decode = data.decoder(standardized=False)
-    if not os.path.getsize(data.cache.held_out_path):
-        X, codes = data.blocks().read_records(0)
-        return decode(codes), model.predict(X), "training"
+    decode, (parts, where) = data.decoder(standardized=False), _rows_to_score(data)
     truth, predicted = [], []
-    for X, codes in _held_out_parts(data):
+    for X, codes in parts:
         truth.append(decode(codes))
         predicted.append(model.predict(X))
-    return np.concatenate(truth), np.concatenate(predicted), "held-out"
+    return np.concatenate(truth), np.concatenate(predicted), where
+
+
+def _rows_to_score(data):
+    """``(parts, where)``: the held-out rows' ``(X, codes)`` a part at a time,
+    or, when the hash held out none (--test-size 0, or a few rows), the first
+    block of training rows (a random sample of them)."""
+    if os.path.getsize(data.cache.held_out_path):
+        return _held_out_parts(data), "held-out"
+    return [data.blocks().read_records(0)], "training"
 
 
 def _held_out_parts(data):
@@ -407,9 +423,7 @@ def _autoencoder_and_save(args, data) -> int:
             pca.partial_fit(X)
     model.reconstruction_error_ = errors / rows
     write_model(model, args.out, data.steps)
-    held_out = os.path.getsize(data.cache.held_out_path) > 0
-    where = "held-out" if held_out else "training"
-    parts = _held_out_parts(data) if held_out else [blocks.read_records(0)]
+    parts, where = _rows_to_score(data)
     pca = pca if pca is not None and hasattr(pca, "components_") else None
     n, error, pca_error = 0, 0.0, 0.0
     for X, _ in parts:  # a part at a time: the held-out rows may not fit in memory

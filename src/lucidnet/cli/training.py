@@ -104,8 +104,11 @@ def report_and_save(args, task, model, seconds, scored, steps) -> int:
         rows = plural(len(y_true), "row")
         print(f"\nHeld-out evaluation ({rows}, --test-size {args.test_size:g}):")
         print(reports.evaluation_report(task, y_true, y_pred))
-    else:
+    elif args.test_size == 0:
         print("\nNo held-out rows (--test-size 0): no evaluation.")
+    else:  # a streamed train's hash may choose none of a few rows
+        print(f"\nNo held-out rows (--test-size {args.test_size:g} chose none of these rows): "
+              "no evaluation.")  # fmt: skip
     write_model(model, args.out, steps)
     plot_results(args.plot, model, task, y_true, y_pred, f"{args.data}: {where} rows")
     return 0

@@ -44,7 +44,13 @@ from .search_space import (
 )
 from .selection import select_training_data
 from .stopping import early_stopping
-from .streamed_training import fit_and_save, fit_streamed, predicted_blocks, read_streamed
+from .streamed_training import (
+    fit_and_save,
+    fit_streamed,
+    predicted_blocks,
+    read_streamed,
+    refuse_lbfgs,
+)
 from .training import (
     check_convolutional,
     fit_model,
@@ -59,9 +65,9 @@ from .training import (
 
 @dataclass
 class TrainingRows:
-    """The rows the search learns from. Every fit takes its rows through
-    :meth:`take`, the one place that will read them from a file in chunks
-    when train streams large files."""
+    """The rows the search learns from, read whole; every fit takes its fold's
+    rows through :meth:`take` (a file read in chunks goes through
+    :func:`_tune_in_chunks` instead)."""
 
     X: np.ndarray
     y: np.ndarray
@@ -140,7 +146,11 @@ def _tune_in_chunks(args, settings, candidates, chunk_rows) -> int:
     they share). Folds split the cache's training rows by a seeded hash."""
     with tempfile.TemporaryDirectory(prefix="lucidnet-tune-") as folder:
         with fit_workers(args.jobs, args.cluster) as (n_jobs, where):
+            for setting, candidate in zip(settings, candidates):
+                _for_setting(setting, refuse_lbfgs, candidate)
             data = read_streamed(candidates[0], chunk_rows, folder)
+            if args.cv > data.n_fit:
+                raise DataError(f"--cv {args.cv}: more folds than the {data.n_fit} training rows")
             for setting, candidate in zip(settings, candidates):
                 _for_setting(setting, make_estimator, candidate, data.task, False, False)
             tasks = [
@@ -171,7 +181,7 @@ def _fit_fold_in_chunks(candidate, data, index, fold, n_folds):
             model, seconds = fit_streamed(candidate, data, data.blocks((fold, n_folds, False)))
         y_true, y_pred = predicted_blocks(model, data, data.blocks((fold, n_folds, True)))
         score = (accuracy_score if data.task == "classification" else r2_score)(y_true, y_pred)
-    except ValueError as exc:  # DataError too: diverged
+    except (ValueError, OSError) as exc:  # DataError too (diverged); a worker without the copy
         return index, fold, math.nan, math.nan, " ".join(str(exc).split())
     return index, fold, float(score), seconds, None
 

@@ -742,6 +742,9 @@ class BaseNetworkEstimator(BaseEstimator):
         stopping. Everything else is ``fit``'s own loop: schedules, early
         stopping, the training record, divergence checks, the progress bar.
         """
+        if self.solver == "lbfgs":  # its line searches take every row at each step
+            raise ValueError("solver='lbfgs' needs every row at once; train on chunks with "
+                             "'adam' or 'sgd'")  # fmt: skip
         if self.early_stopping and X_val is None:
             raise ValueError("early stopping on chunks needs X_val and y_val")
         return self._fit(X_first, y_first, None, False, X_val, y_val, chunks=chunks)
