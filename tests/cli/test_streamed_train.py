@@ -279,3 +279,16 @@ def test_tune_in_chunks_refuses_lbfgs_in_its_grid(run, tmp_path, penguins_csv):
                             "solver=adam,lbfgs", "--out", tmp_path / "m.npz", "--chunk-rows",
                             "50")  # fmt: skip
     assert status == 2 and "--grid setting solver=lbfgs" in stderr and "lbfgs" in stderr
+
+
+def test_the_rows_kept_to_stop_early_are_capped_and_said(run, tmp_path, penguins_csv,
+                                                         monkeypatch):  # fmt: skip
+    from lucidnet.cli import streamed_training
+
+    monkeypatch.setattr(streamed_training, "VALIDATION_BYTES", 8 * 20 * 8)  # 20 rows of 8
+    _, out = trained(run, tmp_path, penguins_csv, "--target", "species", "--chunk-rows", "50",
+                     "--max-iter", "300")  # fmt: skip
+    kept = int(out.split("early stopping on ")[1].split()[0])
+    n_fit = int(out.split(") on ")[1].split()[0].replace(",", ""))
+    assert 10 <= kept <= 35  # 20 expected of ~274 training rows (a hash draws them)
+    assert f"(on {kept / n_fit:.0%} of the training rows)" in out, out

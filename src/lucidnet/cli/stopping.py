@@ -62,7 +62,7 @@ def training_notes(model, caught, by_loss=False) -> list[str]:
         return []
     best = int(np.nanargmax(curve)) + 1
     what = (
-        f"validation {'log-loss' if by_loss else 'score'} (on {VALIDATION_FRACTION:.0%} of the "
+        f"validation {'log-loss' if by_loss else 'score'} (on {_share(model)} of the "
         "training rows)"
     )
     if reached and model.n_iter_ - best < model.n_iter_no_change:
@@ -76,6 +76,13 @@ def training_notes(model, caught, by_loss=False) -> list[str]:
         f"the weights of epoch {best}, its best (--no-early-stopping to run all --max-iter "
         "epochs)."
     ]
+
+
+def _share(model) -> str:
+    """The share of the training rows that decided early stopping: '10%'; a
+    streamed train keeps fewer of a large file's (at most 64 MB of them)."""
+    share = model.validation_fraction
+    return f"{share:.0%}" if share >= 0.01 else f"{share:.2%}"
 
 
 def _unwatched(model) -> str:

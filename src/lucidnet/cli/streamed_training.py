@@ -179,6 +179,8 @@ def fit_streamed(args, data, blocks, verbose=False):
     X_val, y_val = None, None
     if data.stop_early:
         X_val, y_val = data.cache.X_val, data.decoder()(data.cache.y_val)
+        # What the rows given for stopping are of the training rows, for its note.
+        model.set_params(validation_fraction=len(y_val) / data.n_fit)
     if verbose:
         print(
             f"Training {describe_model(model)} on {plural(data.n_fit, 'row')}, holding out "
@@ -410,6 +412,8 @@ def _autoencoder_and_save(args, data) -> int:
         f"{data.n_held_out:,} (chosen by a seeded hash of each row's number)"
     )
     X_val = data.cache.X_val if data.stop_early else None
+    if data.stop_early:
+        model.set_params(validation_fraction=len(X_val) / data.n_fit)
     X_first = data.cache.first_rows()[0]
     fit_autoencoder(args, model, lambda: model._fit_chunks(data.blocks(), X_first, None, X_val,
                                                            X_val))  # fmt: skip
