@@ -6,7 +6,13 @@ import math
 import numpy as np
 import pytest
 
-from lucidnet.cli.data_files import DataError, column_kind, read_table
+from lucidnet.cli.cells import (
+    column_kind,
+)
+from lucidnet.cli.data_files import (
+    DataError,
+    read_table,
+)
 
 pd = pytest.importorskip("pandas")
 

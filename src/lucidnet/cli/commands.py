@@ -11,16 +11,18 @@ import numpy as np
 from ..classic import NeuralNetwork
 from ..estimators import Autoencoder
 from . import autoencoding, reports
+from .cells import (
+    labels_like,
+    require_some_class,
+    target_values,
+)
 from .data_files import (
     DataError,
-    labels_like,
     npz_target_hint,
     plural,
     read_csv_chunks,
     read_table,
     require_columns,
-    require_some_class,
-    target_values,
 )
 from .model_inputs import (
     TRAIN_READ_COST,

@@ -20,12 +20,14 @@ import math
 
 import numpy as np
 
-from .data_files import (
+from .cells import (
     CellCounts,
+    numbers_or_nan,
+)
+from .data_files import (
     DataError,
     ignore_option,
     missing_cells_error,
-    numbers_or_nan,
     plural,
     require_columns,
 )

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data_files import (
+from .cells import (
     CellCounts,
-    DataError,
     column_kind,
+)
+from .data_files import (
+    DataError,
     ignore_option,
     plural,
     require_columns,

@@ -45,7 +45,14 @@ from .autoencoding import (
     pca_reconstruction_error,
     print_comparison,
 )
-from .data_files import DataError, as_numbers, plural, read_csv_chunks
+from .cells import (
+    as_numbers,
+)
+from .data_files import (
+    DataError,
+    plural,
+    read_csv_chunks,
+)
 from .file_survey import BLOCK, FOLD, VALIDATION, Survey, held_out, row_uniforms, usable_rows
 from .selection import Selection, id_like_notes, numbered_rows_notes
 from .stopping import VALIDATION_FRACTION, early_stopping

@@ -15,10 +15,12 @@ import math
 import numpy as np
 
 from ..exceptions import ModelFileError
-from .data_files import (
-    DataError,
+from .cells import (
     as_numbers,
     data_row,
+)
+from .data_files import (
+    DataError,
     few,
     ignore_option,
     plural,

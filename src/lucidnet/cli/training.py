@@ -26,13 +26,15 @@ from ..estimators import (
 from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from ..io.model_file import save
 from . import plotting, reports
+from .cells import (
+    infer_task,
+    target_values,
+)
 from .data_files import (
     DataError,
     few,
     ignore_option,
-    infer_task,
     plural,
-    target_values,
 )
 from .search_space import set_parameters
 from .stopping import (
