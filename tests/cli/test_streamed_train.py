@@ -292,3 +292,31 @@ def test_the_rows_kept_to_stop_early_are_capped_and_said(run, tmp_path, penguins
     n_fit = int(out.split(") on ")[1].split()[0].replace(",", ""))
     assert 10 <= kept <= 35  # 20 expected of ~274 training rows (a hash draws them)
     assert f"(on {kept / n_fit:.0%} of the training rows)" in out, out
+
+
+@pytest.mark.parametrize("missing", ["impute", "drop"])
+def test_the_second_pass_from_the_first_passs_numbers_writes_the_same_model(
+    run, tmp_path, monkeypatch, missing
+):
+    """A file of numbers only: pass two reads the numbers pass one wrote, not
+    the text again; the model is the one the text gives, bit for bit."""
+    from sklearn.datasets import load_diabetes
+
+    from lucidnet.cli import streamed_training
+
+    frame = load_diabetes(as_frame=True, scaled=False).frame
+    frame.loc[[3, 50, 200], "bmi"] = np.nan
+    frame.loc[[7, 300], "target"] = np.nan
+    path = tmp_path / "diabetes.csv"
+    frame.to_csv(path, index=False)
+    options = ["--target", "target", "--missing", missing, "--chunk-rows", "60", "--max-iter",
+               "20"]  # fmt: skip
+    fast, out = trained(run, tmp_path, path, *options, name="fast.npz")
+    monkeypatch.setattr(streamed_training, "RAW_NUMBERS", False)
+    slow, slow_out = trained(run, tmp_path, path, *options, name="slow.npz")
+    for a, b in zip(fast.model.coefs_, slow.model.coefs_):
+        np.testing.assert_array_equal(a, b)
+    def report(text):  # all but the seconds
+        return [line for line in text.split("Saved")[0].splitlines() if "time:" not in line]
+
+    assert report(out) == report(slow_out)

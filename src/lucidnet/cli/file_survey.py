@@ -77,7 +77,12 @@ def usable_rows(frame, args, features):
 
 def held_out(frame, args) -> np.ndarray:
     """Which of ``frame``'s rows are held out: ``--test-size`` of them, by row number."""
-    return row_uniforms(frame.index.to_numpy(), args.random_state, HELD_OUT) < args.test_size
+    return held_out_rows(frame.index.to_numpy(), args)
+
+
+def held_out_rows(numbers, args) -> np.ndarray:
+    """Which of the rows numbered ``numbers`` (0-based, in the file) are held out."""
+    return row_uniforms(numbers, args.random_state, HELD_OUT) < args.test_size
 
 
 class Moments:
@@ -169,6 +174,7 @@ class Survey:
             )
         self.ignored = ignored
         self.n_rows = self.n_no_target = self.n_incomplete = 0
+        self.raw = None  # a file to write each row's numbers to, when given
         self.missing_rows = {}  # with --missing error: column -> [count, first data rows]
         self.n_fit = self.n_held_out = 0
         self.cells = {c: CellCounts() for c in self.features}
@@ -191,6 +197,8 @@ class Survey:
         target = None if args.target is None else chunk[args.target]
         target_numbers = np.zeros(len(chunk)) if target is None else numbers_or_nan(target)
         numbers = np.column_stack([*(numbers_or_nan(chunk[c]) for c in features), target_numbers])
+        if self.raw is not None:  # every row, in the file's order (see streamed_training)
+            self.raw.write(numbers.tobytes())
         for j, column in enumerate(features):  # kinds over every row, as a whole read decides
             self.cells[column].add(chunk[column], numbers[:, j])
         if target is not None:

@@ -194,7 +194,7 @@ def require_scalable(values, columns, path, together=False, what="column") -> No
     )
 
 
-def _require_finite_scaled(scaled, values, columns, frame, path) -> None:
+def require_finite_scaled(scaled, values, columns, frame, path) -> None:
     """DataError naming the numeric columns whose scaled values overflow
     float64: values far beyond the range of the rows the scaling was learned
     from (those rows' own values are checked by :func:`require_scalable`)."""
@@ -236,7 +236,7 @@ def transform(steps, frame, path, strict=True) -> np.ndarray:
             values = np.where(np.isnan(values), np.asarray(fills["numeric"]), values)
         with np.errstate(over="ignore"):
             scaled = (values - np.asarray(numeric["mean"])) / np.asarray(numeric["scale"])
-        _require_finite_scaled(scaled, values, numeric["columns"], frame, path)
+        require_finite_scaled(scaled, values, numeric["columns"], frame, path)
         blocks.append(scaled)
     categorical = steps["categorical"]
     for i, (column, categories) in enumerate(
