@@ -219,7 +219,7 @@ def _add_data_commands(commands) -> None:
         "--chunk-rows",
         type=_positive_int,
         metavar="N",
-        help="read a CSV data file N rows at a time: two passes over it, then epochs over a "
+        help="read a CSV data file N rows at a time: two passes, then epochs over a "
         "binary copy of its rows in a temporary folder (TMPDIR), so that a file larger than "
         "memory trains (default: the whole file, or chunks of about 8 MB of its text when "
         "reading it whole would take more than 1 GiB or a quarter of the free memory, which "

@@ -21,8 +21,10 @@ Two passes over the file, then training from a cache on disk:
    shuffles the rows of each, one block in memory at a time. Early stopping,
    schedules, the training record and the notes are those of ``fit``.
 
-Parsing the CSV text is the slow part (two passes instead of one); epochs
-read the binary cache, which is why the cache exists: re-parsing the file
+Parsing the CSV text is the slow part: a file of numbers only is parsed
+once (pass one writes each row's numbers, which pass two reads,
+:func:`_raw_parts`), one with text columns twice. Epochs read the binary
+cache, which is why the cache exists: re-parsing the file
 every epoch would cost more than training on it. The same command gives the
 same model: every draw is seeded by ``--random-state``.
 """
