@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import sys
 import time
-import warnings
 
 import numpy as np
 
 from ..estimators import Autoencoder
 from ..estimators.autoencoder import CODE_TOO_WIDE
-from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from .data_files import DataError, plural
 from .model_inputs import model_inputs, open_model, table_writer
-from .reports import OPTION_NAMES, with_article
-from .stopping import VALIDATION_FRACTION, diverged, require_finite_training, training_notes
+from .reports import with_article
+from .stopping import (
+    VALIDATION_FRACTION,
+    fit_caught,
+    require_finite_training,
+    training_notes,
+)
 from .tabular import input_names
 
 NO_PLOT = (
@@ -74,16 +77,7 @@ def fit_autoencoder(args, model, fit) -> None:
     """Run ``fit()`` as train runs it: errors in the command's words, the
     training time and notes printed."""
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit()
-        except NetworkTooLargeError as exc:
-            raise DataError(f"{args.data}: {exc.describe(OPTION_NAMES)}") from None
-        except TrainingDivergedError as exc:
-            raise diverged(args.data, exc) from None
-        except ValueError as exc:
-            raise DataError(f"{args.data}: training failed: {exc}") from None
+    caught = fit_caught(args, fit)
     model.progress_bar = False
     notes = training_notes(model, caught)  # raises KeyboardInterrupt on Ctrl-C
     require_finite_training(model, args.data)

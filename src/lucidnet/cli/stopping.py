@@ -18,14 +18,33 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 
 import numpy as np
 
 from ..estimators.base import INTERRUPTED, NON_FINITE_WEIGHTS
+from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from .data_files import DataError
+from .reports import OPTION_NAMES
 
 VALIDATION_FRACTION = 0.1  # of the training rows: scikit-learn's default
 MIN_ROWS_TO_VALIDATE = 20  # 10% of fewer rows is one row: no score to stop by
+
+
+def fit_caught(args, fit) -> list:
+    """Run ``fit()``, as train runs every fit: its errors in the command's
+    words, its warnings caught and returned (for :func:`training_notes`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit()
+        except NetworkTooLargeError as exc:
+            raise DataError(f"{args.data}: {exc.describe(OPTION_NAMES)}") from None
+        except TrainingDivergedError as exc:
+            raise diverged(args.data, exc) from None
+        except ValueError as exc:
+            raise DataError(f"{args.data}: training failed: {exc}") from None
+    return caught
 
 
 def early_stopping(args, n_train) -> bool:

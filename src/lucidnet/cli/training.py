@@ -23,7 +23,6 @@ from ..estimators import (
     MLPClassifier,
     MLPRegressor,
 )
-from ..exceptions import NetworkTooLargeError, TrainingDivergedError
 from ..io.model_file import save
 from . import plotting, reports
 from .cells import (
@@ -39,8 +38,8 @@ from .data_files import (
 from .search_space import set_parameters
 from .stopping import (
     VALIDATION_FRACTION,
-    diverged,
     early_stopping,
+    fit_caught,
     require_finite_training,
     training_notes,
 )
@@ -286,16 +285,7 @@ def run_fit(model, fit, task, args, center=0.0, scale=1.0) -> float:
     if by_loss:
         model._validation_metric = "loss"
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit()
-        except NetworkTooLargeError as exc:
-            raise DataError(f"{args.data}: {exc.describe(reports.OPTION_NAMES)}") from None
-        except TrainingDivergedError as exc:
-            raise diverged(args.data, exc) from None
-        except ValueError as exc:
-            raise DataError(f"{args.data}: training failed: {exc}") from None
+    caught = fit_caught(args, fit)
     seconds = time.perf_counter() - start
     if by_loss:
         del model._validation_metric  # the saved model is a plain one
