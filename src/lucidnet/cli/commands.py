@@ -35,7 +35,7 @@ from .model_inputs import (
     table_writer,
 )
 from .output_paths import check_outputs
-from .selection import select_training_data
+from .selection import no_target_note, select_training_data
 from .stopping import early_stopping
 from .streamed_training import train_streamed
 from .tabular import transform
@@ -182,9 +182,7 @@ def evaluate(args) -> int:
     y_true, y_pred = np.concatenate(y_true), np.concatenate(y_pred)
     if task == "classification":
         require_some_class(y_true, first, model.classes_, args.data, target)
-    left_out = n_left_out and (
-        f"Left out {plural(n_left_out, 'row')} with no value for the target {target!r}"
-    )
+    left_out = n_left_out and no_target_note(n_left_out, target)
     for line in (left_out, *notes.lines(), _unseen_classes(model, y_true)):
         if line:
             print(line)

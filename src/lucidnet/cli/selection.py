@@ -56,8 +56,7 @@ def select_training_data(frame, args) -> Selection:
         column_kind(frame[target], path, target)  # a stray text cell is reported, not a class
     _refuse_empty_columns(frame, features, path)
     kinds = {c: column_kind(frame[c], path, c) for c in features}
-    shown = (repr(name) if "," in name else name for name in ignored)
-    notes = [f"Left out with --ignore: {', '.join(shown)}"] if ignored else []
+    notes = [ignored_note(ignored)] if ignored else []
     if args.missing == "error":
         require_no_missing(frame, [c for c in (target, *features) if c is not None], path)
     elif target is not None:
@@ -67,10 +66,7 @@ def select_training_data(frame, args) -> Selection:
         incomplete = frame[features].isna().any(axis=1)
         frame = frame[~incomplete]
         if incomplete.any():
-            notes.append(
-                f"Left out {plural(int(incomplete.sum()), 'row')} with a missing value "
-                f"(--missing drop); {len(frame):,} left"
-            )
+            notes.append(incomplete_note(int(incomplete.sum()), len(frame)))
         if frame.empty:
             raise DataError(f"{path}: every row has a missing value; try --missing impute")
     notes += id_like_notes(frame, [c for c in features if kinds[c] == "text"])
@@ -127,8 +123,23 @@ def drop_rows_without_target(frame, target, path):
         return frame, None
     if missing.all():
         raise DataError(f"{path}: target {target!r} has no values (every cell is missing)")
-    note = f"Left out {plural(int(missing.sum()), 'row')} with no value for the target {target!r}"
-    return frame[~missing], note
+    return frame[~missing], no_target_note(int(missing.sum()), target)
+
+
+def ignored_note(ignored) -> str:
+    """The line on the columns ``--ignore`` left out (a name with a comma quoted)."""
+    shown = (repr(name) if "," in name else name for name in ignored)
+    return f"Left out with --ignore: {', '.join(shown)}"
+
+
+def no_target_note(count, target) -> str:
+    return f"Left out {plural(count, 'row')} with no value for the target {target!r}"
+
+
+def incomplete_note(count, n_left=None) -> str:
+    """The line on the rows --missing drop left out (and how many are left, when known)."""
+    left = f"; {n_left:,} left" if n_left is not None else ""
+    return f"Left out {plural(count, 'row')} with a missing value (--missing drop){left}"
 
 
 def numbered_rows_notes(frame, numeric_columns) -> list:

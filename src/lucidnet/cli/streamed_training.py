@@ -65,7 +65,14 @@ from .file_survey import (
     row_uniforms,
     usable_rows,
 )
-from .selection import Selection, id_like_notes, numbered_rows_notes
+from .selection import (
+    Selection,
+    id_like_notes,
+    ignored_note,
+    incomplete_note,
+    no_target_note,
+    numbered_rows_notes,
+)
 from .stopping import VALIDATION_FRACTION, early_stopping
 from .tabular import filled_cells, n_inputs, require_finite_scaled, transform
 from .training import (
@@ -251,17 +258,11 @@ def _notes(args, survey, first, kinds) -> list:
     ID-like columns from the first chunk's rows."""
     notes = []
     if survey.ignored:
-        shown = (repr(name) if "," in name else name for name in survey.ignored)
-        notes.append(f"Left out with --ignore: {', '.join(shown)}")
+        notes.append(ignored_note(survey.ignored))
     if survey.n_no_target:
-        notes.append(
-            f"Left out {plural(survey.n_no_target, 'row')} with no value for the target "
-            f"{args.target!r}"
-        )
+        notes.append(no_target_note(survey.n_no_target, args.target))
     if survey.n_incomplete:
-        notes.append(
-            f"Left out {plural(survey.n_incomplete, 'row')} with a missing value (--missing drop)"
-        )
+        notes.append(incomplete_note(survey.n_incomplete))
     rows = usable_rows(first, args, survey.features)[0]
     notes += id_like_notes(rows, [c for c in survey.features if kinds[c] == "text"], survey.cells)
     notes += numbered_rows_notes(rows, [c for c in survey.features if kinds[c] == "numeric"])
